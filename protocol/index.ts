@@ -1,0 +1,5 @@
+/** The one wire-protocol module: imported by the renderer and the viewer, nothing else is shared. */
+export * from "./validate.js";
+export * from "./signaling.js";
+export * from "./input.js";
+export * from "./rest.js";

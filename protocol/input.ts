@@ -1,0 +1,136 @@
+/**
+ * DataChannel "input" messages: viewer → renderer, JSON text. Coordinates are the page's CSS
+ * pixels (the session viewport). The first four are the original design's contract; the rest
+ * extend it and are only sent by our own viewer.
+ */
+import {
+  type Obj,
+  optional,
+  parseJson,
+  readArray,
+  readEnum,
+  readNumber,
+  readObject,
+  readString,
+  required,
+  ValidationError,
+} from "./validate.js";
+
+/** Name of the DataChannel the renderer creates for input. */
+export const INPUT_CHANNEL_LABEL = "input";
+
+/** Largest input message accepted, in bytes of JSON text. */
+export const MAX_INPUT_MESSAGE_BYTES = 16 * 1024;
+/** Longest text inserted by one `text` message. */
+export const MAX_TEXT_LENGTH = 4096;
+/** Coordinates far outside any plausible viewport are rejected rather than clamped. */
+const MAX_COORDINATE = 100_000;
+const MAX_SCROLL_DELTA = 100_000;
+
+export type MouseButton = "left" | "middle" | "right";
+export type Modifier = "Alt" | "Control" | "Meta" | "Shift";
+export const MODIFIERS: readonly Modifier[] = ["Alt", "Control", "Meta", "Shift"];
+
+export interface ClickInput {
+  type: "click";
+  x: number;
+  y: number;
+  button?: MouseButton;
+}
+
+export interface ScrollInput {
+  type: "scroll";
+  deltaY: number;
+  deltaX?: number;
+  /** Where the wheel acts; without it, where the pointer last was. */
+  x?: number;
+  y?: number;
+}
+
+export interface TextInput {
+  type: "text";
+  text: string;
+}
+
+export interface KeyInput {
+  type: "key";
+  /** A DOM key name: "Enter", "Backspace", "ArrowLeft", "a", … */
+  key: string;
+  modifiers?: Modifier[];
+}
+
+/** Mouse-style pointer, so that drags and hovers work (extension). */
+export interface PointerInput {
+  type: "pointer";
+  action: "down" | "move" | "up";
+  x: number;
+  y: number;
+  button?: MouseButton;
+}
+
+export type InputMessage = ClickInput | ScrollInput | TextInput | KeyInput | PointerInput;
+export type InputType = InputMessage["type"];
+
+const readCoordinate = (v: unknown, p: string) => readNumber(v, p, { min: -MAX_COORDINATE, max: MAX_COORDINATE });
+const readDelta = (v: unknown, p: string) => readNumber(v, p, { min: -MAX_SCROLL_DELTA, max: MAX_SCROLL_DELTA });
+const readButton = (v: unknown, p: string) => readEnum<MouseButton>(v, p, ["left", "middle", "right"]);
+
+const inputReaders: { [K in InputType]: (o: Obj) => Extract<InputMessage, { type: K }> } = {
+  click: (o) => ({
+    type: "click",
+    x: required(o, "x", "", readCoordinate),
+    y: required(o, "y", "", readCoordinate),
+    button: optional(o, "button", "", readButton),
+  }),
+  scroll: (o) => ({
+    type: "scroll",
+    deltaY: optional(o, "deltaY", "", readDelta) ?? 0,
+    deltaX: optional(o, "deltaX", "", readDelta),
+    x: optional(o, "x", "", readCoordinate),
+    y: optional(o, "y", "", readCoordinate),
+  }),
+  text: (o) => ({
+    type: "text",
+    text: required(o, "text", "", (v, p) => readString(v, p, { maxLength: MAX_TEXT_LENGTH })),
+  }),
+  key: (o) => ({
+    type: "key",
+    key: required(o, "key", "", (v, p) => readString(v, p, { minLength: 1, maxLength: 32 })),
+    modifiers: optional(o, "modifiers", "", (v, p) => readArray(v, p, (m, mp) => readEnum(m, mp, MODIFIERS), 4)),
+  }),
+  pointer: (o) => ({
+    type: "pointer",
+    action: required(o, "action", "", (v, p) => readEnum(v, p, ["down", "move", "up"] as const)),
+    x: required(o, "x", "", readCoordinate),
+    y: required(o, "y", "", readCoordinate),
+    button: optional(o, "button", "", readButton),
+  }),
+};
+
+export const INPUT_TYPES = Object.keys(inputReaders) as InputType[];
+
+/** Validates one parsed input message; throws ValidationError with the path of the problem. */
+export function readInputMessage(value: unknown): InputMessage {
+  const o = readObject(value, "message");
+  const type = required(o, "type", "", (v, p) => readEnum(v, p, INPUT_TYPES));
+  const message = inputReaders[type](o);
+  // Drop absent optional keys so the message compares and logs cleanly.
+  const record = message as unknown as Record<string, unknown>;
+  for (const key of Object.keys(record)) if (record[key] === undefined) delete record[key];
+  return message;
+}
+
+/** Parses and validates one DataChannel text message. */
+export function parseInputMessage(text: string): InputMessage {
+  if (text.length > MAX_INPUT_MESSAGE_BYTES) {
+    throw new ValidationError("message", `is larger than ${MAX_INPUT_MESSAGE_BYTES} bytes`);
+  }
+  return readInputMessage(parseJson(text));
+}
+
+/** Renderer → viewer on the same DataChannel: a rejected input message, so nothing is lost silently. */
+export interface InputErrorMessage {
+  type: "input-error";
+  code: "invalid_input";
+  message: string;
+}

@@ -1,0 +1,83 @@
+/** REST bodies and replies shared by the renderer and the viewer. */
+import { SESSION_ID_PATTERN, type IceServer, type Viewport } from "./signaling.js";
+import { optional, readNumber, readObject, readString, required } from "./validate.js";
+
+export const KIOSK_ID_PATTERN = /^[a-z0-9-]{1,64}$/;
+export const MIN_VIEWPORT = 200;
+export const MAX_VIEWPORT = 3840;
+const MAX_URL_LENGTH = 2048;
+
+export interface KioskInfo {
+  id: string;
+  title: string;
+  url: string;
+  icon?: string;
+}
+
+export interface KiosksReply {
+  success: true;
+  kiosks: KioskInfo[];
+}
+
+export interface CreateSessionBody {
+  session_id?: string;
+  width?: number;
+  height?: number;
+  kiosk?: string;
+  url?: string;
+}
+
+export interface CreateSessionReply {
+  success: true;
+  session_id: string;
+  viewport: Viewport;
+  websocket_url: string;
+  url: string;
+  kiosk?: string;
+  message: string;
+}
+
+export interface LoadBody {
+  url: string;
+}
+
+export interface SessionSummary {
+  session_id: string;
+  kiosk?: string;
+  url: string;
+  viewport: Viewport;
+  viewers: number;
+  created_at: string;
+  last_active_at: string;
+}
+
+export interface ErrorReply {
+  error: { code: string; message: string };
+  /** The original design's clients read `detail`; kept alongside the structured error. */
+  detail: string;
+}
+
+export type { IceServer, Viewport };
+
+const readViewportSide = (v: unknown, p: string) => readNumber(v, p, { min: MIN_VIEWPORT, max: MAX_VIEWPORT, integer: false });
+const readUrl = (v: unknown, p: string) => readString(v, p, { minLength: 1, maxLength: MAX_URL_LENGTH });
+
+export function readCreateSessionBody(value: unknown): CreateSessionBody {
+  const o = value === undefined || value === null ? {} : readObject(value, "body");
+  const body: CreateSessionBody = {
+    session_id: optional(o, "session_id", "", (v, p) =>
+      readString(v, p, { pattern: SESSION_ID_PATTERN, patternHint: "expected 1-64 letters, digits, '-' or '_'" }),
+    ),
+    width: optional(o, "width", "", readViewportSide),
+    height: optional(o, "height", "", readViewportSide),
+    kiosk: optional(o, "kiosk", "", (v, p) => readString(v, p, { pattern: KIOSK_ID_PATTERN, patternHint: "expected a kiosk id ([a-z0-9-]+)" })),
+    url: optional(o, "url", "", readUrl),
+  };
+  for (const key of Object.keys(body) as (keyof CreateSessionBody)[]) if (body[key] === undefined) delete body[key];
+  return body;
+}
+
+export function readLoadBody(value: unknown): LoadBody {
+  const o = readObject(value, "body");
+  return { url: required(o, "url", "", readUrl) };
+}

@@ -1,0 +1,136 @@
+/**
+ * One page's picture: CDP `Page.startScreencast` (JPEG, sent only when the page changes) →
+ * newest frame only → JPEG decoded off the event loop → I420 frames for the peers.
+ * Each frame is acknowledged at once so Chromium never waits on us; frames that arrive while
+ * one is decoding replace each other, so a slow moment drops frames instead of queueing them.
+ */
+import type { CDPSession } from "playwright-core";
+import type { Logger } from "../log.js";
+import type { I420Frame } from "../webrtc/wrtc.js";
+import { JpegDecoder } from "./jpeg-decoder.js";
+
+/** A static page sends no frames; re-push the last one this often so new viewers see a picture. */
+export const REPUSH_INTERVAL_MS = 1000;
+
+export interface ScreencastOptions {
+  cdp: CDPSession;
+  viewport: { width: number; height: number };
+  jpegQuality: number;
+  maxFps: number;
+  log: Logger;
+  onFrame: (frame: I420Frame) => void;
+}
+
+export interface CaptureStats {
+  captured: number;
+  decoded: number;
+  dropped: number;
+  errors: number;
+}
+
+interface ScreencastFrameEvent {
+  data: string;
+  sessionId: number;
+}
+
+export class ScreencastCapture {
+  private readonly decoder = new JpegDecoder();
+  private pending: string | null = null;
+  private decoding = false;
+  private closed = false;
+  private lastDecodeStart = 0;
+  private lastEmit = 0;
+  private pumpTimer: NodeJS.Timeout | null = null;
+  private readonly repushTimer: NodeJS.Timeout;
+  private viewport: { width: number; height: number };
+  private readonly minIntervalMs: number;
+  private readonly onScreencastFrame = (event: ScreencastFrameEvent) => this.handleFrame(event);
+  lastFrame: I420Frame | null = null;
+  readonly stats: CaptureStats = { captured: 0, decoded: 0, dropped: 0, errors: 0 };
+
+  constructor(private readonly options: ScreencastOptions) {
+    this.viewport = options.viewport;
+    this.minIntervalMs = 1000 / options.maxFps;
+    options.cdp.on("Page.screencastFrame", this.onScreencastFrame);
+    this.repushTimer = setInterval(() => this.repush(), REPUSH_INTERVAL_MS);
+    this.repushTimer.unref();
+  }
+
+  async start(): Promise<void> {
+    await this.options.cdp.send("Page.startScreencast", {
+      format: "jpeg",
+      quality: this.options.jpegQuality,
+      // Frame pixels equal the viewport's CSS pixels, so input coordinates stay 1:1.
+      maxWidth: this.viewport.width,
+      maxHeight: this.viewport.height,
+      everyNthFrame: 1,
+    });
+  }
+
+  /** Restarts the screencast at a new size (the page's viewport changed). */
+  async resize(viewport: { width: number; height: number }): Promise<void> {
+    this.viewport = viewport;
+    await this.options.cdp.send("Page.stopScreencast").catch(() => {});
+    if (!this.closed) await this.start();
+  }
+
+  private handleFrame(event: ScreencastFrameEvent): void {
+    // Acknowledge first and without awaiting: Chromium sends the next frame only after the ack.
+    this.options.cdp.send("Page.screencastFrameAck", { sessionId: event.sessionId }).catch(() => {});
+    if (this.closed) return;
+    this.stats.captured++;
+    if (this.pending !== null) this.stats.dropped++;
+    this.pending = event.data;
+    this.pump();
+  }
+
+  private pump(): void {
+    if (this.decoding || this.pending === null || this.closed || this.pumpTimer) return;
+    const wait = this.lastDecodeStart + this.minIntervalMs - performance.now();
+    if (wait > 1) {
+      this.pumpTimer = setTimeout(() => {
+        this.pumpTimer = null;
+        this.pump();
+      }, wait);
+      return;
+    }
+    const data = this.pending;
+    this.pending = null;
+    this.decoding = true;
+    this.lastDecodeStart = performance.now();
+    this.decoder
+      .decode(Buffer.from(data, "base64"))
+      .then((frame) => {
+        if (this.closed) return;
+        this.stats.decoded++;
+        this.emit(frame);
+      })
+      .catch((err: unknown) => {
+        this.stats.errors++;
+        this.options.log.warn({ err: String(err) }, "frame decode failed");
+      })
+      .finally(() => {
+        this.decoding = false;
+        this.pump();
+      });
+  }
+
+  private emit(frame: I420Frame): void {
+    this.lastFrame = frame;
+    this.lastEmit = performance.now();
+    this.options.onFrame(frame);
+  }
+
+  private repush(): void {
+    if (this.lastFrame && !this.decoding && performance.now() - this.lastEmit >= REPUSH_INTERVAL_MS) this.emit(this.lastFrame);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    clearInterval(this.repushTimer);
+    if (this.pumpTimer) clearTimeout(this.pumpTimer);
+    this.options.cdp.off("Page.screencastFrame", this.onScreencastFrame);
+    await this.options.cdp.send("Page.stopScreencast").catch(() => {});
+  }
+}

@@ -1,0 +1,54 @@
+/** Loading the one YAML file: path from JIOMOSA_CONFIG, port override from PORT. */
+import { readFile } from "node:fs/promises";
+import { resolve } from "node:path";
+import { parseDocument } from "yaml";
+import { ValidationError } from "../../protocol/index.js";
+import { DEFAULT_CONFIG_PATH } from "./defaults.js";
+import { type Config, readConfig } from "./schema.js";
+
+export class ConfigError extends Error {
+  constructor(
+    readonly file: string,
+    readonly problems: string[],
+  ) {
+    super(`${file}: ${problems.join("; ")}`);
+    this.name = "ConfigError";
+  }
+}
+
+/** Parses and validates YAML text; `file` only names the source in errors. */
+export function parseConfig(text: string, file = "config"): Config {
+  const doc = parseDocument(text, { prettyErrors: true });
+  if (doc.errors.length > 0) {
+    throw new ConfigError(file, doc.errors.map((e) => `YAML syntax: ${e.message.split("\n")[0]}`));
+  }
+  try {
+    return readConfig(doc.toJS());
+  } catch (err) {
+    if (err instanceof ValidationError) throw new ConfigError(file, [err.message]);
+    throw err;
+  }
+}
+
+export interface LoadedConfig {
+  config: Config;
+  file: string;
+}
+
+/** Reads the config file named by the environment and applies environment overrides. */
+export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<LoadedConfig> {
+  const file = resolve(env.JIOMOSA_CONFIG || DEFAULT_CONFIG_PATH);
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (err) {
+    throw new ConfigError(file, [`cannot read the file (${(err as NodeJS.ErrnoException).code ?? String(err)})`]);
+  }
+  const config = parseConfig(text, file);
+  if (env.PORT !== undefined && env.PORT !== "") {
+    const port = Number(env.PORT);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(file, [`PORT: expected a port number 0-65535, got ${JSON.stringify(env.PORT)}`]);
+    config.listen.port = port;
+  }
+  return { config, file };
+}

@@ -1,0 +1,156 @@
+/** Config types and the validator that turns parsed YAML into a Config with path-precise errors. */
+import {
+  type Obj,
+  KIOSK_ID_PATTERN,
+  MAX_VIEWPORT,
+  MIN_VIEWPORT,
+  ValidationError,
+  join,
+  optional,
+  readArray,
+  readNumber,
+  readObject,
+  readString,
+  rejectUnknownKeys,
+  required,
+  type IceServer,
+} from "../../protocol/index.js";
+import { DEFAULTS } from "./defaults.js";
+
+export interface KioskConfig {
+  id: string;
+  title: string;
+  /** Absolute http(s) URL, or a path such as `/pages/welcome.html` served by the renderer itself. */
+  url: string;
+  icon?: string;
+}
+
+export interface Config {
+  name: string;
+  listen: { host: string; port: number };
+  kiosks: KioskConfig[];
+  allow: string[];
+  viewport: { width: number; height: number };
+  video: { maxFps: number; maxBitrateKbps: number; jpegQuality: number };
+  sessions: { max: number; idleTimeoutSeconds: number; maxViewersPerSession: number };
+  iceServers: IceServer[];
+  chromium: { executablePath: string; args: string[] };
+}
+
+const TOP_KEYS = ["name", "listen", "kiosks", "allow", "viewport", "video", "sessions", "iceServers", "chromium"] as const;
+
+/** Reads an optional nested section, rejecting unknown keys so typos are reported, not ignored. */
+function section(root: Obj, key: string, known: readonly string[]): Obj {
+  const value = root[key];
+  if (value === undefined || value === null) return {};
+  const obj = readObject(value, key);
+  rejectUnknownKeys(obj, known, key);
+  return obj;
+}
+
+const int = (min: number, max: number) => (v: unknown, p: string) => readNumber(v, p, { min, max, integer: true });
+
+export function readHttpUrl(value: unknown, path: string): string {
+  const text = readString(value, path, { minLength: 1, maxLength: 2048 });
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new ValidationError(path, `expected an http(s) URL, got ${JSON.stringify(text)}`);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new ValidationError(path, `expected an http(s) URL, got ${JSON.stringify(text)}`);
+  }
+  return url.href;
+}
+
+function readKioskUrl(value: unknown, path: string): string {
+  if (typeof value === "string" && value.startsWith("/") && !value.startsWith("//")) return value;
+  return readHttpUrl(value, path);
+}
+
+function readKiosk(value: unknown, path: string): KioskConfig {
+  const o = readObject(value, path);
+  rejectUnknownKeys(o, ["id", "title", "url", "icon"], path);
+  const kiosk: KioskConfig = {
+    id: required(o, "id", path, (v, p) => readString(v, p, { pattern: KIOSK_ID_PATTERN, patternHint: "expected lowercase letters, digits and '-' ([a-z0-9-]+)" })),
+    title: required(o, "title", path, (v, p) => readString(v, p, { minLength: 1, maxLength: 80 })),
+    url: required(o, "url", path, readKioskUrl),
+  };
+  const icon = optional(o, "icon", path, (v, p) => readString(v, p, { minLength: 1, maxLength: 2048 }));
+  if (icon !== undefined) kiosk.icon = icon;
+  return kiosk;
+}
+
+function readAllowPattern(value: unknown, path: string): string {
+  const text = readString(value, path, { minLength: 1, maxLength: 2048 });
+  if (!/^https?:\/\/[^/]+/.test(text)) {
+    throw new ValidationError(path, `expected an http(s) URL pattern such as http://10.0.0.5:9000/*, got ${JSON.stringify(text)}`);
+  }
+  return text;
+}
+
+function readIceServer(value: unknown, path: string): IceServer {
+  const o = readObject(value, path);
+  rejectUnknownKeys(o, ["urls", "username", "credential"], path);
+  const readIceUrl = (v: unknown, p: string) =>
+    readString(v, p, { pattern: /^(stun|stuns|turn|turns):/, patternHint: "expected a stun:, stuns:, turn: or turns: URL" });
+  const urlsValue = o.urls;
+  const urls = Array.isArray(urlsValue) ? readArray(urlsValue, join(path, "urls"), readIceUrl) : required(o, "urls", path, readIceUrl);
+  const server: IceServer = { urls };
+  const username = optional(o, "username", path, (v, p) => readString(v, p));
+  const credential = optional(o, "credential", path, (v, p) => readString(v, p));
+  if (username !== undefined) server.username = username;
+  if (credential !== undefined) server.credential = credential;
+  return server;
+}
+
+/** Validates a parsed YAML document. Throws ValidationError naming the path of the first problem. */
+export function readConfig(doc: unknown): Config {
+  const root = doc === undefined || doc === null ? {} : readObject(doc, "(top level)");
+  rejectUnknownKeys(root, TOP_KEYS, "");
+
+  const listen = section(root, "listen", ["host", "port"]);
+  const viewport = section(root, "viewport", ["width", "height"]);
+  const video = section(root, "video", ["maxFps", "maxBitrateKbps", "jpegQuality"]);
+  const sessions = section(root, "sessions", ["max", "idleTimeoutSeconds", "maxViewersPerSession"]);
+  const chromium = section(root, "chromium", ["executablePath", "args"]);
+
+  const kiosks = required(root, "kiosks", "", (v, p) => readArray(v, p, readKiosk));
+  if (kiosks.length === 0) throw new ValidationError("kiosks", "must list at least one kiosk");
+  const seen = new Map<string, number>();
+  kiosks.forEach((kiosk, i) => {
+    const first = seen.get(kiosk.id);
+    if (first !== undefined) throw new ValidationError(`kiosks[${i}].id`, `duplicate id ${JSON.stringify(kiosk.id)} (also kiosks[${first}].id)`);
+    seen.set(kiosk.id, i);
+  });
+
+  return {
+    name: optional(root, "name", "", (v, p) => readString(v, p, { minLength: 1, maxLength: 60 })) ?? DEFAULTS.name,
+    listen: {
+      host: optional(listen, "host", "listen", (v, p) => readString(v, p, { minLength: 1 })) ?? DEFAULTS.listen.host,
+      port: optional(listen, "port", "listen", int(0, 65535)) ?? DEFAULTS.listen.port,
+    },
+    kiosks,
+    allow: optional(root, "allow", "", (v, p) => readArray(v, p, readAllowPattern)) ?? [...DEFAULTS.allow],
+    viewport: {
+      width: optional(viewport, "width", "viewport", int(MIN_VIEWPORT, MAX_VIEWPORT)) ?? DEFAULTS.viewport.width,
+      height: optional(viewport, "height", "viewport", int(MIN_VIEWPORT, MAX_VIEWPORT)) ?? DEFAULTS.viewport.height,
+    },
+    video: {
+      maxFps: optional(video, "maxFps", "video", int(1, 60)) ?? DEFAULTS.video.maxFps,
+      maxBitrateKbps: optional(video, "maxBitrateKbps", "video", int(100, 50_000)) ?? DEFAULTS.video.maxBitrateKbps,
+      jpegQuality: optional(video, "jpegQuality", "video", int(1, 100)) ?? DEFAULTS.video.jpegQuality,
+    },
+    sessions: {
+      max: optional(sessions, "max", "sessions", int(1, 64)) ?? DEFAULTS.sessions.max,
+      idleTimeoutSeconds: optional(sessions, "idleTimeoutSeconds", "sessions", int(1, 7 * 24 * 3600)) ?? DEFAULTS.sessions.idleTimeoutSeconds,
+      maxViewersPerSession: optional(sessions, "maxViewersPerSession", "sessions", int(1, 16)) ?? DEFAULTS.sessions.maxViewersPerSession,
+    },
+    iceServers: optional(root, "iceServers", "", (v, p) => readArray(v, p, readIceServer)) ?? [],
+    chromium: {
+      executablePath: optional(chromium, "executablePath", "chromium", (v, p) => readString(v, p, { minLength: 1 })) ?? DEFAULTS.chromium.executablePath,
+      args: optional(chromium, "args", "chromium", (v, p) => readArray(v, p, (a, ap) => readString(a, ap, { pattern: /^--/, patternHint: "expected a switch starting with --" }))) ?? [],
+    },
+  };
+}

@@ -1,0 +1,29 @@
+/**
+ * Typed errors that carry an HTTP status and a machine-readable code. Core modules throw them;
+ * the HTTP error middleware and the signaling server turn them into replies. Anything else is
+ * an internal error and its message is not shown to clients.
+ */
+export type AppErrorCode =
+  | "bad_request"
+  | "not_found"
+  | "unknown_kiosk"
+  | "session_not_found"
+  | "session_exists"
+  | "url_not_allowed"
+  | "too_many_sessions"
+  | "navigation_failed"
+  | "browser_unavailable"
+  | "payload_too_large"
+  | "unsupported_media_type"
+  | "internal";
+
+export class AppError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: AppErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = "AppError";
+  }
+}

@@ -1,0 +1,177 @@
+/**
+ * The Koa app: REST API of the original design plus ours, one error middleware, the viewer and
+ * the built-in kiosk pages. Handlers are thin; the session manager does the work.
+ */
+import Router from "@koa/router";
+import Koa, { type Context } from "koa";
+import {
+  type CreateSessionReply,
+  type ErrorReply,
+  type KiosksReply,
+  readCreateSessionBody,
+  readLoadBody,
+  SIGNALING_PATH,
+  ValidationError,
+} from "../../protocol/index.js";
+import type { BrowserPool } from "../browser/browser-pool.js";
+import type { Config } from "../config/schema.js";
+import { AppError } from "../errors.js";
+import type { Logger } from "../log.js";
+import type { SessionManager } from "../sessions/session-manager.js";
+import { BUILTIN_PAGES_PREFIX } from "../sessions/url-policy.js";
+import { readJsonBody } from "./body.js";
+import { sendFile } from "./static-files.js";
+
+export interface AppOptions {
+  config: Config;
+  version: string;
+  sessions: SessionManager;
+  browser: BrowserPool;
+  /** Directory of the built viewer (index.html, app.js). */
+  viewerDir: string;
+  /** Directory of the built-in kiosk pages. */
+  pagesDir: string;
+  log: Logger;
+}
+
+function errorReply(code: string, message: string): ErrorReply {
+  return { error: { code, message }, detail: message };
+}
+
+/** Runs a boundary validator; a ValidationError becomes a 400 that names the bad field. */
+function validated<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (err) {
+    if (err instanceof ValidationError) throw new AppError(400, "bad_request", err.message);
+    throw err;
+  }
+}
+
+export function createApp(options: AppOptions): Koa {
+  const { config, sessions, browser, log } = options;
+  const httpLog = log.child({ module: "http" });
+  const app = new Koa();
+  app.proxy = false;
+
+  // One error middleware: typed errors become {error:{code,message}}; anything else is a 500
+  // whose details stay in the log.
+  app.use(async (ctx, next) => {
+    try {
+      await next();
+      if (ctx.status === 404 && ctx.body === undefined) {
+        ctx.status = 404;
+        ctx.body = errorReply("not_found", `no route for ${ctx.method} ${ctx.path}`);
+      }
+    } catch (err) {
+      if (err instanceof AppError) {
+        ctx.status = err.status;
+        ctx.body = errorReply(err.code, err.message);
+      } else {
+        httpLog.error({ err, method: ctx.method, path: ctx.path }, "request failed");
+        ctx.status = 500;
+        ctx.body = errorReply("internal", "internal error; see the renderer log");
+      }
+    }
+  });
+
+  const router = new Router();
+
+  router.get("/health", (ctx) => {
+    const up = browser.connected;
+    ctx.status = up ? 200 : 503;
+    ctx.body = { status: up ? "healthy" : "unhealthy", version: options.version, timestamp: new Date().toISOString(), browser: up ? "running" : "down" };
+  });
+
+  router.get("/api/info", (ctx) => {
+    ctx.body = {
+      name: config.name,
+      version: options.version,
+      webrtc: {
+        video: {
+          codec: "VP8",
+          resolution: `${config.viewport.width}x${config.viewport.height}`,
+          framerate: config.video.maxFps,
+          maxBitrateKbps: config.video.maxBitrateKbps,
+          capture: "cdp-screencast",
+        },
+        audio: null,
+      },
+      sessions: { active: sessions.list().length, max: config.sessions.max },
+      endpoints: {
+        health: "/health",
+        info: "/api/info",
+        kiosks: "/api/kiosks",
+        create_session: "/api/session/create",
+        load_url: "/api/session/{session_id}/load",
+        close_session: "/api/session/{session_id}",
+        list_sessions: "/api/sessions",
+        signaling: SIGNALING_PATH,
+      },
+    };
+  });
+
+  router.get("/api/kiosks", (ctx) => {
+    const reply: KiosksReply & { name: string } = { success: true, name: config.name, kiosks: sessions.listKiosks() };
+    ctx.body = reply;
+  });
+
+  router.post("/api/session/create", async (ctx) => {
+    const raw = await readJsonBody(ctx);
+    const body = validated(() => readCreateSessionBody(raw));
+    const session = await sessions.create(body);
+    const reply: CreateSessionReply = {
+      success: true,
+      session_id: session.id,
+      viewport: session.viewport,
+      websocket_url: SIGNALING_PATH,
+      url: session.url,
+      message: "Session created",
+    };
+    if (session.kioskId) reply.kiosk = session.kioskId;
+    ctx.status = 200;
+    ctx.body = reply;
+  });
+
+  router.post("/api/session/:id/load", async (ctx) => {
+    const id = ctx.params.id!;
+    sessions.get(id); // an unknown session is a 404 before the body is read
+    const raw = await readJsonBody(ctx);
+    const body = validated(() => readLoadBody(raw));
+    const session = await sessions.load(id, body.url);
+    ctx.body = { success: true, session_id: id, url: session.url, message: `Loaded ${body.url}` };
+  });
+
+  router.get("/api/sessions", (ctx) => {
+    ctx.body = { success: true, sessions: sessions.list().map((s) => s.summary()) };
+  });
+
+  router.get("/api/session/:id", (ctx) => {
+    ctx.body = { success: true, session: sessions.get(ctx.params.id!).summary() };
+  });
+
+  router.delete("/api/session/:id", async (ctx) => {
+    const id = ctx.params.id!;
+    if (!(await sessions.close(id))) throw new AppError(404, "session_not_found", `no session ${JSON.stringify(id)}`);
+    ctx.body = { success: true, session_id: id, message: "Session closed" };
+  });
+
+  // The viewer: one page shell for the launcher and the viewer, plus its bundle.
+  const shell = async (ctx: Context) => {
+    if (!(await sendFile(ctx, options.viewerDir, "index.html"))) {
+      throw new AppError(503, "internal", "the viewer is not built; run `npm run build`");
+    }
+  };
+  router.get("/", shell);
+  router.get("/viewer", shell);
+  router.get(/^\/(app\.js|app\.js\.map)$/, async (ctx) => {
+    if (!(await sendFile(ctx, options.viewerDir, ctx.path.slice(1)))) ctx.status = 404;
+  });
+  router.get(new RegExp(`^${BUILTIN_PAGES_PREFIX}(.+)$`), async (ctx) => {
+    if (!(await sendFile(ctx, options.pagesDir, ctx.path.slice(BUILTIN_PAGES_PREFIX.length)))) ctx.status = 404;
+  });
+
+  app.use(router.routes());
+  app.use(router.allowedMethods());
+  return app;
+}

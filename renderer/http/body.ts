@@ -1,0 +1,29 @@
+/** JSON request bodies with a size limit and path-precise errors (no body parser dependency). */
+import type { Context } from "koa";
+import { AppError } from "../errors.js";
+
+export const MAX_BODY_BYTES = 64 * 1024;
+
+/** Reads the JSON body; an empty body is `undefined` (the original client may send none). */
+export async function readJsonBody(ctx: Context, limit = MAX_BODY_BYTES): Promise<unknown> {
+  const declared = Number(ctx.get("content-length") || 0);
+  if (declared > limit) throw new AppError(413, "payload_too_large", `request body is larger than ${limit} bytes`);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of ctx.req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) throw new AppError(413, "payload_too_large", `request body is larger than ${limit} bytes`);
+    chunks.push(chunk as Buffer);
+  }
+  const text = Buffer.concat(chunks).toString("utf8").trim();
+  if (text === "") return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    const type = ctx.get("content-type");
+    if (type && !/json/i.test(type)) {
+      throw new AppError(415, "unsupported_media_type", `expected a JSON body (Content-Type: application/json), got ${type}`);
+    }
+    throw new AppError(400, "bad_request", "body: is not valid JSON");
+  }
+}

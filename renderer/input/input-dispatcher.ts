@@ -1,0 +1,119 @@
+/**
+ * Replays validated protocol input on one page through CDP `Input.*`, on a CDP session of its
+ * own. Calls are sent without awaiting each one: CDP keeps their order, and a drag must not wait
+ * a round trip per move.
+ */
+import type { CDPSession } from "playwright-core";
+import type { InputMessage, KeyInput, MouseButton, PointerInput, ScrollInput } from "../../protocol/index.js";
+import type { Logger } from "../log.js";
+import { keyDefinition, modifierMask } from "./keys.js";
+
+const BUTTON_BITS: Record<MouseButton, number> = { left: 1, right: 2, middle: 4 };
+
+export class InputDispatcher {
+  private viewport: { width: number; height: number };
+  private pointer = { x: -1, y: -1 };
+  private pressed: MouseButton | null = null;
+  private closed = false;
+  eventsDispatched = 0;
+
+  constructor(
+    private readonly cdp: CDPSession,
+    viewport: { width: number; height: number },
+    private readonly log: Logger,
+  ) {
+    this.viewport = viewport;
+  }
+
+  setViewport(viewport: { width: number; height: number }): void {
+    this.viewport = viewport;
+  }
+
+  dispatch(input: InputMessage): void {
+    if (this.closed) return;
+    this.eventsDispatched++;
+    switch (input.type) {
+      case "click":
+        return this.click(input.x, input.y, input.button ?? "left");
+      case "pointer":
+        return this.pointerEvent(input);
+      case "scroll":
+        return this.scroll(input);
+      case "text":
+        if (input.text.length > 0) this.send("Input.insertText", { text: input.text });
+        return;
+      case "key":
+        return this.key(input);
+    }
+  }
+
+  private clampX(x: number): number {
+    return Math.min(Math.max(0, x), this.viewport.width - 1);
+  }
+
+  private clampY(y: number): number {
+    return Math.min(Math.max(0, y), this.viewport.height - 1);
+  }
+
+  private click(rawX: number, rawY: number, button: MouseButton): void {
+    const x = this.clampX(rawX);
+    const y = this.clampY(rawY);
+    this.pointer = { x, y };
+    this.send("Input.dispatchMouseEvent", { type: "mouseMoved", x, y, button: "none", buttons: 0 });
+    this.send("Input.dispatchMouseEvent", { type: "mousePressed", x, y, button, buttons: BUTTON_BITS[button], clickCount: 1 });
+    this.send("Input.dispatchMouseEvent", { type: "mouseReleased", x, y, button, buttons: 0, clickCount: 1 });
+  }
+
+  private pointerEvent(input: PointerInput): void {
+    const x = this.clampX(input.x);
+    const y = this.clampY(input.y);
+    this.pointer = { x, y };
+    const button = input.button ?? "left";
+    if (input.action === "down") {
+      this.pressed = button;
+      this.send("Input.dispatchMouseEvent", { type: "mouseMoved", x, y, button: "none", buttons: 0 });
+      this.send("Input.dispatchMouseEvent", { type: "mousePressed", x, y, button, buttons: BUTTON_BITS[button], clickCount: 1 });
+    } else if (input.action === "move") {
+      const held = this.pressed;
+      this.send("Input.dispatchMouseEvent", { type: "mouseMoved", x, y, button: held ?? "none", buttons: held ? BUTTON_BITS[held] : 0 });
+    } else {
+      // An "up" without a "down" (e.g. the down was lost with a reconnect) still releases cleanly.
+      const released = this.pressed ?? button;
+      this.pressed = null;
+      this.send("Input.dispatchMouseEvent", { type: "mouseReleased", x, y, button: released, buttons: 0, clickCount: 1 });
+    }
+  }
+
+  private scroll(input: ScrollInput): void {
+    const hasPosition = input.x !== undefined && input.y !== undefined;
+    const fallback = this.pointer.x >= 0 ? this.pointer : { x: this.viewport.width / 2, y: this.viewport.height / 2 };
+    const x = this.clampX(hasPosition ? input.x! : fallback.x);
+    const y = this.clampY(hasPosition ? input.y! : fallback.y);
+    this.send("Input.dispatchMouseEvent", { type: "mouseWheel", x, y, deltaX: input.deltaX ?? 0, deltaY: input.deltaY });
+  }
+
+  private key(input: KeyInput): void {
+    const def = keyDefinition(input.key);
+    if (!def) {
+      this.log.debug({ key: input.key }, "unknown key name ignored");
+      return;
+    }
+    const modifiers = modifierMask(input.modifiers);
+    // With Control/Alt/Meta held a key is a shortcut, not typing.
+    const text = modifiers & (1 | 2 | 4) ? undefined : def.text;
+    const base = { key: def.key, code: def.code, windowsVirtualKeyCode: def.keyCode, nativeVirtualKeyCode: def.keyCode, modifiers };
+    this.send("Input.dispatchKeyEvent", { type: text ? "keyDown" : "rawKeyDown", ...base, ...(text ? { text, unmodifiedText: text } : {}) });
+    this.send("Input.dispatchKeyEvent", { type: "keyUp", ...base });
+  }
+
+  private send(method: "Input.dispatchMouseEvent" | "Input.dispatchKeyEvent" | "Input.insertText", params: Record<string, unknown>): void {
+    // playwright-core's CDPSession.send is typed per method; the params here are built to match.
+    (this.cdp.send as (m: string, p: unknown) => Promise<unknown>)(method, params).catch((err: unknown) => {
+      if (!this.closed) this.log.warn({ err: String(err), method }, "input dispatch failed");
+    });
+  }
+
+  close(): void {
+    this.closed = true;
+  }
+}

@@ -1,0 +1,114 @@
+/**
+ * Composition root: config → browser → sessions → HTTP + signaling, torn down in reverse on
+ * SIGINT/SIGTERM. No module-level singletons: every part is built here and handed its deps.
+ */
+import { readFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { fileURLToPath } from "node:url";
+import { BrowserPool } from "./browser/browser-pool.js";
+import { ConfigError, loadConfig } from "./config/load.js";
+import { createApp } from "./http/app.js";
+import { createLogger } from "./log.js";
+import { SessionManager } from "./sessions/session-manager.js";
+import { SignalingServer } from "./signaling/signaling-server.js";
+
+/** Shutdown must finish in this time or the process exits anyway (a box must be restartable). */
+const SHUTDOWN_TIMEOUT_MS = 10_000;
+
+const ROOT = new URL("../../", import.meta.url);
+
+function readVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(new URL("package.json", ROOT), "utf8")) as { version: string }).version;
+  } catch {
+    return "0.0.0";
+  }
+}
+
+async function main(): Promise<void> {
+  const log = createLogger();
+  let loaded;
+  try {
+    loaded = await loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`jiomosa: invalid config ${err.file}\n${err.problems.map((p) => `  ${p}`).join("\n")}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const { config, file } = loaded;
+  const version = readVersion();
+  log.info({ config: file, version }, "starting");
+
+  const browser = new BrowserPool({ executablePath: config.chromium.executablePath, args: config.chromium.args, log });
+  try {
+    await browser.start();
+  } catch (err) {
+    process.stderr.write(
+      `jiomosa: could not start Chromium at ${config.chromium.executablePath}: ${String((err as Error).message).split("\n")[0]}\n` +
+        "  Install it with: apt-get install chromium (or run `npm start`, which installs it when run as root)\n",
+    );
+    process.exit(1);
+  }
+
+  const server = createServer();
+  server.keepAliveTimeout = 5_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(config.listen.port, config.listen.host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+
+  const sessions = new SessionManager({
+    config,
+    browser,
+    selfOrigin: `http://127.0.0.1:${port}`,
+    iceServers: () => config.iceServers,
+    log,
+  });
+  const app = createApp({
+    config,
+    version,
+    sessions,
+    browser,
+    viewerDir: fileURLToPath(new URL("../viewer/", import.meta.url)),
+    pagesDir: fileURLToPath(new URL("./pages/", import.meta.url)),
+    log,
+  });
+  server.on("request", app.callback());
+  const signaling = new SignalingServer(server, sessions, log);
+  sessions.onClosed = (id) => signaling.notifySessionClosed(id);
+  browser.onCrash = () => log.error("chromium exited; sessions are lost until it is restarted");
+
+  log.info({ host: config.listen.host, port, kiosks: config.kiosks.length }, "listening");
+  process.stdout.write(`Jiomosa ${version} is up: open http://${config.listen.host === "0.0.0.0" ? "<this box's address>" : config.listen.host}:${port}/ on a tablet\n`);
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, "shutting down");
+    const force = setTimeout(() => {
+      log.error("shutdown timed out; exiting");
+      process.exit(1);
+    }, SHUTDOWN_TIMEOUT_MS);
+    force.unref();
+    signaling.close();
+    server.close();
+    server.closeAllConnections();
+    await sessions.closeAll();
+    await browser.close();
+    log.info("stopped");
+    // Exit explicitly: the WebRTC binding may crash at exit if the event loop winds down on its own.
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`jiomosa: fatal: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});

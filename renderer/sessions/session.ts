@@ -1,0 +1,171 @@
+/**
+ * A session: one isolated browser context and page, its screencast, its input dispatcher and
+ * the peers of the viewers watching it. It outlives its viewers for the idle timeout, so a
+ * tablet that loses Wi-Fi can join again and find the page as it left it.
+ */
+import type { BrowserContext, CDPSession, Page } from "playwright-core";
+import type { InputMessage, SessionSummary, Viewport } from "../../protocol/index.js";
+import type { SessionPage } from "../browser/browser-pool.js";
+import { ScreencastCapture } from "../capture/screencast.js";
+import { AppError } from "../errors.js";
+import { InputDispatcher } from "../input/input-dispatcher.js";
+import type { Logger } from "../log.js";
+import type { Peer } from "../webrtc/peer.js";
+
+/** How long a navigation may take to commit before the request fails. */
+export const NAVIGATION_TIMEOUT_MS = 20_000;
+
+export interface SessionOptions {
+  id: string;
+  kioskId?: string;
+  viewport: Viewport;
+  jpegQuality: number;
+  maxFps: number;
+  idleTimeoutMs: number;
+  log: Logger;
+  onIdle: (session: Session) => void;
+}
+
+export class Session {
+  readonly id: string;
+  readonly kioskId: string | undefined;
+  readonly createdAt = new Date();
+  lastActiveAt = new Date();
+  viewport: Viewport;
+  private readonly context: BrowserContext;
+  readonly page: Page;
+  private readonly log: Logger;
+  private readonly peers = new Set<Peer>();
+  private capture: ScreencastCapture | null = null;
+  private input: InputDispatcher | null = null;
+  private cdpSessions: CDPSession[] = [];
+  private idleTimer: NodeJS.Timeout | null = null;
+  private closed = false;
+
+  constructor(
+    private readonly options: SessionOptions,
+    { context, page }: SessionPage,
+  ) {
+    this.id = options.id;
+    this.kioskId = options.kioskId;
+    this.viewport = options.viewport;
+    this.context = context;
+    this.page = page;
+    this.log = options.log.child({ module: "session", session: options.id });
+    this.armIdleTimer();
+  }
+
+  /** Attaches capture and input to the page (two CDP sessions: frames never queue behind input). */
+  async start(): Promise<void> {
+    const captureCdp = await this.context.newCDPSession(this.page);
+    const inputCdp = await this.context.newCDPSession(this.page);
+    this.cdpSessions = [captureCdp, inputCdp];
+    this.input = new InputDispatcher(inputCdp, this.viewport, this.log);
+    this.capture = new ScreencastCapture({
+      cdp: captureCdp,
+      viewport: this.viewport,
+      jpegQuality: this.options.jpegQuality,
+      maxFps: this.options.maxFps,
+      log: this.log,
+      onFrame: (frame) => {
+        for (const peer of this.peers) peer.pushFrame(frame);
+      },
+    });
+    await this.capture.start();
+    this.page.on("crash", () => this.log.error("page crashed"));
+  }
+
+  get url(): string {
+    return this.page.url();
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  get viewerCount(): number {
+    return this.peers.size;
+  }
+
+  get captureStats() {
+    return this.capture?.stats ?? null;
+  }
+
+  /** Navigates the page; the caller has checked the URL policy. */
+  async load(url: string): Promise<void> {
+    this.touch();
+    try {
+      await this.page.goto(url, { waitUntil: "commit", timeout: NAVIGATION_TIMEOUT_MS });
+    } catch (err) {
+      if (this.closed) throw new AppError(410, "session_not_found", `session ${this.id} was closed`);
+      const reason = String((err as Error).message ?? err).split("\n")[0];
+      throw new AppError(502, "navigation_failed", `could not open ${url}: ${reason}`);
+    }
+    this.log.info({ url }, "navigated");
+  }
+
+  attachPeer(peer: Peer): void {
+    this.peers.add(peer);
+    this.touch();
+    this.clearIdleTimer();
+    // A new viewer gets a picture at once, even if the page is static and sends no frames.
+    const frame = this.capture?.lastFrame;
+    if (frame) peer.pushFrame(frame);
+  }
+
+  detachPeer(peer: Peer): void {
+    if (!this.peers.delete(peer)) return;
+    this.touch();
+    if (this.peers.size === 0) this.armIdleTimer();
+  }
+
+  handleInput(input: InputMessage): void {
+    this.touch();
+    this.input?.dispatch(input);
+  }
+
+  summary(): SessionSummary {
+    const summary: SessionSummary = {
+      session_id: this.id,
+      url: this.url,
+      viewport: this.viewport,
+      viewers: this.peers.size,
+      created_at: this.createdAt.toISOString(),
+      last_active_at: this.lastActiveAt.toISOString(),
+    };
+    if (this.kioskId) summary.kiosk = this.kioskId;
+    return summary;
+  }
+
+  private touch(): void {
+    this.lastActiveAt = new Date();
+  }
+
+  private armIdleTimer(): void {
+    this.clearIdleTimer();
+    this.idleTimer = setTimeout(() => {
+      this.log.info({ idleMs: this.options.idleTimeoutMs }, "no viewer for the idle timeout; closing");
+      this.options.onIdle(this);
+    }, this.options.idleTimeoutMs);
+    this.idleTimer.unref();
+  }
+
+  private clearIdleTimer(): void {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = null;
+  }
+
+  /** Closes peers, capture and the browser context. Safe to call twice. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.clearIdleTimer();
+    for (const peer of this.peers) peer.close();
+    this.peers.clear();
+    this.input?.close();
+    await this.capture?.close();
+    for (const cdp of this.cdpSessions) await cdp.detach().catch(() => {});
+    await this.context.close().catch((err: unknown) => this.log.warn({ err: String(err) }, "closing context failed"));
+    this.log.info("session closed");
+  }
+}

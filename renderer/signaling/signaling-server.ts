@@ -1,0 +1,195 @@
+/**
+ * WebSocket signaling at /ws/signaling: the only holder of sockets. One dispatch table maps a
+ * message type to a thin handler; the work lives in the session manager and the peer.
+ */
+import type { IncomingMessage, Server } from "node:http";
+import type { Duplex } from "node:stream";
+import { WebSocket, WebSocketServer } from "ws";
+import {
+  type ClientMessage,
+  type ErrorCode,
+  MAX_SIGNALING_MESSAGE_BYTES,
+  parseClientMessage,
+  type ServerMessage,
+  SIGNALING_PATH,
+  ValidationError,
+} from "../../protocol/index.js";
+import { AppError } from "../errors.js";
+import type { Logger } from "../log.js";
+import type { Session } from "../sessions/session.js";
+import type { SessionManager } from "../sessions/session-manager.js";
+import type { Peer } from "../webrtc/peer.js";
+
+/** Protocol-level pings find sockets whose tablet vanished without closing. */
+export const HEARTBEAT_INTERVAL_MS = 20_000;
+
+interface Connection {
+  ws: WebSocket;
+  session: Session | null;
+  peer: Peer | null;
+  alive: boolean;
+  log: Logger;
+}
+
+type Handler<T extends ClientMessage["type"]> = (conn: Connection, message: Extract<ClientMessage, { type: T }>) => Promise<void> | void;
+
+export class SignalingServer {
+  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: MAX_SIGNALING_MESSAGE_BYTES });
+  private readonly connections = new Set<Connection>();
+  private readonly heartbeat: NodeJS.Timeout;
+  private readonly log: Logger;
+  private nextConnectionId = 1;
+  private readonly onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => this.upgrade(req, socket, head);
+
+  private readonly handlers: { [T in ClientMessage["type"]]: Handler<T> } = {
+    join: (conn, msg) => this.join(conn, msg.session_id),
+    answer: async (conn, msg) => {
+      const peer = this.requirePeer(conn);
+      await peer.applyAnswer(msg.answer.sdp);
+      this.send(conn, { type: "ready", message: "WebRTC connection established", session_id: conn.session!.id });
+    },
+    "ice-candidate": async (conn, msg) => {
+      const peer = this.requirePeer(conn);
+      if (msg.candidate) await peer.addRemoteCandidate(msg.candidate);
+    },
+    ping: (conn) => this.send(conn, { type: "pong" }),
+  };
+
+  constructor(
+    private readonly server: Server,
+    private readonly sessions: SessionManager,
+    log: Logger,
+  ) {
+    this.log = log.child({ module: "signaling" });
+    server.on("upgrade", this.onUpgrade);
+    this.heartbeat = setInterval(() => this.checkAlive(), HEARTBEAT_INTERVAL_MS);
+    this.heartbeat.unref();
+  }
+
+  get connectionCount(): number {
+    return this.connections.size;
+  }
+
+  private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const path = (req.url ?? "").split("?")[0];
+    if (path !== SIGNALING_PATH) {
+      socket.end("HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
+      return;
+    }
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws));
+  }
+
+  private accept(ws: WebSocket): void {
+    const conn: Connection = { ws, session: null, peer: null, alive: true, log: this.log.child({ conn: this.nextConnectionId++ }) };
+    this.connections.add(conn);
+    ws.on("pong", () => (conn.alive = true));
+    ws.on("message", (data, isBinary) => void this.receive(conn, data as Buffer, isBinary));
+    ws.on("close", () => this.drop(conn));
+    ws.on("error", (err) => conn.log.warn({ err: String(err) }, "socket error"));
+  }
+
+  private async receive(conn: Connection, data: Buffer, isBinary: boolean): Promise<void> {
+    let message: ClientMessage;
+    try {
+      if (isBinary) throw new ValidationError("message", "expected JSON text, got a binary frame");
+      message = parseClientMessage(data.toString("utf8"));
+    } catch (err) {
+      const text = err instanceof ValidationError ? err.message : "message: could not be read";
+      this.sendError(conn, "invalid_message", text);
+      return;
+    }
+    try {
+      await (this.handlers[message.type] as Handler<typeof message.type>)(conn, message);
+    } catch (err) {
+      if (err instanceof SignalingError) return this.sendError(conn, err.code, err.message);
+      if (err instanceof AppError) return this.sendError(conn, err.code === "session_not_found" ? "unknown_session" : "negotiation_failed", err.message);
+      conn.log.error({ err: String(err), type: message.type }, "signaling handler failed");
+      this.sendError(conn, "negotiation_failed", `${message.type} failed: ${String((err as Error).message ?? err).slice(0, 200)}`);
+    }
+  }
+
+  private async join(conn: Connection, sessionId: string): Promise<void> {
+    if (conn.peer) throw new SignalingError("already_joined", `this connection already joined session ${conn.session?.id}`);
+    if (!this.sessions.has(sessionId)) throw new SignalingError("unknown_session", `no session ${JSON.stringify(sessionId)} (it may have timed out)`);
+    let joined;
+    try {
+      joined = this.sessions.join(sessionId, {
+        onLocalCandidate: (candidate) => this.send(conn, { type: "ice-candidate", candidate }),
+      });
+    } catch (err) {
+      if (err instanceof AppError && err.status === 503) throw new SignalingError("too_many_viewers", err.message);
+      throw err;
+    }
+    conn.session = joined.session;
+    conn.peer = joined.peer;
+    conn.log = conn.log.child({ session: sessionId, peer: joined.peer.id });
+    const offer = await joined.peer.createOffer();
+    if (conn.peer !== joined.peer) return; // the socket closed while gathering
+    this.send(conn, { type: "offer", offer, iceServers: joined.iceServers, viewport: joined.session.viewport });
+    conn.log.info("offer sent");
+  }
+
+  private requirePeer(conn: Connection): Peer {
+    if (!conn.peer || !conn.session) throw new SignalingError("not_joined", "send {type:\"join\", session_id} first");
+    if (conn.session.isClosed) throw new SignalingError("session_closed", `session ${conn.session.id} was closed`);
+    return conn.peer;
+  }
+
+  private send(conn: Connection, message: ServerMessage): void {
+    if (conn.ws.readyState === WebSocket.OPEN) conn.ws.send(JSON.stringify(message));
+  }
+
+  private sendError(conn: Connection, code: ErrorCode, message: string): void {
+    conn.log.info({ code, message }, "signaling error reply");
+    this.send(conn, { type: "error", code, message });
+  }
+
+  private drop(conn: Connection): void {
+    if (!this.connections.delete(conn)) return;
+    if (conn.session && conn.peer) this.sessions.leave(conn.session, conn.peer);
+    conn.peer = null;
+    conn.session = null;
+  }
+
+  private checkAlive(): void {
+    for (const conn of this.connections) {
+      if (!conn.alive) {
+        conn.log.info("no pong from the viewer; dropping the connection");
+        conn.ws.terminate();
+        this.drop(conn);
+        continue;
+      }
+      conn.alive = false;
+      conn.ws.ping();
+    }
+  }
+
+  /** Tells every viewer of a closed session, so the tablet says so instead of freezing. */
+  notifySessionClosed(sessionId: string): void {
+    for (const conn of this.connections) {
+      if (conn.session?.id === sessionId) {
+        this.sendError(conn, "session_closed", `session ${sessionId} was closed`);
+        conn.ws.close(1000, "session closed");
+      }
+    }
+  }
+
+  close(): void {
+    clearInterval(this.heartbeat);
+    this.server.off("upgrade", this.onUpgrade);
+    for (const conn of [...this.connections]) {
+      conn.ws.close(1001, "server shutting down");
+      this.drop(conn);
+    }
+    this.wss.close();
+  }
+}
+
+class SignalingError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}

@@ -1,0 +1,181 @@
+/**
+ * One viewer's WebRTC connection: the only place that creates RTCPeerConnection and
+ * RTCVideoSource. The renderer is the offerer: video track (VP8, in a MediaStream so the original
+ * design's client plays it) plus the "input" DataChannel.
+ */
+import {
+  type IceCandidateInit,
+  type IceServer,
+  INPUT_CHANNEL_LABEL,
+  type InputErrorMessage,
+  type InputMessage,
+  MAX_INPUT_MESSAGE_BYTES,
+  parseInputMessage,
+  ValidationError,
+} from "../../protocol/index.js";
+import type { Logger } from "../log.js";
+import { type I420Frame, type WrtcDataChannel, type WrtcPeerConnection, type WrtcVideoSource, wrtc } from "./wrtc.js";
+
+/**
+ * The original client ignores server-sent `ice-candidate` messages, so the offer should already
+ * carry our candidates: wait for gathering, but never longer than this (host candidates on a LAN
+ * take a few ms; a TURN allocation a round trip).
+ */
+export const GATHER_TIMEOUT_MS = 1500;
+/** A DataChannel whose send buffer grows past this is not reading: stop writing replies to it. */
+const MAX_CHANNEL_BUFFER_BYTES = 1024 * 1024;
+
+export interface PeerOptions {
+  iceServers: IceServer[];
+  iceTransportPolicy?: "all" | "relay";
+  maxBitrateKbps: number;
+  maxFps: number;
+  log: Logger;
+  onInput: (input: InputMessage) => void;
+  onLocalCandidate: (candidate: IceCandidateInit) => void;
+  onConnectionState?: (state: WrtcPeerConnection["connectionState"]) => void;
+}
+
+let nextPeerId = 1;
+
+export class Peer {
+  readonly id = `p${nextPeerId++}`;
+  private readonly pc: WrtcPeerConnection;
+  private readonly source: WrtcVideoSource;
+  private readonly channel: WrtcDataChannel;
+  private readonly log: Logger;
+  private remoteSet = false;
+  private readonly queuedCandidates: IceCandidateInit[] = [];
+  private closed = false;
+  framesSent = 0;
+  inputsReceived = 0;
+
+  constructor(private readonly options: PeerOptions) {
+    this.log = options.log.child({ module: "peer", peer: this.id });
+    this.pc = new wrtc.RTCPeerConnection({
+      iceServers: options.iceServers,
+      ...(options.iceTransportPolicy ? { iceTransportPolicy: options.iceTransportPolicy } : {}),
+    });
+    this.source = new wrtc.nonstandard.RTCVideoSource({ isScreencast: true });
+    const track = this.source.createTrack();
+    const stream = new wrtc.MediaStream();
+    stream.addTrack(track);
+    // Limits go in at creation: a later getParameters/setParameters round trip fails in wrtc.
+    this.pc.addTransceiver(track, {
+      direction: "sendonly",
+      streams: [stream],
+      sendEncodings: [{ maxBitrate: options.maxBitrateKbps * 1000, maxFramerate: options.maxFps }],
+    });
+    this.channel = this.pc.createDataChannel(INPUT_CHANNEL_LABEL, { ordered: true });
+    this.channel.onmessage = (event) => this.handleChannelMessage(event.data);
+    this.pc.onicecandidate = ({ candidate }) => {
+      if (candidate && candidate.candidate) {
+        options.onLocalCandidate({ candidate: candidate.candidate, sdpMid: candidate.sdpMid, sdpMLineIndex: candidate.sdpMLineIndex });
+      }
+    };
+    this.pc.onconnectionstatechange = () => {
+      const state = this.pc.connectionState;
+      this.log.info({ state }, "connection state");
+      options.onConnectionState?.(state);
+    };
+  }
+
+  get connectionState(): WrtcPeerConnection["connectionState"] {
+    return this.pc.connectionState;
+  }
+
+  /** Creates the offer and waits (bounded) for ICE gathering so the SDP carries candidates. */
+  async createOffer(): Promise<{ type: "offer"; sdp: string }> {
+    const offer = await this.pc.createOffer();
+    const gathered = new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, GATHER_TIMEOUT_MS);
+      this.pc.onicegatheringstatechange = () => {
+        if (this.pc.iceGatheringState === "complete") {
+          clearTimeout(timer);
+          resolve();
+        }
+      };
+    });
+    await this.pc.setLocalDescription(offer);
+    if (this.pc.iceGatheringState !== "complete") await gathered;
+    this.pc.onicegatheringstatechange = null;
+    const local = this.pc.localDescription;
+    return { type: "offer", sdp: local?.sdp ?? offer.sdp };
+  }
+
+  async applyAnswer(sdp: string): Promise<void> {
+    await this.pc.setRemoteDescription({ type: "answer", sdp });
+    this.remoteSet = true;
+    const queued = this.queuedCandidates.splice(0);
+    for (const candidate of queued) await this.addRemoteCandidate(candidate);
+  }
+
+  /** Adds a viewer's candidate; ones that arrive before the answer wait for it. */
+  async addRemoteCandidate(candidate: IceCandidateInit): Promise<void> {
+    if (!this.remoteSet) {
+      if (this.queuedCandidates.length < 64) this.queuedCandidates.push(candidate);
+      return;
+    }
+    try {
+      await this.pc.addIceCandidate({ candidate: candidate.candidate, sdpMid: candidate.sdpMid ?? null, sdpMLineIndex: candidate.sdpMLineIndex ?? 0 });
+    } catch (err) {
+      // A candidate we cannot use (e.g. an mDNS name) is not fatal: other candidates may work.
+      this.log.debug({ err: String(err), candidate: candidate.candidate }, "remote candidate ignored");
+    }
+  }
+
+  pushFrame(frame: I420Frame): void {
+    if (this.closed) return;
+    this.source.onFrame(frame);
+    this.framesSent++;
+  }
+
+  private handleChannelMessage(data: string | ArrayBuffer): void {
+    if (this.closed) return;
+    if (typeof data !== "string") {
+      this.reply({ type: "input-error", code: "invalid_input", message: "message: expected JSON text, got binary data" });
+      return;
+    }
+    let input: InputMessage;
+    try {
+      input = parseInputMessage(data);
+    } catch (err) {
+      const message = err instanceof ValidationError ? err.message : "message: could not be read";
+      this.reply({ type: "input-error", code: "invalid_input", message: message.slice(0, 300) });
+      return;
+    }
+    this.inputsReceived++;
+    try {
+      this.options.onInput(input);
+    } catch (err) {
+      this.log.error({ err }, "input handler failed");
+    }
+  }
+
+  private reply(message: InputErrorMessage): void {
+    if (this.channel.readyState !== "open" || this.channel.bufferedAmount > MAX_CHANNEL_BUFFER_BYTES) return;
+    this.channel.send(JSON.stringify(message).slice(0, MAX_INPUT_MESSAGE_BYTES));
+  }
+
+  async getStats(): Promise<Record<string, unknown>[]> {
+    const report = await this.pc.getStats();
+    const stats: Record<string, unknown>[] = [];
+    report.forEach((stat) => stats.push(stat));
+    return stats;
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.pc.onicecandidate = null;
+    this.pc.onconnectionstatechange = null;
+    this.pc.onicegatheringstatechange = null;
+    this.channel.onmessage = null;
+    try {
+      this.channel.close();
+    } catch {
+      // already closed by the remote side
+    }
+    this.pc.close();
+  }
+}
