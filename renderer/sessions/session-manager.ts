@@ -160,7 +160,11 @@ export class SessionManager {
       log: this.options.log.child({ session: id }),
       onInput: (input) => session.handleInput(input),
       onLocalCandidate: callbacks.onLocalCandidate,
-      onConnectionState: callbacks.onConnectionState,
+      onConnectionState: (state) => {
+        // Frames pushed before the connection was up were lost: show the page at once.
+        if (state === "connected") session.refreshPeer(peer);
+        callbacks.onConnectionState?.(state);
+      },
     });
     session.attachPeer(peer);
     return { session, peer, iceServers };

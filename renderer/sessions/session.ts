@@ -113,6 +113,12 @@ export class Session {
     if (frame) peer.pushFrame(frame);
   }
 
+  /** Sends the newest frame to one peer again (it just connected, or asked for a keyframe). */
+  refreshPeer(peer: Peer): void {
+    const frame = this.capture?.lastFrame;
+    if (frame && this.peers.has(peer)) peer.pushFrame(frame);
+  }
+
   detachPeer(peer: Peer): void {
     if (!this.peers.delete(peer)) return;
     this.touch();
