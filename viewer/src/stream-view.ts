@@ -1,0 +1,291 @@
+import { css, html, LitElement, type PropertyValues } from "lit";
+import type { InputMessage, Modifier, MouseButton, PointerInput, ScrollInput, Viewport } from "../../protocol/index.js";
+import { clampToPage, mapToPage, type PagePoint, type Size } from "./input-mapper.js";
+
+/** Name of the event that carries one InputMessage up to whoever owns the connection. */
+export const INPUT_EVENT = "jiomosa-input";
+
+/** Pixels per line for `WheelEvent.DOM_DELTA_LINE` (what Chromium scrolls per wheel notch, roughly). */
+export const WHEEL_LINE_PX = 40;
+
+const BUTTONS: readonly MouseButton[] = ["left", "middle", "right"];
+/** Pressing a modifier alone sends nothing: the modifiers travel with the next key. */
+const MODIFIER_KEYS = new Set(["Alt", "AltGraph", "Control", "Meta", "Shift", "CapsLock", "NumLock", "Fn", "OS", "Hyper", "Super"]);
+/** Keys that are not a key at all: IME composition and dead keys produce text elsewhere. */
+const IGNORED_KEYS = new Set(["Unidentified", "Process", "Dead"]);
+/** keyCode of every keydown an IME (e.g. an Android soft keyboard) handles. */
+const IME_KEY_CODE = 229;
+
+/**
+ * Shows the remote page's video and turns the user's pointer, wheel and keyboard input into
+ * protocol input messages in the page's CSS pixels. It knows nothing about the network.
+ *
+ * @fires jiomosa-input - `CustomEvent<InputMessage>`, bubbling and composed, one per input message.
+ */
+export class JiomosaStreamView extends LitElement {
+  static override properties = {
+    stream: { attribute: false },
+    viewport: { attribute: false },
+  };
+
+  static override styles = css`
+    :host {
+      display: block;
+      position: relative;
+      overflow: hidden;
+      background: #000;
+      touch-action: none;
+      user-select: none;
+      -webkit-user-select: none;
+      -webkit-touch-callout: none;
+      -webkit-tap-highlight-color: transparent;
+      outline: none;
+    }
+    video {
+      display: block;
+      width: 100%;
+      height: 100%;
+      object-fit: contain;
+      /* Input is handled on the host; the video must not take it (long-press menus, PiP). */
+      pointer-events: none;
+    }
+  `;
+
+  /** The remote page's video, or null before the session streams. */
+  declare stream: MediaStream | null;
+  /** The remote page's size in CSS pixels; without it the video's own size is used. */
+  declare viewport: Viewport | null;
+
+  private frames = 0;
+  private frameCallback = 0;
+  private frameVideo: HTMLVideoElement | null = null;
+  private activePointer: number | null = null;
+  private activeButton: MouseButton = "left";
+  private lastPoint: PagePoint | null = null;
+  private pendingMove: PointerInput | null = null;
+  private moveFrame = 0;
+
+  constructor() {
+    super();
+    this.stream = null;
+    this.viewport = null;
+    this.addEventListener("pointerdown", this.onPointerDown);
+    this.addEventListener("pointermove", this.onPointerMove);
+    this.addEventListener("pointerup", this.onPointerUp);
+    this.addEventListener("pointercancel", this.onPointerUp);
+    this.addEventListener("wheel", this.onWheel, { passive: false });
+    this.addEventListener("keydown", this.onKeyDown);
+    this.addEventListener("contextmenu", (e) => e.preventDefault());
+  }
+
+  /** The `<video>` element (for tests and diagnostics). */
+  get video(): HTMLVideoElement | null {
+    return this.renderRoot?.querySelector("video") ?? null;
+  }
+
+  /** Video frames presented so far; counts only while connected to the document. */
+  get frameCount(): number {
+    const video = this.video;
+    if (video && !hasFrameCallbacks(video)) return video.getVideoPlaybackQuality?.().totalVideoFrames ?? 0;
+    return this.frames;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    if (!this.hasAttribute("tabindex")) this.tabIndex = 0;
+    if (this.hasUpdated) this.watchFrames();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.unwatchFrames();
+    if (this.moveFrame) cancelAnimationFrame(this.moveFrame);
+    this.moveFrame = 0;
+    this.pendingMove = null;
+    this.activePointer = null;
+  }
+
+  override render() {
+    return html`<video autoplay playsinline muted .muted=${true} disablepictureinpicture></video>`;
+  }
+
+  protected override firstUpdated(): void {
+    this.watchFrames();
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    const video = this.video;
+    if (!video || !changed.has("stream")) return;
+    if (video.srcObject !== this.stream) video.srcObject = this.stream;
+    // autoplay alone is not enough on some WebViews once srcObject changes.
+    if (this.stream) video.play().catch(() => undefined);
+  }
+
+  // ---- frames -------------------------------------------------------------------------------
+
+  private watchFrames(): void {
+    const video = this.video;
+    if (!video || !hasFrameCallbacks(video) || this.frameVideo) return;
+    this.frameVideo = video;
+    const onFrame = () => {
+      this.frames += 1;
+      this.frameCallback = video.requestVideoFrameCallback(onFrame);
+    };
+    this.frameCallback = video.requestVideoFrameCallback(onFrame);
+  }
+
+  private unwatchFrames(): void {
+    if (this.frameVideo && this.frameCallback) this.frameVideo.cancelVideoFrameCallback(this.frameCallback);
+    this.frameVideo = null;
+    this.frameCallback = 0;
+  }
+
+  // ---- coordinates --------------------------------------------------------------------------
+
+  /** The page size input coordinates refer to, or null while nothing is known yet. */
+  private pageSize(): Size | null {
+    return this.viewport ?? this.pictureSize();
+  }
+
+  private pictureSize(): Size | null {
+    const video = this.video;
+    if (!video || !video.videoWidth || !video.videoHeight) return null;
+    return { width: video.videoWidth, height: video.videoHeight };
+  }
+
+  private toPage(e: { clientX: number; clientY: number }, clamp: boolean): PagePoint | null {
+    const video = this.video;
+    const page = this.pageSize();
+    if (!video || !page) return null;
+    const picture = this.pictureSize() ?? page;
+    const rect = video.getBoundingClientRect();
+    return (clamp ? clampToPage : mapToPage)(e.clientX, e.clientY, rect, page, picture);
+  }
+
+  private emit(detail: InputMessage): void {
+    this.dispatchEvent(new CustomEvent<InputMessage>(INPUT_EVENT, { detail, bubbles: true, composed: true }));
+  }
+
+  // ---- pointer ------------------------------------------------------------------------------
+
+  private readonly onPointerDown = (e: PointerEvent): void => {
+    this.focus({ preventScroll: true });
+    if (this.activePointer !== null) return; // A second finger: no multi-touch on the remote pointer.
+    this.flushMove(); // A hover move still waiting for its frame happened before this press.
+    const button = e.pointerType === "mouse" ? BUTTONS[e.button] : "left";
+    if (!button) return; // Back/forward buttons.
+    const point = this.toPage(e, false);
+    if (!point) return;
+    e.preventDefault();
+    this.activePointer = e.pointerId;
+    this.activeButton = button;
+    this.lastPoint = point;
+    try {
+      this.setPointerCapture(e.pointerId);
+    } catch {
+      // The pointer is already gone (or the event was synthetic); the drag still works inside the element.
+    }
+    this.emit({ type: "pointer", action: "down", x: point.x, y: point.y, button });
+  };
+
+  private readonly onPointerMove = (e: PointerEvent): void => {
+    let point: PagePoint | null;
+    if (this.activePointer !== null) {
+      if (e.pointerId !== this.activePointer) return;
+      point = this.toPage(e, true);
+    } else {
+      if (e.pointerType !== "mouse") return; // Hover exists only for a mouse.
+      point = this.toPage(e, false);
+    }
+    if (!point) return;
+    this.lastPoint = point;
+    this.pendingMove =
+      this.activePointer !== null
+        ? { type: "pointer", action: "move", x: point.x, y: point.y, button: this.activeButton }
+        : { type: "pointer", action: "move", x: point.x, y: point.y };
+    if (!this.moveFrame) this.moveFrame = requestAnimationFrame(() => this.flushMove());
+  };
+
+  private readonly onPointerUp = (e: PointerEvent): void => {
+    if (this.activePointer === null || e.pointerId !== this.activePointer) return;
+    this.flushMove();
+    const point = (e.type === "pointercancel" ? null : this.toPage(e, true)) ?? this.lastPoint;
+    const button = this.activeButton;
+    this.activePointer = null;
+    this.lastPoint = null;
+    if (point) this.emit({ type: "pointer", action: "up", x: point.x, y: point.y, button });
+  };
+
+  /** Sends the newest pending move: at most one per animation frame, however fast the pointer. */
+  private flushMove(): void {
+    if (this.moveFrame) cancelAnimationFrame(this.moveFrame);
+    this.moveFrame = 0;
+    const move = this.pendingMove;
+    this.pendingMove = null;
+    if (move) this.emit(move);
+  }
+
+  // ---- wheel --------------------------------------------------------------------------------
+
+  private readonly onWheel = (e: WheelEvent): void => {
+    e.preventDefault(); // Also stops the tablet's own pinch-zoom on ctrl+wheel.
+    const page = this.pageSize();
+    if (!page) return;
+    const scaleX = e.deltaMode === WheelEvent.DOM_DELTA_LINE ? WHEEL_LINE_PX : e.deltaMode === WheelEvent.DOM_DELTA_PAGE ? page.width : 1;
+    const scaleY = e.deltaMode === WheelEvent.DOM_DELTA_LINE ? WHEEL_LINE_PX : e.deltaMode === WheelEvent.DOM_DELTA_PAGE ? page.height : 1;
+    const deltaX = Math.round(e.deltaX * scaleX * 10) / 10;
+    const deltaY = Math.round(e.deltaY * scaleY * 10) / 10;
+    if (deltaX === 0 && deltaY === 0) return;
+    const message: ScrollInput = { type: "scroll", deltaX, deltaY };
+    // Over a bar the wheel has no page position; the renderer then scrolls where the pointer last was.
+    const point = this.toPage(e, false);
+    if (point) {
+      message.x = point.x;
+      message.y = point.y;
+    }
+    this.emit(message);
+  };
+
+  // ---- keyboard -----------------------------------------------------------------------------
+
+  private readonly onKeyDown = (e: KeyboardEvent): void => {
+    const key = e.key;
+    if (e.isComposing || e.keyCode === IME_KEY_CODE || !key || IGNORED_KEYS.has(key) || MODIFIER_KEYS.has(key)) return;
+    e.preventDefault();
+    // AltGr arrives as Ctrl+Alt on Windows keyboards; the character it makes is still text.
+    const altGraph = e.getModifierState?.("AltGraph") ?? false;
+    const chord = !altGraph && (e.ctrlKey || e.metaKey || e.altKey);
+    if (!chord && isPrintable(key)) {
+      this.emit({ type: "text", text: key });
+      return;
+    }
+    const modifiers: Modifier[] = [];
+    if (e.altKey && !altGraph) modifiers.push("Alt");
+    if (e.ctrlKey && !altGraph) modifiers.push("Control");
+    if (e.metaKey) modifiers.push("Meta");
+    if (e.shiftKey) modifiers.push("Shift");
+    this.emit(modifiers.length ? { type: "key", key, modifiers } : { type: "key", key });
+  };
+}
+
+/** requestVideoFrameCallback arrived in Chrome 83; older WebViews count decoded frames instead. */
+function hasFrameCallbacks(video: HTMLVideoElement): boolean {
+  return typeof video.requestVideoFrameCallback === "function";
+}
+
+/** A key that types one character (letters, digits, space, emoji) rather than naming an action. */
+function isPrintable(key: string): boolean {
+  const chars = [...key];
+  return chars.length === 1 && !/[\u0000-\u001f\u007f]/.test(key);
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    "jiomosa-stream-view": JiomosaStreamView;
+  }
+  interface HTMLElementEventMap {
+    "jiomosa-input": CustomEvent<InputMessage>;
+  }
+}
+
+customElements.define("jiomosa-stream-view", JiomosaStreamView);
