@@ -1,0 +1,128 @@
+/**
+ * The appliance as a user meets it: a real Chromium opens the launcher, taps a kiosk shortcut,
+ * and uses the live page through our viewer. Everything asserted is what the user would see:
+ * decoded frames at the page's size, the remote page reacting to a tap (in the page and in the
+ * pixels that come back), typed text in a field, a drag, a wheel scroll.
+ */
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import type { Browser, ElementHandle, Page } from "playwright-core";
+import { launchClient } from "../support/client-browser.js";
+import { testConfig } from "../support/config.js";
+import { FixtureServer } from "../support/fixture-server.js";
+import { startRenderer, type RendererProcess } from "../support/renderer-process.js";
+import { installProbe, isGreen, isRed, waitForFrames, waitForPixel } from "../support/video-probe.js";
+
+let fixtures: FixtureServer;
+let renderer: RendererProcess;
+let client: Browser;
+let page: Page;
+
+before(async () => {
+  fixtures = new FixtureServer();
+  await fixtures.start();
+  renderer = await startRenderer(testConfig(fixtures.origin));
+  client = await launchClient();
+  // Not 16:9, so the 1280×720 picture is letterboxed and the mapping has real work to do.
+  page = await client.newPage({ viewport: { width: 1000, height: 800 } });
+});
+
+after(async () => {
+  await client?.close();
+  const code = await renderer?.stop();
+  await fixtures?.stop();
+  assert.equal(code, 0, "the renderer exits 0 on SIGTERM");
+});
+
+/** Client CSS point at which page point (x, y) is shown inside the letterboxed video. */
+async function pageToClient(x: number, y: number): Promise<{ x: number; y: number }> {
+  return page.evaluate(
+    ([px, py]) => {
+      const viewer = document.querySelector("jiomosa-viewer")!;
+      const view = viewer.shadowRoot!.querySelector("jiomosa-stream-view")!;
+      const video = view.shadowRoot!.querySelector("video")!;
+      const rect = video.getBoundingClientRect();
+      const scale = Math.min(rect.width / video.videoWidth, rect.height / video.videoHeight);
+      const left = rect.left + (rect.width - video.videoWidth * scale) / 2;
+      const top = rect.top + (rect.height - video.videoHeight * scale) / 2;
+      return { x: left + px! * scale, y: top + py! * scale };
+    },
+    [x, y],
+  );
+}
+
+test("the launcher shows the configured shortcuts in order", async () => {
+  await page.goto(`${renderer.url}/`);
+  const tiles = page.locator("a.tile");
+  await tiles.first().waitFor({ timeout: 20_000 });
+  // Each tile shows a letter badge (no icon configured) and the title.
+  const texts = (await tiles.allTextContents()).map((t) => t.replace(/\s+/g, " ").trim());
+  assert.deepEqual(texts, ["T Test Page", "A Animated"]);
+  assert.equal(await tiles.first().getAttribute("href"), "/viewer?kiosk=test-page");
+});
+
+test("tapping a shortcut opens the live page: frames decoded at the viewport size", async () => {
+  await page.locator('a.tile[data-kiosk="test-page"]').click();
+  await page.waitForURL(/\/viewer\?kiosk=test-page/);
+  const video = await page.locator("video").elementHandle({ timeout: 20_000 });
+  await installProbe(page, video as ElementHandle<HTMLVideoElement>);
+  const state = await waitForFrames(page, 3);
+  assert.equal(state.width, 1280);
+  assert.equal(state.height, 720);
+  await waitForPixel(page, 640, 120, isRed, "the red tap zone");
+  await fixtures.waitFor((r) => r.event === "loaded" && r.width === 1280 && r.height === 720, 5_000, "the page at 1280×720");
+});
+
+test("a tap on the letterboxed video lands on the right point and the change comes back", async () => {
+  const at = await pageToClient(640, 120);
+  await page.mouse.click(at.x, at.y);
+  const click = await fixtures.waitFor((r) => r.event === "click", 15_000, "the tap in the remote page");
+  assert.ok(Math.abs(Number(click.x) - 640) <= 2 && Math.abs(Number(click.y) - 120) <= 2, `tap landed at ${click.x},${click.y}`);
+  await waitForPixel(page, 640, 120, isGreen, "the tap zone turned green");
+});
+
+test("typed text reaches the focused field", async () => {
+  const at = await pageToClient(300, 330);
+  await page.mouse.click(at.x, at.y);
+  await page.keyboard.type("kiosk 42");
+  await fixtures.waitFor((r) => r.event === "input" && r.value === "kiosk 42", 15_000, "the typed text");
+  await page.keyboard.press("Backspace");
+  await fixtures.waitFor((r) => r.event === "input" && r.value === "kiosk 4", 15_000, "Backspace");
+  await page.keyboard.press("Enter");
+  await fixtures.waitFor((r) => r.event === "keydown" && r.key === "Enter", 15_000, "Enter");
+});
+
+test("a drag reaches the page as press, moves and release", async () => {
+  const from = await pageToClient(750, 350);
+  const to = await pageToClient(1000, 450);
+  await page.mouse.move(from.x, from.y);
+  await page.mouse.down();
+  await page.mouse.move(to.x, to.y, { steps: 10 });
+  await page.mouse.up();
+  const drag = await fixtures.waitFor((r) => r.event === "drag", 15_000, "the drag");
+  assert.ok(Math.abs(Number(drag.dx) - 250) <= 3, `dragged dx ${drag.dx}`);
+  assert.ok(Math.abs(Number(drag.dy) - 100) <= 3, `dragged dy ${drag.dy}`);
+  assert.ok(Number(drag.moves) >= 1, "moves arrived while the button was held");
+});
+
+test("the wheel scrolls the remote page", async () => {
+  const at = await pageToClient(640, 600);
+  await page.mouse.move(at.x, at.y);
+  await page.mouse.wheel(0, 500);
+  const scrolled = await fixtures.waitFor((r) => r.event === "scroll" && Number(r.y) > 0, 15_000, "the page scrolled");
+  assert.ok(Number(scrolled.y) >= 200, `scrolled to ${scrolled.y}`);
+});
+
+test("the home button ends the session and returns to the launcher", async () => {
+  const before = await (await fetch(`${renderer.url}/api/sessions`)).json() as { sessions: unknown[] };
+  assert.equal(before.sessions.length, 1);
+  await page.locator("button.home").click();
+  await page.waitForURL(`${renderer.url}/`);
+  const deadline = Date.now() + 10_000;
+  let count = 1;
+  while (Date.now() < deadline && count > 0) {
+    count = ((await (await fetch(`${renderer.url}/api/sessions`)).json()) as { sessions: unknown[] }).sessions.length;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  assert.equal(count, 0, "the session was closed");
+});
