@@ -38,6 +38,12 @@ export async function startRenderer(configYaml: string, env: Record<string, stri
       const text = chunk.toString();
       logs.push(text);
       for (const line of text.split("\n")) {
+        // The banner is printed whatever the log level: "Jiomosa 0.1.0 is up: open http://host:port/ …"
+        const banner = /^Jiomosa \S+ is up: open http:\/\/[^:]+:(\d+)\//.exec(line);
+        if (banner) {
+          clearTimeout(timer);
+          resolve(Number(banner[1]));
+        }
         if (!line.startsWith("{")) continue;
         try {
           const entry = JSON.parse(line) as { msg?: string; port?: number };

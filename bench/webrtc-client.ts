@@ -1,0 +1,150 @@
+/**
+ * Code that runs inside the client Chromium during the bench: a minimal viewer (REST create,
+ * WebSocket join, answer, DataChannel) that timestamps every step with the page's clock and
+ * watches decoded frames with requestVideoFrameCallback. Kept free of imports: it is serialized
+ * into the page by playwright.
+ */
+
+export interface WebRtcRunOptions {
+  kiosk: string;
+  width: number;
+  height: number;
+  fpsSeconds: number;
+  taps: number;
+  /** Page point whose colour flips on each tap (the animated page's marker square). */
+  marker: { x: number; y: number };
+  tapAt: { x: number; y: number };
+}
+
+export interface WebRtcRunResult {
+  sessionId: string;
+  createMs: number;
+  joinToFirstFrameMs: number;
+  fps: number;
+  frameWidth: number;
+  frameHeight: number;
+  tapLatenciesMs: number[];
+  missedTaps: number;
+  bytesReceived: number;
+  seconds: number;
+}
+
+export async function runWebRtcClient(opts: WebRtcRunOptions): Promise<WebRtcRunResult> {
+  const t0 = performance.now();
+  const created = await fetch("/api/session/create", {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ kiosk: opts.kiosk, width: opts.width, height: opts.height }),
+  }).then((r) => r.json());
+  if (!created.success) throw new Error(`create failed: ${JSON.stringify(created)}`);
+  const createMs = performance.now() - t0;
+
+  const ws = new WebSocket(`ws://${location.host}/ws/signaling`);
+  await new Promise((resolve, reject) => {
+    ws.onopen = resolve;
+    ws.onerror = reject;
+  });
+  const video = document.createElement("video");
+  video.muted = true;
+  video.autoplay = true;
+  video.playsInline = true;
+  document.body.append(video);
+  let pc: RTCPeerConnection | null = null;
+  let dc: RTCDataChannel | null = null;
+  const pending: RTCIceCandidateInit[] = [];
+  const joinAt = performance.now();
+  const firstFrame = new Promise<number>((resolve) => {
+    const onFrame = (now: number) => resolve(now);
+    video.requestVideoFrameCallback(onFrame);
+  });
+  const channelOpen = new Promise<void>((resolve) => {
+    ws.onmessage = async (event) => {
+      const m = JSON.parse(event.data as string);
+      if (m.type === "offer") {
+        pc = new RTCPeerConnection({ iceServers: m.iceServers ?? [] });
+        pc.ontrack = (e) => (video.srcObject = e.streams[0]!);
+        pc.ondatachannel = (e) => {
+          dc = e.channel;
+          dc.onopen = () => resolve();
+        };
+        pc.onicecandidate = (e) => e.candidate && ws.send(JSON.stringify({ type: "ice-candidate", candidate: e.candidate.toJSON() }));
+        await pc.setRemoteDescription(m.offer);
+        for (const c of pending.splice(0)) await pc.addIceCandidate(c);
+        const answer = await pc.createAnswer();
+        await pc.setLocalDescription(answer);
+        ws.send(JSON.stringify({ type: "answer", answer: { type: "answer", sdp: answer.sdp } }));
+      } else if (m.type === "ice-candidate") {
+        if (pc?.remoteDescription) await pc.addIceCandidate(m.candidate);
+        else pending.push(m.candidate);
+      } else if (m.type === "error") {
+        throw new Error(m.message);
+      }
+    };
+  });
+  ws.send(JSON.stringify({ type: "join", session_id: created.session_id }));
+  const firstFrameAt = await firstFrame;
+  await channelOpen;
+
+  // Frames per second over the measurement window, from the compositor's own frame counter.
+  const framesNow = () =>
+    new Promise<{ now: number; presented: number }>((resolve) =>
+      video.requestVideoFrameCallback((now, meta) => resolve({ now, presented: meta.presentedFrames })),
+    );
+  const a = await framesNow();
+  await new Promise((r) => setTimeout(r, opts.fpsSeconds * 1000));
+  const b = await framesNow();
+  const fps = ((b.presented - a.presented) * 1000) / (b.now - a.now);
+
+  // Tap latency: DataChannel send → first decoded frame whose marker pixel changed.
+  const canvas = document.createElement("canvas");
+  canvas.width = 1;
+  canvas.height = 1;
+  const ctx = canvas.getContext("2d", { willReadFrequently: true })!;
+  const markerBright = () => {
+    ctx.drawImage(video, opts.marker.x, opts.marker.y, 1, 1, 0, 0, 1, 1);
+    const d = ctx.getImageData(0, 0, 1, 1).data;
+    return d[0]! + d[1]! + d[2]! > 384;
+  };
+  const nextFrame = () => new Promise<number>((resolve) => video.requestVideoFrameCallback((now) => resolve(now)));
+  const tapLatenciesMs: number[] = [];
+  let missedTaps = 0;
+  for (let i = 0; i < opts.taps; i++) {
+    await nextFrame();
+    const before = markerBright();
+    const sentAt = performance.now();
+    dc!.send(JSON.stringify({ type: "click", x: opts.tapAt.x, y: opts.tapAt.y }));
+    let seen = false;
+    while (performance.now() - sentAt < 2000) {
+      const at = await nextFrame();
+      if (markerBright() !== before) {
+        tapLatenciesMs.push(at - sentAt);
+        seen = true;
+        break;
+      }
+    }
+    if (!seen) missedTaps++;
+    // Spread taps over different phases of the capture/encode cycle.
+    await new Promise((r) => setTimeout(r, 150 + Math.random() * 200));
+  }
+
+  let bytesReceived = 0;
+  const stats = await pc!.getStats();
+  stats.forEach((s) => {
+    if (s.type === "inbound-rtp" && s.kind === "video") bytesReceived = s.bytesReceived;
+  });
+  const seconds = (performance.now() - joinAt) / 1000;
+  ws.close();
+  (pc as RTCPeerConnection | null)?.close();
+  return {
+    sessionId: created.session_id,
+    createMs,
+    joinToFirstFrameMs: firstFrameAt - joinAt,
+    fps,
+    frameWidth: video.videoWidth,
+    frameHeight: video.videoHeight,
+    tapLatenciesMs,
+    missedTaps,
+    bytesReceived,
+    seconds,
+  };
+}
