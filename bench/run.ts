@@ -22,6 +22,9 @@ function arg(name: string, fallback: number): number {
 const TAPS = arg("taps", 30);
 const FPS_SECONDS = arg("fps-seconds", 10);
 const RUNS = arg("runs", 3);
+const MAX_FPS = arg("max-fps", 30);
+const JPEG_QUALITY = arg("jpeg-quality", 80);
+const CHROMIUM_ARGS = (process.argv.find((a) => a.startsWith("--chromium-args="))?.slice("--chromium-args=".length) ?? "").split(",").filter(Boolean);
 const VIEWPORT = { width: 1280, height: 720 };
 
 async function main(): Promise<void> {
@@ -33,10 +36,11 @@ listen: { host: 127.0.0.1, port: 0 }
 kiosks:
   - { id: animated, title: Animated, url: "${fixtures.origin}/animated.html" }
 viewport: { width: ${VIEWPORT.width}, height: ${VIEWPORT.height} }
-video: { maxFps: 60, maxBitrateKbps: 2500 }
+video: { maxFps: ${MAX_FPS}, maxBitrateKbps: 2500, jpegQuality: ${JPEG_QUALITY} }
 sessions: { max: 8, idleTimeoutSeconds: 60 }
+chromium: { args: ${JSON.stringify(CHROMIUM_ARGS)} }
 `,
-    { LOG_LEVEL: "warn" },
+    { LOG_LEVEL: "warn", ...(process.env.BENCH_TRACE ? {} : {}) },
   );
   const client = await launchClient();
   const runs: WebRtcRunResult[] = [];
@@ -44,8 +48,9 @@ sessions: { max: 8, idleTimeoutSeconds: 60 }
     // A warm-up session so Chromium's first-use costs are not counted as join time.
     const warm = await client.newPage();
     await warm.goto(`${renderer.url}/health`);
-    await warm.evaluate(runWebRtcClient, { kiosk: "animated", ...VIEWPORT, fpsSeconds: 1, taps: 1, marker: { x: 80, y: 80 }, tapAt: { x: 640, y: 360 } });
+    const warmRun = await warm.evaluate(runWebRtcClient, { kiosk: "animated", ...VIEWPORT, fpsSeconds: 1, taps: 1, marker: { x: 80, y: 80 }, tapAt: { x: 640, y: 360 } });
     await warm.close();
+    await fetch(`${renderer.url}/api/session/${warmRun.sessionId}`, { method: "DELETE" });
     for (let i = 0; i < RUNS; i++) {
       const page = await client.newPage();
       await page.goto(`${renderer.url}/health`);
@@ -72,6 +77,7 @@ sessions: { max: 8, idleTimeoutSeconds: 60 }
   const summary = {
     machine: { cpus: cpus().length, model: cpus()[0]?.model ?? "unknown", memoryGiB: round(totalmem() / 2 ** 30, 1), node: process.version },
     page: "animated 1280x720 (canvas redrawn every frame)",
+    settings: { maxFps: MAX_FPS, jpegQuality: JPEG_QUALITY, chromiumArgs: CHROMIUM_ARGS },
     runs: runs.length,
     fps: { median: round(median(runs.map((r) => r.fps))), perRun: runs.map((r) => round(r.fps)) },
     frameSize: `${runs[0]?.frameWidth}x${runs[0]?.frameHeight}`,

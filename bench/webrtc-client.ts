@@ -27,6 +27,8 @@ export interface WebRtcRunResult {
   missedTaps: number;
   bytesReceived: number;
   seconds: number;
+  client: Record<string, number>;
+  server: Record<string, unknown>;
 }
 
 export async function runWebRtcClient(opts: WebRtcRunOptions): Promise<WebRtcRunResult> {
@@ -62,7 +64,11 @@ export async function runWebRtcClient(opts: WebRtcRunOptions): Promise<WebRtcRun
       const m = JSON.parse(event.data as string);
       if (m.type === "offer") {
         pc = new RTCPeerConnection({ iceServers: m.iceServers ?? [] });
-        pc.ontrack = (e) => (video.srcObject = e.streams[0]!);
+        pc.ontrack = (e) => {
+          // What our viewer does too: a live picture, not a smooth one — no extra jitter buffering.
+          (e.receiver as RTCRtpReceiver & { jitterBufferTarget?: number }).jitterBufferTarget = 0;
+          video.srcObject = e.streams[0]!;
+        };
         pc.ondatachannel = (e) => {
           dc = e.channel;
           dc.onopen = () => resolve();
@@ -128,10 +134,19 @@ export async function runWebRtcClient(opts: WebRtcRunOptions): Promise<WebRtcRun
   }
 
   let bytesReceived = 0;
+  const client: Record<string, number> = {};
   const stats = await pc!.getStats();
   stats.forEach((s) => {
-    if (s.type === "inbound-rtp" && s.kind === "video") bytesReceived = s.bytesReceived;
+    if (s.type === "inbound-rtp" && s.kind === "video") {
+      bytesReceived = s.bytesReceived;
+      client.framesDecoded = s.framesDecoded;
+      client.framesDropped = s.framesDropped;
+      client.avgJitterBufferMs = (1000 * s.jitterBufferDelay) / Math.max(1, s.jitterBufferEmittedCount);
+      client.avgDecodeMs = (1000 * s.totalDecodeTime) / Math.max(1, s.framesDecoded);
+      client.avgProcessingMs = (1000 * (s.totalProcessingDelay ?? 0)) / Math.max(1, s.framesDecoded);
+    }
   });
+  const server = await fetch(`/api/session/${created.session_id}/stats`).then((r) => r.json());
   const seconds = (performance.now() - joinAt) / 1000;
   ws.close();
   (pc as RTCPeerConnection | null)?.close();
@@ -146,5 +161,7 @@ export async function runWebRtcClient(opts: WebRtcRunOptions): Promise<WebRtcRun
     missedTaps,
     bytesReceived,
     seconds,
+    client,
+    server,
   };
 }

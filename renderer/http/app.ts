@@ -150,6 +150,10 @@ export function createApp(options: AppOptions): Koa {
     ctx.body = { success: true, session: sessions.get(ctx.params.id!).summary() };
   });
 
+  router.get("/api/session/:id/stats", async (ctx) => {
+    ctx.body = { success: true, session_id: ctx.params.id, ...(await sessions.get(ctx.params.id!).stats()) };
+  });
+
   router.delete("/api/session/:id", async (ctx) => {
     const id = ctx.params.id!;
     if (!(await sessions.close(id))) throw new AppError(404, "session_not_found", `no session ${JSON.stringify(id)}`);

@@ -130,6 +130,16 @@ export class Session {
     this.input?.dispatch(input);
   }
 
+  /** Per-viewer WebRTC sender figures and the capture counters, for diagnostics and the bench. */
+  async stats(): Promise<{ capture: ReturnType<Session["captureStatsCopy"]>; peers: Record<string, unknown>[] }> {
+    const peers = await Promise.all([...this.peers].map(async (peer) => ({ peer: peer.id, ...(await peer.senderStats()) })));
+    return { capture: this.captureStatsCopy(), peers };
+  }
+
+  private captureStatsCopy() {
+    return this.capture ? { ...this.capture.stats } : null;
+  }
+
   summary(): SessionSummary {
     const summary: SessionSummary = {
       session_id: this.id,

@@ -157,11 +157,22 @@ export class Peer {
     this.channel.send(JSON.stringify(message).slice(0, MAX_INPUT_MESSAGE_BYTES));
   }
 
-  async getStats(): Promise<Record<string, unknown>[]> {
+  /** The video sender's figures that explain quality and latency (libwebrtc's own counters). */
+  async senderStats(): Promise<Record<string, unknown>> {
     const report = await this.pc.getStats();
-    const stats: Record<string, unknown>[] = [];
-    report.forEach((stat) => stats.push(stat));
-    return stats;
+    const out: Record<string, unknown> = { connectionState: this.pc.connectionState, framesPushed: this.framesSent, inputs: this.inputsReceived };
+    report.forEach((stat) => {
+      if (stat.type === "outbound-rtp" && stat.kind === "video") {
+        for (const key of [
+          "framesEncoded", "framesSent", "keyFramesEncoded", "bytesSent", "packetsSent", "totalEncodeTime", "totalPacketSendDelay",
+          "qualityLimitationReason", "frameWidth", "frameHeight", "framesPerSecond", "targetBitrate", "nackCount", "pliCount",
+        ]) if (stat[key] !== undefined) out[key] = stat[key];
+      } else if (stat.type === "candidate-pair" && stat.nominated) {
+        out.availableOutgoingBitrate = stat.availableOutgoingBitrate;
+        out.currentRoundTripTime = stat.currentRoundTripTime;
+      }
+    });
+    return out;
   }
 
   close(): void {

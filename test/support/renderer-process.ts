@@ -57,7 +57,10 @@ export async function startRenderer(configYaml: string, env: Record<string, stri
       }
     };
     child.stdout!.on("data", onLine);
-    child.stderr!.on("data", (chunk: Buffer) => logs.push(chunk.toString()));
+    child.stderr!.on("data", (chunk: Buffer) => {
+      logs.push(chunk.toString());
+      if (process.env.JIOMOSA_TRACE) process.stderr.write(chunk);
+    });
     void exited.then((code) => {
       clearTimeout(timer);
       reject(new Error(`renderer exited with ${code} before listening:\n${logs.join("")}`));
