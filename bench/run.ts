@@ -38,6 +38,7 @@ kiosks:
 viewport: { width: ${VIEWPORT.width}, height: ${VIEWPORT.height} }
 video: { maxFps: ${MAX_FPS}, maxBitrateKbps: 2500, jpegQuality: ${JPEG_QUALITY} }
 sessions: { max: 8, idleTimeoutSeconds: 60 }
+turn: { enabled: false }
 chromium: { args: ${JSON.stringify(CHROMIUM_ARGS)} }
 `,
     { LOG_LEVEL: "warn", ...(process.env.BENCH_TRACE ? {} : {}) },

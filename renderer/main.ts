@@ -12,6 +12,9 @@ import { createApp } from "./http/app.js";
 import { createLogger } from "./log.js";
 import { SessionManager } from "./sessions/session-manager.js";
 import { SignalingServer } from "./signaling/signaling-server.js";
+import { TurnServer } from "./turn/turn-server.js";
+import { planTurn, TurnPlanError } from "./turn/turn-plan.js";
+import { IceServers } from "./webrtc/ice-servers.js";
 
 /** Shutdown must finish in this time or the process exits anyway (a box must be restartable). */
 const SHUTDOWN_TIMEOUT_MS = 10_000;
@@ -53,6 +56,32 @@ async function main(): Promise<void> {
     process.exit(1);
   }
 
+  let turnPlan;
+  try {
+    turnPlan = planTurn(config.turn, process.env);
+  } catch (err) {
+    if (err instanceof TurnPlanError) {
+      process.stderr.write(`jiomosa: invalid TURN setup (${file})\n  ${err.message}\n`);
+      await browser.close();
+      process.exit(2);
+    }
+    throw err;
+  }
+  let turnServer: TurnServer | null = null;
+  if (turnPlan.spawn) {
+    turnServer = new TurnServer({ turn: config.turn, secret: turnPlan.secret!, baseConfigPath: fileURLToPath(new URL("turn/turnserver.conf", ROOT)), log });
+    try {
+      await turnServer.start();
+    } catch (err) {
+      // Tablets on a plain LAN still connect directly: run without the relay, loudly.
+      log.error({ err: String((err as Error).message) }, "local TURN server failed to start; continuing without a relay");
+      await turnServer.close();
+      turnServer = null;
+      turnPlan = { ...turnPlan, enabled: false, secret: null, note: "local turnserver failed to start" };
+    }
+  }
+  log.info({ turn: turnPlan.note }, "TURN");
+
   const server = createServer();
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {
@@ -61,11 +90,12 @@ async function main(): Promise<void> {
   });
   const { port } = server.address() as AddressInfo;
 
+  const iceServers = new IceServers(config.iceServers, config.turn, turnPlan.enabled ? turnPlan.secret : null, "127.0.0.1");
   const sessions = new SessionManager({
     config,
     browser,
     selfOrigin: `http://127.0.0.1:${port}`,
-    iceServers: () => config.iceServers,
+    iceServers,
     log,
   });
   const app = createApp({
@@ -73,6 +103,7 @@ async function main(): Promise<void> {
     version,
     sessions,
     browser,
+    iceServers,
     viewerDir: fileURLToPath(new URL("../viewer/", import.meta.url)),
     pagesDir: fileURLToPath(new URL("./pages/", import.meta.url)),
     log,
@@ -100,6 +131,7 @@ async function main(): Promise<void> {
     server.closeAllConnections();
     await sessions.closeAll();
     await browser.close();
+    await turnServer?.close();
     log.info("stopped");
     // Exit explicitly: the WebRTC binding may crash at exit if the event loop winds down on its own.
     process.exit(0);

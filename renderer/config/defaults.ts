@@ -32,6 +32,29 @@ export const DEFAULTS = {
   },
   /** Extra STUN/TURN servers handed to the tablets and used by the renderer's peers. */
   iceServers: [] as { urls: string | string[]; username?: string; credential?: string }[],
+  turn: {
+    /** Hand tablets a TURN relay for networks where direct UDP fails (guest Wi-Fi, VLANs, VPNs). */
+    enabled: true,
+    /**
+     * auto: run Debian's turnserver (coturn) alongside the renderer when it is installed (`npm start`);
+     * never: an external coturn serves (the compose service); always: fail if it cannot be run.
+     */
+    spawn: "auto" as "auto" | "always" | "never",
+    /** Empty: turn:{host}:{port}?transport=udp and …tcp, {host} being the address the tablet used. */
+    urls: [] as string[],
+    /** Shared with coturn (`static-auth-secret`); TURN_SECRET overrides. Empty + spawn: a per-run secret. */
+    secret: "",
+    /**
+     * Lifetime of minted credentials. coturn refuses to refresh an allocation once its credential
+     * expired, so a relayed tablet reconnects at most once per this period.
+     */
+    ttlSeconds: 86_400,
+    realm: "jiomosa.local",
+    /** Listening port of the spawned turnserver (UDP and TCP). */
+    port: 3478,
+    /** Relay ports of the spawned turnserver: open these (UDP) in the box's firewall. */
+    relayPorts: { min: 49160, max: 49200 },
+  },
   chromium: {
     /** Debian's package; never a downloaded browser. */
     executablePath: "/usr/bin/chromium",

@@ -8,6 +8,8 @@ import {
   join,
   optional,
   readArray,
+  readBoolean,
+  readEnum,
   readNumber,
   readObject,
   readString,
@@ -34,10 +36,23 @@ export interface Config {
   video: { maxFps: number; maxBitrateKbps: number; jpegQuality: number };
   sessions: { max: number; idleTimeoutSeconds: number; maxViewersPerSession: number };
   iceServers: IceServer[];
+  turn: TurnConfig;
   chromium: { executablePath: string; args: string[] };
 }
 
-const TOP_KEYS = ["name", "listen", "kiosks", "allow", "viewport", "video", "sessions", "iceServers", "chromium"] as const;
+export interface TurnConfig {
+  enabled: boolean;
+  spawn: "auto" | "always" | "never";
+  urls: string[];
+  secret: string;
+  ttlSeconds: number;
+  realm: string;
+  port: number;
+  relayPorts: { min: number; max: number };
+}
+
+const TOP_KEYS = ["name", "listen", "kiosks", "allow", "viewport", "video", "sessions", "iceServers", "turn", "chromium"] as const;
+const TURN_KEYS = ["enabled", "spawn", "urls", "secret", "ttlSeconds", "realm", "port", "relayPorts"] as const;
 
 /** Reads an optional nested section, rejecting unknown keys so typos are reported, not ignored. */
 function section(root: Obj, key: string, known: readonly string[]): Obj {
@@ -105,6 +120,33 @@ function readIceServer(value: unknown, path: string): IceServer {
   return server;
 }
 
+const readTurnUrl = (v: unknown, p: string) =>
+  readString(v, p, {
+    pattern: /^turns?:(\{host\}|[A-Za-z0-9.\-]+|\[[0-9a-fA-F:]+\])(:\d+)?(\?transport=(udp|tcp))?$/,
+    patternHint: "expected turn:HOST[:PORT][?transport=udp|tcp] ({host} stands for the address the tablet used)",
+  });
+
+function readTurn(turn: Obj): TurnConfig {
+  const d = DEFAULTS.turn;
+  const relay = turn.relayPorts === undefined || turn.relayPorts === null ? {} : readObject(turn.relayPorts, "turn.relayPorts");
+  rejectUnknownKeys(relay, ["min", "max"], "turn.relayPorts");
+  const relayPorts = {
+    min: optional(relay, "min", "turn.relayPorts", int(1024, 65535)) ?? d.relayPorts.min,
+    max: optional(relay, "max", "turn.relayPorts", int(1024, 65535)) ?? d.relayPorts.max,
+  };
+  if (relayPorts.max < relayPorts.min) throw new ValidationError("turn.relayPorts.max", `must be at least turn.relayPorts.min (${relayPorts.min})`);
+  return {
+    enabled: optional(turn, "enabled", "turn", readBoolean) ?? d.enabled,
+    spawn: optional(turn, "spawn", "turn", (v, p) => readEnum(v, p, ["auto", "always", "never"] as const)) ?? d.spawn,
+    urls: optional(turn, "urls", "turn", (v, p) => readArray(v, p, readTurnUrl, 8)) ?? [],
+    secret: optional(turn, "secret", "turn", (v, p) => readString(v, p, { maxLength: 256 })) ?? d.secret,
+    ttlSeconds: optional(turn, "ttlSeconds", "turn", int(60, 7 * 24 * 3600)) ?? d.ttlSeconds,
+    realm: optional(turn, "realm", "turn", (v, p) => readString(v, p, { minLength: 1, maxLength: 128, pattern: /^[A-Za-z0-9.\-]+$/, patternHint: "expected a domain-like name" })) ?? d.realm,
+    port: optional(turn, "port", "turn", int(1, 65535)) ?? d.port,
+    relayPorts,
+  };
+}
+
 /** Validates a parsed YAML document. Throws ValidationError naming the path of the first problem. */
 export function readConfig(doc: unknown): Config {
   const root = doc === undefined || doc === null ? {} : readObject(doc, "(top level)");
@@ -115,6 +157,7 @@ export function readConfig(doc: unknown): Config {
   const video = section(root, "video", ["maxFps", "maxBitrateKbps", "jpegQuality"]);
   const sessions = section(root, "sessions", ["max", "idleTimeoutSeconds", "maxViewersPerSession"]);
   const chromium = section(root, "chromium", ["executablePath", "args"]);
+  const turn = section(root, "turn", TURN_KEYS);
 
   const kiosks = required(root, "kiosks", "", (v, p) => readArray(v, p, readKiosk));
   if (kiosks.length === 0) throw new ValidationError("kiosks", "must list at least one kiosk");
@@ -148,6 +191,7 @@ export function readConfig(doc: unknown): Config {
       maxViewersPerSession: optional(sessions, "maxViewersPerSession", "sessions", int(1, 16)) ?? DEFAULTS.sessions.maxViewersPerSession,
     },
     iceServers: optional(root, "iceServers", "", (v, p) => readArray(v, p, readIceServer)) ?? [],
+    turn: readTurn(turn),
     chromium: {
       executablePath: optional(chromium, "executablePath", "chromium", (v, p) => readString(v, p, { minLength: 1 })) ?? DEFAULTS.chromium.executablePath,
       args: optional(chromium, "args", "chromium", (v, p) => readArray(v, p, (a, ap) => readString(a, ap, { pattern: /^--/, patternHint: "expected a switch starting with --" }))) ?? [],

@@ -19,6 +19,7 @@ import { AppError } from "../errors.js";
 import type { Logger } from "../log.js";
 import type { SessionManager } from "../sessions/session-manager.js";
 import { BUILTIN_PAGES_PREFIX } from "../sessions/url-policy.js";
+import { hostFromHeader, type IceServerSource } from "../webrtc/ice-servers.js";
 import { readJsonBody } from "./body.js";
 import { sendFile } from "./static-files.js";
 
@@ -27,6 +28,7 @@ export interface AppOptions {
   version: string;
   sessions: SessionManager;
   browser: BrowserPool;
+  iceServers: IceServerSource;
   /** Directory of the built viewer (index.html, app.js). */
   viewerDir: string;
   /** Directory of the built-in kiosk pages. */
@@ -111,6 +113,17 @@ export function createApp(options: AppOptions): Koa {
     };
   });
 
+  // Fresh ICE servers for the diagnostics page: proves TURN answers with minted credentials.
+  router.get("/api/ice-servers", (ctx) => {
+    const host = hostFromHeader(ctx.get("host"));
+    ctx.set("Cache-Control", "no-store");
+    ctx.body = {
+      success: true,
+      iceServers: options.iceServers.forPeer(host, "diagnostics"),
+      turn: { enabled: options.iceServers.turnEnabled, urls: options.iceServers.turnUrls(host) },
+    };
+  });
+
   router.get("/api/kiosks", (ctx) => {
     const reply: KiosksReply & { name: string } = { success: true, name: config.name, kiosks: sessions.listKiosks() };
     ctx.body = reply;
@@ -168,6 +181,7 @@ export function createApp(options: AppOptions): Koa {
   };
   router.get("/", shell);
   router.get("/viewer", shell);
+  router.get("/diagnostics", shell);
   router.get(/^\/(app\.js|app\.js\.map)$/, async (ctx) => {
     if (!(await sendFile(ctx, options.viewerDir, ctx.path.slice(1)))) ctx.status = 404;
   });

@@ -9,6 +9,7 @@ import type { BrowserPool } from "../browser/browser-pool.js";
 import type { Config } from "../config/schema.js";
 import { AppError } from "../errors.js";
 import type { Logger } from "../log.js";
+import type { IceServerSource } from "../webrtc/ice-servers.js";
 import { Peer } from "../webrtc/peer.js";
 import { Session } from "./session.js";
 import { UrlPolicy } from "./url-policy.js";
@@ -18,8 +19,8 @@ export interface SessionManagerOptions {
   browser: BrowserPool;
   /** Where Chromium reaches the renderer's own built-in pages, e.g. http://127.0.0.1:8000. */
   selfOrigin: string;
-  /** ICE servers for one new peer (fresh TURN credentials each call). */
-  iceServers: () => IceServer[];
+  /** ICE servers for new peers (fresh TURN credentials each call). */
+  iceServers: IceServerSource;
   log: Logger;
 }
 
@@ -146,13 +147,14 @@ export class SessionManager {
   }
 
   /** Creates a viewer's peer on a session; the caller drives the offer/answer exchange. */
-  join(id: string, callbacks: JoinCallbacks): { session: Session; peer: Peer; iceServers: IceServer[] } {
+  join(id: string, callbacks: JoinCallbacks, host: string | null = null): { session: Session; peer: Peer; iceServers: IceServer[] } {
     const session = this.get(id);
     const { config } = this.options;
     if (session.viewerCount >= config.sessions.maxViewersPerSession) {
       throw new AppError(503, "too_many_sessions", `session ${id} already has ${session.viewerCount} viewers`);
     }
-    const iceServers = this.options.iceServers();
+    // One credential for both ends of this call; named after the session for coturn's logs.
+    const iceServers = this.options.iceServers.forPeer(host, id);
     const peer = new Peer({
       iceServers,
       maxBitrateKbps: config.video.maxBitrateKbps,

@@ -18,6 +18,7 @@ import { AppError } from "../errors.js";
 import type { Logger } from "../log.js";
 import type { Session } from "../sessions/session.js";
 import type { SessionManager } from "../sessions/session-manager.js";
+import { hostFromHeader } from "../webrtc/ice-servers.js";
 import type { Peer } from "../webrtc/peer.js";
 
 /** Protocol-level pings find sockets whose tablet vanished without closing. */
@@ -25,6 +26,8 @@ export const HEARTBEAT_INTERVAL_MS = 20_000;
 
 interface Connection {
   ws: WebSocket;
+  /** The host the tablet used to reach us: TURN URLs point at the same address. */
+  host: string | null;
   session: Session | null;
   peer: Peer | null;
   alive: boolean;
@@ -76,11 +79,11 @@ export class SignalingServer {
       socket.end("HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
       return;
     }
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws));
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, hostFromHeader(req.headers.host)));
   }
 
-  private accept(ws: WebSocket): void {
-    const conn: Connection = { ws, session: null, peer: null, alive: true, log: this.log.child({ conn: this.nextConnectionId++ }) };
+  private accept(ws: WebSocket, host: string | null): void {
+    const conn: Connection = { ws, host, session: null, peer: null, alive: true, log: this.log.child({ conn: this.nextConnectionId++ }) };
     this.connections.add(conn);
     ws.on("pong", () => (conn.alive = true));
     ws.on("message", (data, isBinary) => void this.receive(conn, data as Buffer, isBinary));
@@ -113,9 +116,13 @@ export class SignalingServer {
     if (!this.sessions.has(sessionId)) throw new SignalingError("unknown_session", `no session ${JSON.stringify(sessionId)} (it may have timed out)`);
     let joined;
     try {
-      joined = this.sessions.join(sessionId, {
-        onLocalCandidate: (candidate) => this.send(conn, { type: "ice-candidate", candidate }),
-      });
+      joined = this.sessions.join(
+        sessionId,
+        {
+          onLocalCandidate: (candidate) => this.send(conn, { type: "ice-candidate", candidate }),
+        },
+        conn.host,
+      );
     } catch (err) {
       if (err instanceof AppError && err.status === 503) throw new SignalingError("too_many_viewers", err.message);
       throw err;

@@ -13,6 +13,7 @@ kiosks:
 viewport: { width: 1280, height: 720 }
 video: { maxFps: 30, maxBitrateKbps: 2500 }
 sessions: { max: 4, idleTimeoutSeconds: 60 }
+${extra.includes("turn:") ? "" : "turn: { enabled: false }"}
 ${extra}
 `;
 }
