@@ -12,7 +12,7 @@ import { FixtureServer } from "../test/support/fixture-server.js";
 import { REPO_ROOT } from "../test/support/paths.js";
 import { startRenderer } from "../test/support/renderer-process.js";
 import { median, percentile, round } from "./stats.js";
-import { runWebRtcClient, type WebRtcRunResult } from "./webrtc-client.js";
+import { runWebRtcClient, type WebRtcRunResult } from "../test/support/webrtc-client.js";
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);

@@ -14,6 +14,9 @@ export interface WebRtcRunOptions {
   /** Page point whose colour flips on each tap (the animated page's marker square). */
   marker: { x: number; y: number };
   tapAt: { x: number; y: number };
+  /** "relay" forces the call through TURN; `turnTransport` keeps only that transport's TURN URLs. */
+  iceTransportPolicy?: "all" | "relay";
+  turnTransport?: "udp" | "tcp";
 }
 
 export interface WebRtcRunResult {
@@ -29,6 +32,8 @@ export interface WebRtcRunResult {
   seconds: number;
   client: Record<string, number>;
   server: Record<string, unknown>;
+  /** The local candidate of the pair in use: its type (host/srflx/prflx/relay) and TURN transport. */
+  localCandidate: { type: string; relayProtocol?: string; protocol?: string };
 }
 
 export async function runWebRtcClient(opts: WebRtcRunOptions): Promise<WebRtcRunResult> {
@@ -63,7 +68,13 @@ export async function runWebRtcClient(opts: WebRtcRunOptions): Promise<WebRtcRun
     ws.onmessage = async (event) => {
       const m = JSON.parse(event.data as string);
       if (m.type === "offer") {
-        pc = new RTCPeerConnection({ iceServers: m.iceServers ?? [] });
+        let servers: RTCIceServer[] = m.iceServers ?? [];
+        if (opts.turnTransport) {
+          servers = servers
+            .map((s) => ({ ...s, urls: ([] as string[]).concat(s.urls).filter((u) => u.startsWith("turn") && u.endsWith(`transport=${opts.turnTransport}`)) }))
+            .filter((s) => s.urls.length > 0);
+        }
+        pc = new RTCPeerConnection({ iceServers: servers, iceTransportPolicy: opts.iceTransportPolicy ?? "all" });
         pc.ontrack = (e) => {
           // What our viewer does too: a live picture, not a smooth one — no extra jitter buffering.
           (e.receiver as RTCRtpReceiver & { jitterBufferTarget?: number }).jitterBufferTarget = 0;
@@ -136,7 +147,13 @@ export async function runWebRtcClient(opts: WebRtcRunOptions): Promise<WebRtcRun
   let bytesReceived = 0;
   const client: Record<string, number> = {};
   const stats = await pc!.getStats();
+  let localCandidate: WebRtcRunResult["localCandidate"] = { type: "unknown" };
   stats.forEach((s) => {
+    if (s.type === "transport" && s.selectedCandidatePairId) {
+      const pair = stats.get(s.selectedCandidatePairId);
+      const local = pair && stats.get(pair.localCandidateId);
+      if (local) localCandidate = { type: local.candidateType, relayProtocol: local.relayProtocol, protocol: local.protocol };
+    }
     if (s.type === "inbound-rtp" && s.kind === "video") {
       bytesReceived = s.bytesReceived;
       client.framesDecoded = s.framesDecoded;
@@ -163,5 +180,6 @@ export async function runWebRtcClient(opts: WebRtcRunOptions): Promise<WebRtcRun
     seconds,
     client,
     server,
+    localCandidate,
   };
 }

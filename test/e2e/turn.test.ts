@@ -1,0 +1,123 @@
+/**
+ * Tablets that cannot reach the box directly connect through TURN: a real coturn on 127.0.0.1,
+ * clients forced to iceTransportPolicy "relay" over UDP and then over TCP, credentials minted by
+ * the renderer; expired or wrongly signed credentials are refused by coturn.
+ */
+import assert from "node:assert/strict";
+import { createHmac } from "node:crypto";
+import { after, before, test } from "node:test";
+import type { Browser, Page } from "playwright-core";
+import { launchClient } from "../support/client-browser.js";
+import { testConfig } from "../support/config.js";
+import { FixtureServer } from "../support/fixture-server.js";
+import { startRenderer, type RendererProcess } from "../support/renderer-process.js";
+import { startTestTurn, type TestTurn, TEST_TURN_SECRET, turnSection } from "../support/turn.js";
+import { runWebRtcClient } from "../support/webrtc-client.js";
+
+let fixtures: FixtureServer;
+let turn: TestTurn;
+let renderer: RendererProcess;
+let client: Browser;
+let page: Page;
+
+before(async () => {
+  fixtures = new FixtureServer();
+  await fixtures.start();
+  turn = await startTestTurn();
+  renderer = await startRenderer(testConfig(fixtures.origin, turnSection(turn)));
+  client = await launchClient();
+});
+
+after(async () => {
+  await client?.close();
+  const code = await renderer?.stop();
+  await turn?.server.close();
+  await fixtures?.stop();
+  assert.equal(code, 0);
+});
+
+async function relayCall(transport: "udp" | "tcp") {
+  page = await client.newPage();
+  await page.goto(`${renderer.url}/health`);
+  const result = await page.evaluate(runWebRtcClient, {
+    kiosk: "animated",
+    width: 640,
+    height: 360,
+    fpsSeconds: 2,
+    taps: 3,
+    marker: { x: 80, y: 80 },
+    tapAt: { x: 320, y: 180 },
+    iceTransportPolicy: "relay" as const,
+    turnTransport: transport,
+  });
+  await page.close();
+  await fetch(`${renderer.url}/api/session/${result.sessionId}`, { method: "DELETE" });
+  return result;
+}
+
+for (const transport of ["udp", "tcp"] as const) {
+  test(`relay only over TURN/${transport.toUpperCase()}: frames decode and taps reach the page`, async () => {
+    const result = await relayCall(transport);
+    assert.equal(result.localCandidate.type, "relay", "the call ran through the relay");
+    assert.equal(result.localCandidate.relayProtocol, transport);
+    assert.equal(result.frameWidth, 640);
+    assert.equal(result.frameHeight, 360);
+    assert.ok(result.fps > 1, `frames kept coming (${result.fps.toFixed(1)} fps)`);
+    assert.equal(result.missedTaps, 0, "every tap showed in the decoded picture");
+    assert.equal(result.tapLatenciesMs.length, 3);
+  });
+}
+
+/** Gathers relay candidates in the client with the given credential; reports what coturn said. */
+async function gatherRelay(username: string, credential: string) {
+  const p = await client.newPage();
+  await p.goto(`${renderer.url}/health`);
+  const outcome = await p.evaluate(
+    async ({ urls, username, credential }) => {
+      const pc = new RTCPeerConnection({ iceServers: [{ urls, username, credential }], iceTransportPolicy: "relay" });
+      const errors: number[] = [];
+      let relays = 0;
+      pc.onicecandidateerror = (e) => errors.push((e as RTCPeerConnectionIceErrorEvent).errorCode);
+      pc.createDataChannel("probe");
+      await pc.setLocalDescription(await pc.createOffer());
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 10_000);
+        pc.onicecandidate = (e) => {
+          if (e.candidate && / typ relay /.test(e.candidate.candidate)) relays++;
+          if (!e.candidate) {
+            clearTimeout(timer);
+            resolve();
+          }
+        };
+      });
+      pc.close();
+      return { relays, errors };
+    },
+    { urls: [turn.urls[0]!], username, credential },
+  );
+  await p.close();
+  return outcome;
+}
+
+const sign = (secret: string, username: string) => createHmac("sha1", secret).update(username).digest("base64");
+
+test("credentials minted by the renderer are accepted by coturn", async () => {
+  const reply = (await (await fetch(`${renderer.url}/api/ice-servers`)).json()) as { iceServers: { username: string; credential: string }[] };
+  const { username, credential } = reply.iceServers[0]!;
+  const outcome = await gatherRelay(username, credential);
+  assert.ok(outcome.relays > 0, `a relay candidate was allocated (errors: ${outcome.errors.join(",")})`);
+});
+
+test("credentials past their expiry are refused (401)", async () => {
+  const username = `${Math.floor(Date.now() / 1000) - 60}:expired`;
+  const outcome = await gatherRelay(username, sign(TEST_TURN_SECRET, username));
+  assert.equal(outcome.relays, 0);
+  assert.ok(outcome.errors.includes(401), `coturn answered 401 (errors: ${outcome.errors.join(",")})`);
+});
+
+test("credentials signed with a wrong secret are refused (401)", async () => {
+  const username = `${Math.floor(Date.now() / 1000) + 600}:wrong`;
+  const outcome = await gatherRelay(username, sign("some-other-secret-0123456789", username));
+  assert.equal(outcome.relays, 0);
+  assert.ok(outcome.errors.includes(401), `coturn answered 401 (errors: ${outcome.errors.join(",")})`);
+});
