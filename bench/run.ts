@@ -2,17 +2,22 @@
  * `npm run bench`: starts the real renderer and a real Chromium client on this machine and
  * measures what a tablet user feels, printing a table and writing JSON under bench/results/.
  *
- *   node dist/bench/run.js [--taps N] [--fps-seconds S] [--runs R]
+ *   node dist/bench/run.js [--runs R] [--taps N] [--fps-seconds S] [--max-fps F]
+ *                          [--jpeg-quality Q] [--chromium-args=--a,--b] [--relay]
+ *
+ * --relay adds a scenario forced through a local coturn (TURN over UDP) next to the direct one.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
+import type { Browser } from "playwright-core";
 import { launchClient } from "../test/support/client-browser.js";
 import { FixtureServer } from "../test/support/fixture-server.js";
 import { REPO_ROOT } from "../test/support/paths.js";
 import { startRenderer } from "../test/support/renderer-process.js";
+import { startTestTurn, type TestTurn, turnSection } from "../test/support/turn.js";
+import { runWebRtcClient, type WebRtcRunOptions, type WebRtcRunResult } from "../test/support/webrtc-client.js";
 import { median, percentile, round } from "./stats.js";
-import { runWebRtcClient, type WebRtcRunResult } from "../test/support/webrtc-client.js";
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -24,12 +29,59 @@ const FPS_SECONDS = arg("fps-seconds", 10);
 const RUNS = arg("runs", 3);
 const MAX_FPS = arg("max-fps", 30);
 const JPEG_QUALITY = arg("jpeg-quality", 80);
+const RELAY = process.argv.includes("--relay");
 const CHROMIUM_ARGS = (process.argv.find((a) => a.startsWith("--chromium-args="))?.slice("--chromium-args=".length) ?? "").split(",").filter(Boolean);
 const VIEWPORT = { width: 1280, height: 720 };
+
+interface Scenario {
+  name: string;
+  options: Partial<WebRtcRunOptions>;
+}
+
+async function runScenario(client: Browser, rendererUrl: string, scenario: Scenario): Promise<WebRtcRunResult[]> {
+  const base: WebRtcRunOptions = { kiosk: "animated", ...VIEWPORT, fpsSeconds: FPS_SECONDS, taps: TAPS, marker: { x: 80, y: 80 }, tapAt: { x: 640, y: 360 } };
+  const once = async (options: WebRtcRunOptions) => {
+    const page = await client.newPage();
+    await page.goto(`${rendererUrl}/health`);
+    const result = await page.evaluate(runWebRtcClient, options);
+    await page.close();
+    await fetch(`${rendererUrl}/api/session/${result.sessionId}`, { method: "DELETE" });
+    return result;
+  };
+  // A warm-up call so first-use costs (codec init, a fresh renderer process) are not counted.
+  await once({ ...base, ...scenario.options, fpsSeconds: 1, taps: 1 });
+  const runs: WebRtcRunResult[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const result = await once({ ...base, ...scenario.options });
+    runs.push(result);
+    process.stderr.write(
+      `${scenario.name} run ${i + 1}/${RUNS}: ${round(result.fps)} fps, first frame ${round(result.joinToFirstFrameMs)} ms, ` +
+        `tap p50 ${round(median(result.tapLatenciesMs))} ms, path ${result.localCandidate.type}\n`,
+    );
+  }
+  return runs;
+}
+
+function summarize(name: string, runs: WebRtcRunResult[]) {
+  const taps = runs.flatMap((r) => r.tapLatenciesMs);
+  return {
+    scenario: name,
+    runs: runs.length,
+    path: [...new Set(runs.map((r) => `${r.localCandidate.type}${r.localCandidate.relayProtocol ? `/${r.localCandidate.relayProtocol}` : ""}`))].join(","),
+    fps: { median: round(median(runs.map((r) => r.fps))), perRun: runs.map((r) => round(r.fps)) },
+    frameSize: `${runs[0]?.frameWidth}x${runs[0]?.frameHeight}`,
+    joinToFirstFrameMs: { median: round(median(runs.map((r) => r.joinToFirstFrameMs))), perRun: runs.map((r) => round(r.joinToFirstFrameMs)) },
+    tapToVisibleMs: { taps: taps.length, missed: runs.reduce((n, r) => n + r.missedTaps, 0), p50: round(percentile(taps, 50)), p95: round(percentile(taps, 95)) },
+    kbitPerSecond: round(median(runs.map((r) => (r.bytesReceived * 8) / 1000 / r.seconds))),
+    clientJitterBufferMs: round(median(runs.map((r) => r.client.avgJitterBufferMs ?? NaN))),
+  };
+}
 
 async function main(): Promise<void> {
   const fixtures = new FixtureServer();
   await fixtures.start();
+  let turn: TestTurn | null = null;
+  if (RELAY) turn = await startTestTurn();
   const renderer = await startRenderer(
     `
 listen: { host: 127.0.0.1, port: 0 }
@@ -38,69 +90,43 @@ kiosks:
 viewport: { width: ${VIEWPORT.width}, height: ${VIEWPORT.height} }
 video: { maxFps: ${MAX_FPS}, maxBitrateKbps: 2500, jpegQuality: ${JPEG_QUALITY} }
 sessions: { max: 8, idleTimeoutSeconds: 60 }
-turn: { enabled: false }
+${turn ? turnSection(turn) : "turn: { enabled: false }"}
 chromium: { args: ${JSON.stringify(CHROMIUM_ARGS)} }
 `,
-    { LOG_LEVEL: "warn", ...(process.env.BENCH_TRACE ? {} : {}) },
+    { LOG_LEVEL: "warn" },
   );
   const client = await launchClient();
-  const runs: WebRtcRunResult[] = [];
+  const scenarios: Scenario[] = [{ name: "direct", options: {} }];
+  if (turn) scenarios.push({ name: "relay (TURN/UDP only)", options: { iceTransportPolicy: "relay", turnTransport: "udp" } });
+  const results: { name: string; runs: WebRtcRunResult[] }[] = [];
   try {
-    // A warm-up session so Chromium's first-use costs are not counted as join time.
-    const warm = await client.newPage();
-    await warm.goto(`${renderer.url}/health`);
-    const warmRun = await warm.evaluate(runWebRtcClient, { kiosk: "animated", ...VIEWPORT, fpsSeconds: 1, taps: 1, marker: { x: 80, y: 80 }, tapAt: { x: 640, y: 360 } });
-    await warm.close();
-    await fetch(`${renderer.url}/api/session/${warmRun.sessionId}`, { method: "DELETE" });
-    for (let i = 0; i < RUNS; i++) {
-      const page = await client.newPage();
-      await page.goto(`${renderer.url}/health`);
-      const result = await page.evaluate(runWebRtcClient, {
-        kiosk: "animated",
-        ...VIEWPORT,
-        fpsSeconds: FPS_SECONDS,
-        taps: TAPS,
-        marker: { x: 80, y: 80 },
-        tapAt: { x: 640, y: 360 },
-      });
-      runs.push(result);
-      await page.close();
-      await fetch(`${renderer.url}/api/session/${result.sessionId}`, { method: "DELETE" });
-      process.stderr.write(`run ${i + 1}/${RUNS}: ${round(result.fps)} fps, first frame ${round(result.joinToFirstFrameMs)} ms, tap p50 ${round(median(result.tapLatenciesMs))} ms\n`);
-    }
+    for (const scenario of scenarios) results.push({ name: scenario.name, runs: await runScenario(client, renderer.url, scenario) });
   } finally {
     await client.close();
     await renderer.stop();
+    await turn?.server.close();
     await fixtures.stop();
   }
 
-  const taps = runs.flatMap((r) => r.tapLatenciesMs);
-  const summary = {
-    machine: { cpus: cpus().length, model: cpus()[0]?.model ?? "unknown", memoryGiB: round(totalmem() / 2 ** 30, 1), node: process.version },
-    page: "animated 1280x720 (canvas redrawn every frame)",
-    settings: { maxFps: MAX_FPS, jpegQuality: JPEG_QUALITY, chromiumArgs: CHROMIUM_ARGS },
-    runs: runs.length,
-    fps: { median: round(median(runs.map((r) => r.fps))), perRun: runs.map((r) => round(r.fps)) },
-    frameSize: `${runs[0]?.frameWidth}x${runs[0]?.frameHeight}`,
-    joinToFirstFrameMs: { median: round(median(runs.map((r) => r.joinToFirstFrameMs))), perRun: runs.map((r) => round(r.joinToFirstFrameMs)) },
-    tapToVisibleMs: { taps: taps.length, missed: runs.reduce((n, r) => n + r.missedTaps, 0), p50: round(percentile(taps, 50)), p95: round(percentile(taps, 95)) },
-    kbitPerSecond: { median: round(median(runs.map((r) => (r.bytesReceived * 8) / 1000 / r.seconds))) },
-  };
-  const table = [
-    ["metric", "value"],
-    ["client-decoded fps (median of runs)", `${summary.fps.median} (${summary.fps.perRun.join(", ")})`],
-    ["decoded frame size", summary.frameSize],
-    ["join → first decoded frame, ms (median)", `${summary.joinToFirstFrameMs.median} (${summary.joinToFirstFrameMs.perRun.join(", ")})`],
-    [`tap → visible change, ms (${summary.tapToVisibleMs.taps} taps)`, `p50 ${summary.tapToVisibleMs.p50}, p95 ${summary.tapToVisibleMs.p95}, missed ${summary.tapToVisibleMs.missed}`],
-    ["video on the wire, kbit/s (median)", String(summary.kbitPerSecond.median)],
+  const machine = { cpus: cpus().length, model: cpus()[0]?.model ?? "unknown", memoryGiB: round(totalmem() / 2 ** 30, 1), node: process.version };
+  const summaries = results.map((r) => summarize(r.name, r.runs));
+  const rows: [string, ...string[]][] = [
+    ["metric", ...summaries.map((s) => s.scenario)],
+    ["path (local candidate)", ...summaries.map((s) => s.path)],
+    ["client-decoded fps, median (runs)", ...summaries.map((s) => `${s.fps.median} (${s.fps.perRun.join(", ")})`)],
+    ["decoded frame size", ...summaries.map((s) => s.frameSize)],
+    ["join → first frame ms, median (runs)", ...summaries.map((s) => `${s.joinToFirstFrameMs.median} (${s.joinToFirstFrameMs.perRun.join(", ")})`)],
+    ["tap → visible change ms", ...summaries.map((s) => `p50 ${s.tapToVisibleMs.p50}, p95 ${s.tapToVisibleMs.p95} (${s.tapToVisibleMs.taps} taps, ${s.tapToVisibleMs.missed} missed)`)],
+    ["video kbit/s, median", ...summaries.map((s) => String(s.kbitPerSecond))],
+    ["client jitter buffer ms, median", ...summaries.map((s) => String(s.clientJitterBufferMs))],
   ];
-  const width = Math.max(...table.map((r) => r[0]!.length));
-  process.stdout.write(`\nJiomosa bench — ${summary.machine.cpus} cores, ${summary.machine.model}, Node ${summary.machine.node}\n`);
-  for (const [k, v] of table) process.stdout.write(`${k!.padEnd(width)}  ${v}\n`);
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+  process.stdout.write(`\nJiomosa bench — animated ${VIEWPORT.width}x${VIEWPORT.height}, maxFps ${MAX_FPS}, ${machine.cpus} cores ${machine.model}, Node ${machine.node}\n`);
+  for (const row of rows) process.stdout.write(`${row.map((cell, c) => cell.padEnd(widths[c]!)).join("  ")}\n`);
   const dir = join(REPO_ROOT, "bench", "results");
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `bench-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
-  writeFileSync(file, JSON.stringify({ summary, runs }, null, 2));
+  writeFileSync(file, JSON.stringify({ machine, settings: { maxFps: MAX_FPS, jpegQuality: JPEG_QUALITY, chromiumArgs: CHROMIUM_ARGS, taps: TAPS, fpsSeconds: FPS_SECONDS }, summaries, results }, null, 2));
   process.stdout.write(`\nwritten: ${file}\n`);
 }
 

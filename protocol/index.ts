@@ -3,3 +3,4 @@ export * from "./validate.js";
 export * from "./signaling.js";
 export * from "./input.js";
 export * from "./rest.js";
+export * from "./events.js";

@@ -8,6 +8,7 @@ import {
   optional,
   parseJson,
   readArray,
+  readBoolean,
   readEnum,
   readNumber,
   readObject,
@@ -68,12 +69,103 @@ export interface PointerInput {
   button?: MouseButton;
 }
 
-export type InputMessage = ClickInput | ScrollInput | TextInput | KeyInput | PointerInput;
+/** One finger; `id` stays the same while the finger is down. */
+export interface TouchPoint {
+  id: number;
+  x: number;
+  y: number;
+  radiusX?: number;
+  radiusY?: number;
+  force?: number;
+}
+
+/**
+ * Real touch (extension): `points` are the fingers still on the screen after this change, as in
+ * CDP `Input.dispatchTouchEvent` (so an "end" of the last finger has no points).
+ */
+export interface TouchInput {
+  type: "touch";
+  action: "start" | "move" | "end" | "cancel";
+  points: TouchPoint[];
+}
+
+/**
+ * IME composition from a soft keyboard (extension): "update" shows the text being composed
+ * (underlined in the page), "commit" inserts the final text, "cancel" drops the composition.
+ */
+export interface CompositionInput {
+  type: "composition";
+  action: "update" | "commit" | "cancel";
+  text: string;
+}
+
+/** The tablet's screen changed size or rotated: the page's viewport follows (extension). */
+export interface ResizeInput {
+  type: "resize";
+  width: number;
+  height: number;
+}
+
+/** The navigation bar (extension). */
+export interface NavigateInput {
+  type: "navigate";
+  action: "back" | "forward" | "reload" | "home";
+}
+
+/** The tablet's answer to a `select-open` event: the chosen option indexes (extension). */
+export interface SelectAnswer {
+  type: "select-answer";
+  id: string;
+  /** Indexes of the chosen options; null when the picker was dismissed. */
+  indexes: number[] | null;
+}
+
+/** The tablet's answer to a `dialog` event (extension). */
+export interface DialogAnswer {
+  type: "dialog-answer";
+  id: string;
+  accept: boolean;
+  /** What the user typed into a prompt(). */
+  text?: string;
+}
+
+export type InputMessage =
+  | ClickInput
+  | ScrollInput
+  | TextInput
+  | KeyInput
+  | PointerInput
+  | TouchInput
+  | CompositionInput
+  | ResizeInput
+  | NavigateInput
+  | SelectAnswer
+  | DialogAnswer;
 export type InputType = InputMessage["type"];
 
 const readCoordinate = (v: unknown, p: string) => readNumber(v, p, { min: -MAX_COORDINATE, max: MAX_COORDINATE });
 const readDelta = (v: unknown, p: string) => readNumber(v, p, { min: -MAX_SCROLL_DELTA, max: MAX_SCROLL_DELTA });
 const readButton = (v: unknown, p: string) => readEnum<MouseButton>(v, p, ["left", "middle", "right"]);
+
+const MAX_TOUCH_POINTS = 10;
+
+function readTouchPoint(value: unknown, path: string): TouchPoint {
+  const o = readObject(value, path);
+  const point: TouchPoint = {
+    id: required(o, "id", path, (v, p) => readNumber(v, p, { min: 0, max: 1_000_000, integer: true })),
+    x: required(o, "x", path, readCoordinate),
+    y: required(o, "y", path, readCoordinate),
+  };
+  const radiusX = optional(o, "radiusX", path, (v, p) => readNumber(v, p, { min: 0, max: 1000 }));
+  const radiusY = optional(o, "radiusY", path, (v, p) => readNumber(v, p, { min: 0, max: 1000 }));
+  const force = optional(o, "force", path, (v, p) => readNumber(v, p, { min: 0, max: 1 }));
+  if (radiusX !== undefined) point.radiusX = radiusX;
+  if (radiusY !== undefined) point.radiusY = radiusY;
+  if (force !== undefined) point.force = force;
+  return point;
+}
+
+const readRequestId = (v: unknown, p: string) => readString(v, p, { minLength: 1, maxLength: 64, pattern: /^[A-Za-z0-9_-]+$/, patternHint: "expected the id of the request" });
 
 const inputReaders: { [K in InputType]: (o: Obj) => Extract<InputMessage, { type: K }> } = {
   click: (o) => ({
@@ -105,6 +197,36 @@ const inputReaders: { [K in InputType]: (o: Obj) => Extract<InputMessage, { type
     y: required(o, "y", "", readCoordinate),
     button: optional(o, "button", "", readButton),
   }),
+  touch: (o) => ({
+    type: "touch",
+    action: required(o, "action", "", (v, p) => readEnum(v, p, ["start", "move", "end", "cancel"] as const)),
+    points: required(o, "points", "", (v, p) => readArray(v, p, readTouchPoint, MAX_TOUCH_POINTS)),
+  }),
+  composition: (o) => ({
+    type: "composition",
+    action: required(o, "action", "", (v, p) => readEnum(v, p, ["update", "commit", "cancel"] as const)),
+    text: optional(o, "text", "", (v, p) => readString(v, p, { maxLength: MAX_TEXT_LENGTH })) ?? "",
+  }),
+  resize: (o) => ({
+    type: "resize",
+    width: required(o, "width", "", (v, p) => readNumber(v, p, { min: 200, max: 3840 })),
+    height: required(o, "height", "", (v, p) => readNumber(v, p, { min: 200, max: 3840 })),
+  }),
+  navigate: (o) => ({
+    type: "navigate",
+    action: required(o, "action", "", (v, p) => readEnum(v, p, ["back", "forward", "reload", "home"] as const)),
+  }),
+  "select-answer": (o) => ({
+    type: "select-answer",
+    id: required(o, "id", "", readRequestId),
+    indexes: o.indexes === null ? null : required(o, "indexes", "", (v, p) => readArray(v, p, (i, ip) => readNumber(i, ip, { min: 0, max: 10_000, integer: true }), 1000)),
+  }),
+  "dialog-answer": (o) => ({
+    type: "dialog-answer",
+    id: required(o, "id", "", readRequestId),
+    accept: required(o, "accept", "", readBoolean),
+    text: optional(o, "text", "", (v, p) => readString(v, p, { maxLength: MAX_TEXT_LENGTH })),
+  }),
 };
 
 export const INPUT_TYPES = Object.keys(inputReaders) as InputType[];
@@ -134,3 +256,4 @@ export interface InputErrorMessage {
   code: "invalid_input";
   message: string;
 }
+
