@@ -35,6 +35,8 @@ export interface SessionPage {
 
 export interface PageOptions {
   viewport: { width: number; height: number };
+  /** Mobile emulation: honours <meta name=viewport>, overlay scrollbars. Touch is always on. */
+  mobile: boolean;
 }
 
 export class BrowserPool {
@@ -85,6 +87,9 @@ export class BrowserPool {
     const context = await this.browser.newContext({
       viewport: options.viewport,
       deviceScaleFactor: 1,
+      // Tablets send real touch events; pages must see a touch device.
+      hasTouch: true,
+      isMobile: options.mobile,
       acceptDownloads: false,
     });
     try {

@@ -13,7 +13,12 @@ export const DEFAULTS = {
   /** Extra URL patterns (with `*` wildcards) a session may open besides its kiosk origins. */
   allow: [] as string[],
   /** The page size of a session unless the tablet asks for its own size. */
-  viewport: { width: 1280, height: 720 },
+  viewport: {
+    width: 1280,
+    height: 720,
+    /** Mobile emulation (honours <meta name=viewport>); off keeps desktop layout at the tablet's size. */
+    mobile: false,
+  },
   video: {
     /** Upper bound of frames per second sent to a tablet (Chromium paints at most 60). */
     maxFps: 30,
@@ -29,6 +34,10 @@ export const DEFAULTS = {
     idleTimeoutSeconds: 300,
     /** Viewers per session (each costs one encoder). */
     maxViewersPerSession: 4,
+    /** Without input for this long the page returns to its kiosk URL (0: never). */
+    resetAfterIdleSeconds: 0,
+    /** With a reset, also forget cookies and storage (a shared kiosk: the next guest starts clean). */
+    clearStorageOnReset: false,
   },
   /** Extra STUN/TURN servers handed to the tablets and used by the renderer's peers. */
   iceServers: [] as { urls: string | string[]; username?: string; credential?: string }[],

@@ -32,9 +32,15 @@ export interface Config {
   listen: { host: string; port: number };
   kiosks: KioskConfig[];
   allow: string[];
-  viewport: { width: number; height: number };
+  viewport: { width: number; height: number; mobile: boolean };
   video: { maxFps: number; maxBitrateKbps: number; jpegQuality: number };
-  sessions: { max: number; idleTimeoutSeconds: number; maxViewersPerSession: number };
+  sessions: {
+    max: number;
+    idleTimeoutSeconds: number;
+    maxViewersPerSession: number;
+    resetAfterIdleSeconds: number;
+    clearStorageOnReset: boolean;
+  };
   iceServers: IceServer[];
   turn: TurnConfig;
   chromium: { executablePath: string; args: string[] };
@@ -153,9 +159,9 @@ export function readConfig(doc: unknown): Config {
   rejectUnknownKeys(root, TOP_KEYS, "");
 
   const listen = section(root, "listen", ["host", "port"]);
-  const viewport = section(root, "viewport", ["width", "height"]);
+  const viewport = section(root, "viewport", ["width", "height", "mobile"]);
   const video = section(root, "video", ["maxFps", "maxBitrateKbps", "jpegQuality"]);
-  const sessions = section(root, "sessions", ["max", "idleTimeoutSeconds", "maxViewersPerSession"]);
+  const sessions = section(root, "sessions", ["max", "idleTimeoutSeconds", "maxViewersPerSession", "resetAfterIdleSeconds", "clearStorageOnReset"]);
   const chromium = section(root, "chromium", ["executablePath", "args"]);
   const turn = section(root, "turn", TURN_KEYS);
 
@@ -179,6 +185,7 @@ export function readConfig(doc: unknown): Config {
     viewport: {
       width: optional(viewport, "width", "viewport", int(MIN_VIEWPORT, MAX_VIEWPORT)) ?? DEFAULTS.viewport.width,
       height: optional(viewport, "height", "viewport", int(MIN_VIEWPORT, MAX_VIEWPORT)) ?? DEFAULTS.viewport.height,
+      mobile: optional(viewport, "mobile", "viewport", readBoolean) ?? DEFAULTS.viewport.mobile,
     },
     video: {
       maxFps: optional(video, "maxFps", "video", int(1, 60)) ?? DEFAULTS.video.maxFps,
@@ -189,6 +196,8 @@ export function readConfig(doc: unknown): Config {
       max: optional(sessions, "max", "sessions", int(1, 64)) ?? DEFAULTS.sessions.max,
       idleTimeoutSeconds: optional(sessions, "idleTimeoutSeconds", "sessions", int(1, 7 * 24 * 3600)) ?? DEFAULTS.sessions.idleTimeoutSeconds,
       maxViewersPerSession: optional(sessions, "maxViewersPerSession", "sessions", int(1, 16)) ?? DEFAULTS.sessions.maxViewersPerSession,
+      resetAfterIdleSeconds: optional(sessions, "resetAfterIdleSeconds", "sessions", int(0, 7 * 24 * 3600)) ?? DEFAULTS.sessions.resetAfterIdleSeconds,
+      clearStorageOnReset: optional(sessions, "clearStorageOnReset", "sessions", readBoolean) ?? DEFAULTS.sessions.clearStorageOnReset,
     },
     iceServers: optional(root, "iceServers", "", (v, p) => readArray(v, p, readIceServer)) ?? [],
     turn: readTurn(turn),

@@ -4,7 +4,7 @@
  * a round trip per move.
  */
 import type { CDPSession } from "playwright-core";
-import type { InputMessage, KeyInput, MouseButton, PointerInput, ScrollInput } from "../../protocol/index.js";
+import type { CompositionInput, InputMessage, KeyInput, MouseButton, PointerInput, ScrollInput, TouchInput } from "../../protocol/index.js";
 import type { Logger } from "../log.js";
 import { keyDefinition, modifierMask } from "./keys.js";
 
@@ -29,6 +29,7 @@ export class InputDispatcher {
     this.viewport = viewport;
   }
 
+  /** Replays pointer, touch, wheel and keyboard input; other message types are not input to replay. */
   dispatch(input: InputMessage): void {
     if (this.closed) return;
     this.eventsDispatched++;
@@ -44,6 +45,38 @@ export class InputDispatcher {
         return;
       case "key":
         return this.key(input);
+      case "touch":
+        return this.touch(input);
+      case "composition":
+        return this.composition(input);
+      default:
+        return;
+    }
+  }
+
+  private touch(input: TouchInput): void {
+    const type = { start: "touchStart", move: "touchMove", end: "touchEnd", cancel: "touchCancel" }[input.action];
+    const touchPoints = input.points.map((p) => ({
+      id: p.id,
+      x: this.clampX(p.x),
+      y: this.clampY(p.y),
+      ...(p.radiusX !== undefined ? { radiusX: p.radiusX } : {}),
+      ...(p.radiusY !== undefined ? { radiusY: p.radiusY } : {}),
+      ...(p.force !== undefined ? { force: p.force } : {}),
+    }));
+    const first = touchPoints[0];
+    if (first) this.pointer = { x: first.x, y: first.y };
+    this.send("Input.dispatchTouchEvent", { type, touchPoints });
+  }
+
+  private composition(input: CompositionInput): void {
+    if (input.action === "update") {
+      this.send("Input.imeSetComposition", { text: input.text, selectionStart: input.text.length, selectionEnd: input.text.length });
+    } else if (input.action === "commit") {
+      // insertText replaces the composition in progress with the final text.
+      this.send("Input.insertText", { text: input.text });
+    } else {
+      this.send("Input.imeSetComposition", { text: "", selectionStart: 0, selectionEnd: 0 });
     }
   }
 
@@ -106,7 +139,9 @@ export class InputDispatcher {
     this.send("Input.dispatchKeyEvent", { type: "keyUp", ...base });
   }
 
-  private send(method: "Input.dispatchMouseEvent" | "Input.dispatchKeyEvent" | "Input.insertText", params: Record<string, unknown>): void {
+  private send(
+    method: "Input.dispatchMouseEvent" | "Input.dispatchKeyEvent" | "Input.dispatchTouchEvent" | "Input.insertText" | "Input.imeSetComposition",
+    params: Record<string, unknown>): void {
     // playwright-core's CDPSession.send is typed per method; the params here are built to match.
     (this.cdp.send as (m: string, p: unknown) => Promise<unknown>)(method, params).catch((err: unknown) => {
       if (!this.closed) this.log.warn({ err: String(err), method }, "input dispatch failed");

@@ -4,14 +4,13 @@
  */
 import { randomBytes } from "node:crypto";
 import type { CreateSessionBody, IceCandidateInit, IceServer, KioskInfo, Viewport } from "../../protocol/index.js";
-import { MAX_VIEWPORT, MIN_VIEWPORT } from "../../protocol/index.js";
 import type { BrowserPool } from "../browser/browser-pool.js";
 import type { Config } from "../config/schema.js";
 import { AppError } from "../errors.js";
 import type { Logger } from "../log.js";
 import type { IceServerSource } from "../webrtc/ice-servers.js";
 import { Peer } from "../webrtc/peer.js";
-import { Session } from "./session.js";
+import { evenSide, Session } from "./session.js";
 import { UrlPolicy } from "./url-policy.js";
 
 export interface SessionManagerOptions {
@@ -27,12 +26,6 @@ export interface SessionManagerOptions {
 export interface JoinCallbacks {
   onLocalCandidate: (candidate: IceCandidateInit) => void;
   onConnectionState?: (state: string) => void;
-}
-
-/** Sizes must be even for I420; odd CSS sizes are rounded down by one pixel. */
-function evenSide(value: number): number {
-  const clamped = Math.min(Math.max(Math.round(value), MIN_VIEWPORT), MAX_VIEWPORT);
-  return clamped - (clamped % 2);
 }
 
 export class SessionManager {
@@ -110,7 +103,7 @@ export class SessionManager {
     this.pending++;
     let session: Session;
     try {
-      const sessionPage = await this.options.browser.newPage({ viewport });
+      const sessionPage = await this.options.browser.newPage({ viewport, mobile: config.viewport.mobile });
       session = new Session(
         {
           id,
@@ -119,6 +112,10 @@ export class SessionManager {
           jpegQuality: config.video.jpegQuality,
           maxFps: config.video.maxFps,
           idleTimeoutMs: config.sessions.idleTimeoutSeconds * 1000,
+          homeUrl: url,
+          resetAfterIdleMs: config.sessions.resetAfterIdleSeconds * 1000,
+          clearStorageOnReset: config.sessions.clearStorageOnReset,
+          checkUrl: (u) => this.policy.check(u),
           log: this.options.log,
           onIdle: (s) => void this.close(s.id).catch(() => {}),
         },

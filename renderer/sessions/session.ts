@@ -4,12 +4,13 @@
  * tablet that loses Wi-Fi can join again and find the page as it left it.
  */
 import type { BrowserContext, CDPSession, Page } from "playwright-core";
-import type { InputMessage, SessionSummary, Viewport } from "../../protocol/index.js";
+import { type ChannelEvent, type InputMessage, MAX_VIEWPORT, MIN_VIEWPORT, type SessionSummary, type Viewport } from "../../protocol/index.js";
 import type { SessionPage } from "../browser/browser-pool.js";
 import { ScreencastCapture } from "../capture/screencast.js";
 import { AppError } from "../errors.js";
 import { InputDispatcher } from "../input/input-dispatcher.js";
 import type { Logger } from "../log.js";
+import { PageBridge } from "../page/page-bridge.js";
 import type { Peer } from "../webrtc/peer.js";
 
 /** How long a navigation may take to commit before the request fails. */
@@ -22,8 +23,20 @@ export interface SessionOptions {
   jpegQuality: number;
   maxFps: number;
   idleTimeoutMs: number;
+  /** The kiosk's URL: home of the navigation bar and target of the idle reset. */
+  homeUrl: string;
+  /** Without input for this long the page returns home (0: never). */
+  resetAfterIdleMs: number;
+  clearStorageOnReset: boolean;
+  checkUrl: (url: string) => string | null;
   log: Logger;
   onIdle: (session: Session) => void;
+}
+
+/** Sizes must be even for I420; odd CSS sizes are rounded down by one pixel. */
+export function evenSide(value: number): number {
+  const clamped = Math.min(Math.max(Math.round(value), MIN_VIEWPORT), MAX_VIEWPORT);
+  return clamped - (clamped % 2);
 }
 
 export class Session {
@@ -40,6 +53,11 @@ export class Session {
   private input: InputDispatcher | null = null;
   private cdpSessions: CDPSession[] = [];
   private idleTimer: NodeJS.Timeout | null = null;
+  private resetTimer: NodeJS.Timeout | null = null;
+  private bridge: PageBridge | null = null;
+  /** Resizes run one at a time; a burst while one runs collapses to its last size. */
+  private resizing: Promise<void> = Promise.resolve();
+  private wantedViewport: Viewport | null = null;
   private closed = false;
 
   constructor(
@@ -61,6 +79,16 @@ export class Session {
     const inputCdp = await this.context.newCDPSession(this.page);
     this.cdpSessions = [captureCdp, inputCdp];
     this.input = new InputDispatcher(inputCdp, this.viewport, this.log);
+    this.bridge = new PageBridge({
+      context: this.context,
+      page: this.page,
+      cdp: inputCdp,
+      log: this.log,
+      emit: (event) => this.broadcast(event),
+      checkUrl: this.options.checkUrl,
+      homeUrl: this.options.homeUrl,
+    });
+    await this.bridge.start();
     this.capture = new ScreencastCapture({
       cdp: captureCdp,
       viewport: this.viewport,
@@ -72,7 +100,12 @@ export class Session {
       },
     });
     await this.capture.start();
-    this.page.on("crash", () => this.log.error("page crashed"));
+    this.armResetTimer();
+  }
+
+  /** Sends a page event to every viewer. */
+  broadcast(event: ChannelEvent): void {
+    for (const peer of this.peers) peer.sendEvent(event);
   }
 
   get url(): string {
@@ -108,9 +141,12 @@ export class Session {
     this.peers.add(peer);
     this.touch();
     this.clearIdleTimer();
-    // A new viewer gets a picture at once, even if the page is static and sends no frames.
+    // A new viewer gets a picture at once, even if the page is static and sends no frames,
+    // and the state it cannot see in the picture (keyboard, open dialogs, navigation).
     const frame = this.capture?.lastFrame;
     if (frame) peer.pushFrame(frame);
+    for (const event of this.bridge?.snapshot() ?? []) peer.sendEvent(event);
+    peer.sendEvent({ type: "viewport", ...this.viewport });
   }
 
   /** Sends the newest frame to one peer again (it just connected, or asked for a keyframe). */
@@ -127,7 +163,62 @@ export class Session {
 
   handleInput(input: InputMessage): void {
     this.touch();
-    this.input?.dispatch(input);
+    this.armResetTimer();
+    switch (input.type) {
+      case "resize":
+        return this.resize({ width: input.width, height: input.height });
+      case "navigate":
+        void this.bridge?.navigate(input.action);
+        return;
+      case "select-answer":
+        void this.bridge?.answerSelect(input.id, input.indexes);
+        return;
+      case "dialog-answer":
+        void this.bridge?.answerDialog(input.id, input.accept, input.text);
+        return;
+      default:
+        this.input?.dispatch(input);
+    }
+  }
+
+  /** The tablet rotated or resized: the page's viewport and the stream follow. */
+  resize(requested: Viewport): void {
+    this.wantedViewport = { width: evenSide(requested.width), height: evenSide(requested.height) };
+    this.resizing = this.resizing.then(async () => {
+      const wanted = this.wantedViewport;
+      if (!wanted || this.closed) return;
+      this.wantedViewport = null;
+      if (wanted.width === this.viewport.width && wanted.height === this.viewport.height) return;
+      try {
+        await this.page.setViewportSize(wanted);
+        this.viewport = wanted;
+        this.input?.setViewport(wanted);
+        await this.capture?.resize(wanted);
+        this.broadcast({ type: "viewport", ...wanted });
+        this.log.info({ viewport: wanted }, "viewport resized");
+      } catch (err) {
+        if (!this.closed) this.log.warn({ err: String(err) }, "resize failed");
+      }
+    });
+  }
+
+  /** After `resetAfterIdleSeconds` without input the page goes back to its kiosk URL. */
+  private armResetTimer(): void {
+    if (this.options.resetAfterIdleMs <= 0 || this.closed) return;
+    if (this.resetTimer) clearTimeout(this.resetTimer);
+    this.resetTimer = setTimeout(() => void this.resetToHome(), this.options.resetAfterIdleMs);
+    this.resetTimer.unref();
+  }
+
+  private async resetToHome(): Promise<void> {
+    if (this.closed) return;
+    this.log.info({ clearStorage: this.options.clearStorageOnReset }, "no input for the reset period; back to the kiosk page");
+    if (this.options.clearStorageOnReset) {
+      await this.context.clearCookies().catch(() => {});
+      await this.page.evaluate("try { localStorage.clear(); sessionStorage.clear(); } catch (e) {}").catch(() => {});
+    }
+    await this.bridge?.navigate("home");
+    this.armResetTimer();
   }
 
   /** Per-viewer WebRTC sender figures and the capture counters, for diagnostics and the bench. */
@@ -176,6 +267,8 @@ export class Session {
     if (this.closed) return;
     this.closed = true;
     this.clearIdleTimer();
+    if (this.resetTimer) clearTimeout(this.resetTimer);
+    this.bridge?.close();
     for (const peer of this.peers) peer.close();
     this.peers.clear();
     this.input?.close();

@@ -4,6 +4,7 @@
  * design's client plays it) plus the "input" DataChannel.
  */
 import {
+  type ChannelEvent,
   type IceCandidateInit,
   type IceServer,
   INPUT_CHANNEL_LABEL,
@@ -24,6 +25,7 @@ import { type I420Frame, type WrtcDataChannel, type WrtcPeerConnection, type Wrt
 export const GATHER_TIMEOUT_MS = 1500;
 /** A DataChannel whose send buffer grows past this is not reading: stop writing replies to it. */
 const MAX_CHANNEL_BUFFER_BYTES = 1024 * 1024;
+const MAX_QUEUED_EVENTS = 32;
 
 export interface PeerOptions {
   iceServers: IceServer[];
@@ -47,6 +49,8 @@ export class Peer {
   private remoteSet = false;
   private readonly queuedCandidates: IceCandidateInit[] = [];
   private closed = false;
+  /** Events for the viewer sent before its channel opened; delivered on open, oldest dropped past the cap. */
+  private readonly queuedEvents: string[] = [];
   framesSent = 0;
   inputsReceived = 0;
 
@@ -68,6 +72,9 @@ export class Peer {
     });
     this.channel = this.pc.createDataChannel(INPUT_CHANNEL_LABEL, { ordered: true });
     this.channel.onmessage = (event) => this.handleChannelMessage(event.data);
+    this.channel.onopen = () => {
+      for (const text of this.queuedEvents.splice(0)) this.channel.send(text);
+    };
     this.pc.onicecandidate = ({ candidate }) => {
       if (candidate && candidate.candidate) {
         options.onLocalCandidate({ candidate: candidate.candidate, sdpMid: candidate.sdpMid, sdpMLineIndex: candidate.sdpMLineIndex });
@@ -157,6 +164,18 @@ export class Peer {
     this.channel.send(JSON.stringify(message).slice(0, MAX_INPUT_MESSAGE_BYTES));
   }
 
+  /** Sends a page event (focus, picker, dialog, page state…) to this viewer, queued until its channel opens. */
+  sendEvent(event: ChannelEvent): void {
+    if (this.closed) return;
+    const text = JSON.stringify(event);
+    if (this.channel.readyState === "open") {
+      if (this.channel.bufferedAmount <= MAX_CHANNEL_BUFFER_BYTES) this.channel.send(text);
+      return;
+    }
+    this.queuedEvents.push(text);
+    if (this.queuedEvents.length > MAX_QUEUED_EVENTS) this.queuedEvents.shift();
+  }
+
   /** The video sender's figures that explain quality and latency (libwebrtc's own counters). */
   async senderStats(): Promise<Record<string, unknown>> {
     const report = await this.pc.getStats();
@@ -182,6 +201,7 @@ export class Peer {
     this.pc.onconnectionstatechange = null;
     this.pc.onicegatheringstatechange = null;
     this.channel.onmessage = null;
+    this.channel.onopen = null;
     try {
       this.channel.close();
     } catch {

@@ -148,7 +148,15 @@ test("text, key and scroll messages of the original contract reach the page", as
 test("a malformed DataChannel message gets an input-error reply and the channel keeps working", async () => {
   const reply = await page.evaluate(async () => {
     const dc = (window as unknown as { __dc: RTCDataChannel }).__dc;
-    const answer = new Promise<string>((resolve) => dc.addEventListener("message", (e) => resolve(e.data as string), { once: true }));
+    // Page events (navigation state, viewport) share the channel: wait for the error reply itself.
+    const answer = new Promise<string>((resolve) => {
+      const onMessage = (e: MessageEvent) => {
+        if (JSON.parse(e.data as string).type !== "input-error") return;
+        dc.removeEventListener("message", onMessage);
+        resolve(e.data as string);
+      };
+      dc.addEventListener("message", onMessage);
+    });
     dc.send(JSON.stringify({ type: "click", x: "left" }));
     return answer;
   });
