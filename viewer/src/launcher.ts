@@ -3,6 +3,8 @@ import type { KioskInfo } from "../../protocol/index.js";
 import { describeError, errorMessageOf, readKiosksReply } from "./server-messages.js";
 
 export const KIOSKS_ENDPOINT = "/api/kiosks";
+/** The connection check, linked small at the bottom for whoever sets up a tablet. */
+export const DIAGNOSTICS_PATH = "/diagnostics";
 
 type LauncherState = { kind: "loading" } | { kind: "error"; message: string } | { kind: "ready"; kiosks: KioskInfo[] };
 
@@ -115,6 +117,17 @@ export class JiomosaLauncher extends LitElement {
     .error {
       color: #ff8a80;
     }
+    .footer {
+      margin-top: 32px;
+      text-align: center;
+    }
+    .footer a {
+      display: inline-block;
+      padding: 12px 16px;
+      font-size: 15px;
+      color: #6b7480;
+      text-decoration: none;
+    }
     button {
       min-width: 160px;
       min-height: 56px;
@@ -170,7 +183,9 @@ export class JiomosaLauncher extends LitElement {
   }
 
   override render() {
-    return html`<h1>Jiomosa</h1>${this.renderBody()}`;
+    return html`<h1>Jiomosa</h1>
+      ${this.renderBody()}
+      <footer class="footer"><a class="diagnostics" href=${DIAGNOSTICS_PATH}>Diagnostics</a></footer>`;
   }
 
   private renderBody() {

@@ -1,13 +1,16 @@
 /**
  * Entry point of the tablet page: `/viewer?kiosk=ID` (or `?url=…`) shows one remote page,
- * every other path shows the launcher.
+ * `/diagnostics` checks this tablet's connection to the box, every other path shows the launcher.
  */
-import "./launcher.js";
+import "./diagnostics.js";
+import { DIAGNOSTICS_PATH } from "./launcher.js";
 import "./viewer.js";
 
 const VIEWER_PATHS = new Set(["/viewer", "/viewer/", "/viewer.html"]);
+const DIAGNOSTICS_PATHS = new Set([DIAGNOSTICS_PATH, `${DIAGNOSTICS_PATH}/`]);
 
 function createRoot(): HTMLElement {
+  if (DIAGNOSTICS_PATHS.has(location.pathname)) return document.createElement("jiomosa-diagnostics");
   if (!VIEWER_PATHS.has(location.pathname)) return document.createElement("jiomosa-launcher");
   const query = new URLSearchParams(location.search);
   const viewer = document.createElement("jiomosa-viewer");
