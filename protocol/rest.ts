@@ -34,6 +34,8 @@ export interface CreateSessionReply {
   websocket_url: string;
   url: string;
   kiosk?: string;
+  /** How the viewer presents the session (from config `ui`). */
+  ui?: { navigationBar: boolean };
   message: string;
 }
 

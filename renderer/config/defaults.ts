@@ -64,6 +64,10 @@ export const DEFAULTS = {
     /** Relay ports of the spawned turnserver: open these (UDP) in the box's firewall. */
     relayPorts: { min: 49160, max: 49200 },
   },
+  ui: {
+    /** The viewer's navigation bar (home, back, forward, reload, title); off for pure kiosks. */
+    navigationBar: true,
+  },
   chromium: {
     /** Debian's package; never a downloaded browser. */
     executablePath: "/usr/bin/chromium",

@@ -43,6 +43,7 @@ export interface Config {
   };
   iceServers: IceServer[];
   turn: TurnConfig;
+  ui: { navigationBar: boolean };
   chromium: { executablePath: string; args: string[] };
 }
 
@@ -57,7 +58,7 @@ export interface TurnConfig {
   relayPorts: { min: number; max: number };
 }
 
-const TOP_KEYS = ["name", "listen", "kiosks", "allow", "viewport", "video", "sessions", "iceServers", "turn", "chromium"] as const;
+const TOP_KEYS = ["name", "listen", "kiosks", "allow", "viewport", "video", "sessions", "iceServers", "turn", "ui", "chromium"] as const;
 const TURN_KEYS = ["enabled", "spawn", "urls", "secret", "ttlSeconds", "realm", "port", "relayPorts"] as const;
 
 /** Reads an optional nested section, rejecting unknown keys so typos are reported, not ignored. */
@@ -164,6 +165,7 @@ export function readConfig(doc: unknown): Config {
   const sessions = section(root, "sessions", ["max", "idleTimeoutSeconds", "maxViewersPerSession", "resetAfterIdleSeconds", "clearStorageOnReset"]);
   const chromium = section(root, "chromium", ["executablePath", "args"]);
   const turn = section(root, "turn", TURN_KEYS);
+  const ui = section(root, "ui", ["navigationBar"]);
 
   const kiosks = required(root, "kiosks", "", (v, p) => readArray(v, p, readKiosk));
   if (kiosks.length === 0) throw new ValidationError("kiosks", "must list at least one kiosk");
@@ -201,6 +203,7 @@ export function readConfig(doc: unknown): Config {
     },
     iceServers: optional(root, "iceServers", "", (v, p) => readArray(v, p, readIceServer)) ?? [],
     turn: readTurn(turn),
+    ui: { navigationBar: optional(ui, "navigationBar", "ui", readBoolean) ?? DEFAULTS.ui.navigationBar },
     chromium: {
       executablePath: optional(chromium, "executablePath", "chromium", (v, p) => readString(v, p, { minLength: 1 })) ?? DEFAULTS.chromium.executablePath,
       args: optional(chromium, "args", "chromium", (v, p) => readArray(v, p, (a, ap) => readString(a, ap, { pattern: /^--/, patternHint: "expected a switch starting with --" }))) ?? [],

@@ -139,6 +139,7 @@ export function createApp(options: AppOptions): Koa {
       viewport: session.viewport,
       websocket_url: SIGNALING_PATH,
       url: session.url,
+      ui: { navigationBar: config.ui.navigationBar },
       message: "Session created",
     };
     if (session.kioskId) reply.kiosk = session.kioskId;
@@ -182,8 +183,23 @@ export function createApp(options: AppOptions): Koa {
   router.get("/", shell);
   router.get("/viewer", shell);
   router.get("/diagnostics", shell);
-  router.get(/^\/(app\.js|app\.js\.map)$/, async (ctx) => {
+  router.get(/^\/(app\.js|app\.js\.map|sw\.js|icons\/[A-Za-z0-9._-]+)$/, async (ctx) => {
     if (!(await sendFile(ctx, options.viewerDir, ctx.path.slice(1)))) ctx.status = 404;
+  });
+  // Installable as an app on the tablet, under the appliance's own name.
+  router.get("/manifest.webmanifest", (ctx) => {
+    ctx.type = "application/manifest+json";
+    ctx.body = JSON.stringify({
+      name: config.name,
+      short_name: config.name.slice(0, 12),
+      start_url: "/",
+      scope: "/",
+      display: "fullscreen",
+      orientation: "any",
+      background_color: "#000000",
+      theme_color: "#000000",
+      icons: [{ src: "/icons/icon.svg", sizes: "any", type: "image/svg+xml", purpose: "any maskable" }],
+    });
   });
   router.get(new RegExp(`^${BUILTIN_PAGES_PREFIX}(.+)$`), async (ctx) => {
     if (!(await sendFile(ctx, options.pagesDir, ctx.path.slice(BUILTIN_PAGES_PREFIX.length)))) ctx.status = 404;

@@ -25,7 +25,11 @@ describe("config", () => {
     assert.equal(config.kiosks[0]!.id, "welcome");
     assert.equal(config.kiosks[0]!.url, "/pages/welcome.html");
     assert.deepEqual(config.listen, { host: "0.0.0.0", port: 8000 });
-    assert.deepEqual(config.viewport, { width: 1280, height: 720 });
+    assert.deepEqual(config.viewport, { width: 1280, height: 720, mobile: false });
+    assert.deepEqual(config.ui, { navigationBar: true });
+    assert.equal(config.turn.enabled, true);
+    assert.equal(config.turn.spawn, "auto");
+    assert.equal(config.turn.secret, "", "no secret is shipped");
     assert.deepEqual(config.video, { maxFps: 30, maxBitrateKbps: 2500, jpegQuality: 80 });
     assert.equal(config.sessions.max, 8);
     assert.equal(config.sessions.idleTimeoutSeconds, 300);
@@ -47,9 +51,10 @@ listen: { host: 127.0.0.1, port: 9000 }
 kiosks:
   - { id: a-1, title: A, url: "https://example.org/x", icon: /icons/a.png }
 allow: ["http://127.0.0.1:9000/*"]
-viewport: { width: 800, height: 1280 }
+viewport: { width: 800, height: 1280, mobile: true }
+ui: { navigationBar: false }
 video: { maxFps: 60, maxBitrateKbps: 4000, jpegQuality: 70 }
-sessions: { max: 2, idleTimeoutSeconds: 30, maxViewersPerSession: 1 }
+sessions: { max: 2, idleTimeoutSeconds: 30, maxViewersPerSession: 1, resetAfterIdleSeconds: 120, clearStorageOnReset: true }
 iceServers: [{ urls: [turn:10.0.0.1:3478], username: u, credential: c }]
 chromium: { executablePath: /opt/chromium, args: [--lang=de] }
 `);
@@ -57,9 +62,12 @@ chromium: { executablePath: /opt/chromium, args: [--lang=de] }
     assert.equal(config.listen.port, 9000);
     assert.equal(config.kiosks[0]!.icon, "/icons/a.png");
     assert.deepEqual(config.allow, ["http://127.0.0.1:9000/*"]);
-    assert.deepEqual(config.viewport, { width: 800, height: 1280 });
+    assert.deepEqual(config.viewport, { width: 800, height: 1280, mobile: true });
+    assert.deepEqual(config.ui, { navigationBar: false });
     assert.equal(config.video.maxFps, 60);
     assert.equal(config.sessions.maxViewersPerSession, 1);
+    assert.equal(config.sessions.resetAfterIdleSeconds, 120);
+    assert.equal(config.sessions.clearStorageOnReset, true);
     assert.deepEqual(config.iceServers, [{ urls: ["turn:10.0.0.1:3478"], username: "u", credential: "c" }]);
     assert.deepEqual(config.chromium.args, ["--lang=de"]);
   });
