@@ -121,3 +121,50 @@ test("credentials signed with a wrong secret are refused (401)", async () => {
   assert.equal(outcome.relays, 0);
   assert.ok(outcome.errors.includes(401), `coturn answered 401 (errors: ${outcome.errors.join(",")})`);
 });
+
+/** Opens /diagnostics on `baseUrl` and returns each check's result and text once all finished. */
+async function diagnostics(baseUrl: string) {
+  const p = await client.newPage();
+  await p.goto(`${baseUrl}/diagnostics`);
+  await p.locator("jiomosa-diagnostics[data-done]").waitFor({ timeout: 60_000 });
+  const rows = await p.locator("li[data-check]").evaluateAll((items) =>
+    Object.fromEntries(
+      items.map((li) => [
+        li.getAttribute("data-check"),
+        { result: li.getAttribute("data-result"), text: li.querySelector(".text")?.textContent?.trim() ?? "", hint: li.querySelector(".hint")?.textContent?.trim() ?? "" },
+      ]),
+    ),
+  );
+  await p.close();
+  return rows as Record<string, { result: string; text: string; hint: string }>;
+}
+
+test("the diagnostics page reports the relay working over UDP and TCP", async () => {
+  const rows = await diagnostics(renderer.url);
+  for (const check of ["http", "websocket", "rtt", "ice", "turn-udp", "turn-tcp", "vp8"]) {
+    assert.equal(rows[check]?.result, "pass", `${check}: ${rows[check]?.text} ${rows[check]?.hint}`);
+  }
+  assert.match(rows["turn-udp"]!.text, /Relay over UDP works/);
+  assert.match(rows.ice!.text, /[1-9]\d* relay/);
+});
+
+test("with a secret that differs from coturn's, diagnostics says so", async () => {
+  const wrong = await startRenderer(testConfig(fixtures.origin, turnSection(turn, "a-different-secret-0123456789")));
+  try {
+    const rows = await diagnostics(wrong.url);
+    assert.equal(rows["turn-udp"]?.result, "fail");
+    assert.match(rows["turn-udp"]!.text, /secrets differ/);
+  } finally {
+    await wrong.stop();
+  }
+});
+
+test("with TURN down, diagnostics fails the relay checks with a hint", async () => {
+  await turn.server.close();
+  const rows = await diagnostics(renderer.url);
+  assert.equal(rows["turn-udp"]?.result, "fail");
+  assert.match(rows["turn-udp"]!.text, /TURN server not reachable/);
+  assert.match(rows["turn-udp"]!.hint, new RegExp(`${turn.port}/udp`));
+  assert.equal(rows["turn-tcp"]?.result, "fail");
+  assert.equal(rows.websocket?.result, "pass", "the rest of the appliance still answers");
+});
