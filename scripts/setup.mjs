@@ -57,6 +57,11 @@ function ensureDebianPackages() {
   const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
   run("apt-get", ["update"], { env });
   run("apt-get", ["install", "-y", "--no-install-recommends", ...missing], { env });
+  // Debian starts a system-wide coturn on install; the appliance runs its own on the same port.
+  if (missing.includes("coturn") && existsSync("/run/systemd/system")) {
+    say("disabling the system coturn service (the appliance starts its own turnserver)");
+    spawnSync("systemctl", ["disable", "--now", "coturn"], { stdio: "inherit" });
+  }
 }
 
 function ensureNodeModules() {

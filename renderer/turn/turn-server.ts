@@ -63,6 +63,14 @@ export class TurnServer {
   }
 
   async start(): Promise<void> {
+    // Another TURN/STUN server on the port (a system coturn service) would answer our readiness
+    // probe while refusing our credentials: say so instead of starting a second one.
+    if (await stunProbe("127.0.0.1", this.options.turn.port, 500)) {
+      throw new Error(
+        `port ${this.options.turn.port} already has a STUN/TURN server (a system coturn service?): ` +
+          "stop it (systemctl disable --now coturn), or use it with turn.spawn: never and its secret in TURN_SECRET",
+      );
+    }
     const config = this.writeConfig();
     this.launch(config);
     const deadline = Date.now() + READY_TIMEOUT_MS;
