@@ -12,7 +12,11 @@ const BASE_ARGS = [
   "--disable-sync",
   "--no-first-run",
   "--no-default-browser-check",
-  "--disable-features=Translate,MediaRouter,OptimizationHints",
+  // No --disable-features here: Chromium keeps only the last one, and playwright-core passes its
+  // own list (MediaRouter, OptimizationHints, … and what its Fetch interception needs).
+  // Frames of other sites stay in the page's process and CDP target, so the navigation guard's
+  // Fetch interception sees their document requests too (one kiosk page is one user's anyway).
+  "--disable-site-isolation-trials",
   "--autoplay-policy=no-user-gesture-required",
   // Screencast frames come from the compositor: a hidden/occluded page must keep painting.
   "--disable-backgrounding-occluded-windows",

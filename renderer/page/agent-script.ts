@@ -86,6 +86,25 @@ export const AGENT_SCRIPT = `(() => {
     const select = dropdownOf(event);
     if (select && (event.key === " " || event.key === "Enter" || (event.altKey && event.key === "ArrowDown"))) openSelect(select, event);
   }, true);
+  // One tablet shows one page: window.open and target=_blank navigate that page instead of
+  // opening a window nobody would see (and that would escape the navigation guard).
+  const openHere = (url) => {
+    const href = new URL(String(url), location.href).href;
+    try { window.top.location.assign(href); } catch (e) { location.assign(href); }
+  };
+  try {
+    Object.defineProperty(window, "open", { configurable: true, writable: true, value: function (url) { if (url !== undefined && url !== null && String(url) !== "") openHere(url); return null; } });
+  } catch (e) {}
+  window.addEventListener("click", (event) => {
+    if (event.defaultPrevented || event.button !== 0) return;
+    const path = event.composedPath ? event.composedPath() : [event.target];
+    const link = path.find((node) => node instanceof HTMLAnchorElement || node instanceof HTMLAreaElement);
+    if (!link || !link.href || link.hasAttribute("download")) return;
+    const target = (link.getAttribute("target") || "").toLowerCase();
+    if (target === "" || target === "_self" || target === "_top" || target === "_parent") return;
+    event.preventDefault();
+    openHere(link.href);
+  });
   Object.defineProperty(window, ${JSON.stringify(ANSWER_SELECT_FUNCTION)}, {
     value: (id, indexes) => {
       const select = selects.get(id);

@@ -11,7 +11,7 @@ import type { Logger } from "../log.js";
 import type { IceServerSource } from "../webrtc/ice-servers.js";
 import { Peer } from "../webrtc/peer.js";
 import { evenSide, Session } from "./session.js";
-import { UrlPolicy } from "./url-policy.js";
+import { appOrigins, UrlPolicy } from "./url-policy.js";
 
 export interface SessionManagerOptions {
   config: Config;
@@ -34,6 +34,7 @@ export class SessionManager {
   private readonly policy: UrlPolicy;
   private readonly kiosks: KioskInfo[];
   private readonly log: Logger;
+  private readonly selfOrigins: string[];
   private closing = false;
   /** Told after a session closes (idle, DELETE or shutdown), so its viewers can be informed. */
   onClosed: ((id: string) => void) | null = null;
@@ -41,10 +42,12 @@ export class SessionManager {
   constructor(private readonly options: SessionManagerOptions) {
     this.log = options.log.child({ module: "sessions" });
     this.kiosks = options.config.kiosks.map((k) => ({ ...k, url: UrlPolicy.resolveKioskUrl(k.url, options.selfOrigin) }));
+    this.selfOrigins = appOrigins(options.selfOrigin);
     this.policy = new UrlPolicy(
       this.kiosks.map((k) => k.url),
       options.config.allow,
       options.selfOrigin,
+      this.selfOrigins,
     );
   }
 
@@ -116,6 +119,7 @@ export class SessionManager {
           resetAfterIdleMs: config.sessions.resetAfterIdleSeconds * 1000,
           clearStorageOnReset: config.sessions.clearStorageOnReset,
           checkUrl: (u) => this.policy.check(u),
+          selfOrigins: this.selfOrigins,
           log: this.options.log,
           onIdle: (s) => void this.close(s.id).catch(() => {}),
         },

@@ -10,6 +10,7 @@ import { ScreencastCapture } from "../capture/screencast.js";
 import { AppError } from "../errors.js";
 import { InputDispatcher } from "../input/input-dispatcher.js";
 import type { Logger } from "../log.js";
+import { NavigationGuard } from "../page/navigation-guard.js";
 import { PageBridge } from "../page/page-bridge.js";
 import type { Peer } from "../webrtc/peer.js";
 
@@ -29,6 +30,8 @@ export interface SessionOptions {
   resetAfterIdleMs: number;
   clearStorageOnReset: boolean;
   checkUrl: (url: string) => string | null;
+  /** The appliance's own origins: the page may load its built-in pages there, nothing else. */
+  selfOrigins: string[];
   log: Logger;
   onIdle: (session: Session) => void;
 }
@@ -55,6 +58,7 @@ export class Session {
   private idleTimer: NodeJS.Timeout | null = null;
   private resetTimer: NodeJS.Timeout | null = null;
   private bridge: PageBridge | null = null;
+  private guard: NavigationGuard | null = null;
   /** Resizes run one at a time; a burst while one runs collapses to its last size. */
   private resizing: Promise<void> = Promise.resolve();
   private wantedViewport: Viewport | null = null;
@@ -89,6 +93,14 @@ export class Session {
       homeUrl: this.options.homeUrl,
     });
     await this.bridge.start();
+    this.guard = new NavigationGuard({
+      cdp: inputCdp,
+      checkUrl: this.options.checkUrl,
+      selfOrigins: this.options.selfOrigins,
+      emit: (event) => this.broadcast(event),
+      log: this.log,
+    });
+    await this.guard.start();
     this.capture = new ScreencastCapture({
       cdp: captureCdp,
       viewport: this.viewport,
@@ -269,6 +281,7 @@ export class Session {
     this.clearIdleTimer();
     if (this.resetTimer) clearTimeout(this.resetTimer);
     this.bridge?.close();
+    this.guard?.close();
     for (const peer of this.peers) peer.close();
     this.peers.clear();
     this.input?.close();

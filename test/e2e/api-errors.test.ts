@@ -84,7 +84,7 @@ describe("REST", () => {
     assert.equal(info.json.webrtc.video.resolution, "1280x720");
     assert.equal(info.json.endpoints.signaling, "/ws/signaling");
     const kiosks = await api("GET", "/api/kiosks");
-    assert.deepEqual(kiosks.json.kiosks.map((k: { id: string }) => k.id), ["test-page", "animated"]);
+    assert.deepEqual(kiosks.json.kiosks.map((k: { id: string }) => k.id), ["test-page", "animated", "tablet"]);
   });
 
   test("malformed bodies get a 4xx naming the problem", async () => {
@@ -105,7 +105,7 @@ describe("REST", () => {
   test("unknown kiosks, unknown sessions and unknown routes are 404s", async () => {
     const kiosk = await api("POST", "/api/session/create", { kiosk: "nope" });
     assert.equal(kiosk.status, 404);
-    assert.match(kiosk.json.error.message, /no kiosk "nope"; configured: test-page, animated/);
+    assert.match(kiosk.json.error.message, /no kiosk "nope"; configured: test-page, animated, tablet/);
     assert.equal((await api("POST", "/api/session/missing/load", { url: `${fixtures.origin}/x` })).status, 404);
     assert.equal((await api("DELETE", "/api/session/missing")).status, 404);
     const route = await api("GET", "/api/nothing");

@@ -57,7 +57,7 @@ test("the launcher shows the configured shortcuts in order", async () => {
   await tiles.first().waitFor({ timeout: 20_000 });
   // Each tile shows a letter badge (no icon configured) and the title.
   const texts = (await tiles.allTextContents()).map((t) => t.replace(/\s+/g, " ").trim());
-  assert.deepEqual(texts, ["T Test Page", "A Animated"]);
+  assert.deepEqual(texts, ["T Test Page", "A Animated", "T Tablet"]);
   assert.equal(await tiles.first().getAttribute("href"), "/viewer?kiosk=test-page");
 });
 

@@ -10,6 +10,9 @@ kiosks:
   - id: animated
     title: Animated
     url: ${fixtureOrigin}/animated.html
+  - id: tablet
+    title: Tablet
+    url: ${fixtureOrigin}/tablet-page.html
 viewport: { width: 1280, height: 720 }
 video: { maxFps: 30, maxBitrateKbps: 2500 }
 sessions: { max: 4, idleTimeoutSeconds: 60 }

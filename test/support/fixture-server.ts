@@ -34,6 +34,11 @@ export class FixtureServer {
         });
         return;
       }
+      if (path === "/redirect") {
+        const to = new URL(req.url ?? "/", "http://x").searchParams.get("to") ?? "/";
+        res.writeHead(302, { location: to }).end();
+        return;
+      }
       const file = join(FIXTURES_DIR, normalize(path === "/" ? "/index.html" : path));
       if (!file.startsWith(FIXTURES_DIR)) return void res.writeHead(403).end();
       readFile(file)
