@@ -10,6 +10,7 @@ import { BrowserPool } from "./browser/browser-pool.js";
 import { ConfigError, loadConfig } from "./config/load.js";
 import { createApp } from "./http/app.js";
 import { createLogger } from "./log.js";
+import { Metrics } from "./metrics.js";
 import { SessionManager } from "./sessions/session-manager.js";
 import { SignalingServer } from "./signaling/signaling-server.js";
 import { TurnServer } from "./turn/turn-server.js";
@@ -90,6 +91,13 @@ async function main(): Promise<void> {
   });
   const { port } = server.address() as AddressInfo;
 
+  // Metrics read the session manager when scraped; it is created just below.
+  let sessionsRef: SessionManager | null = null;
+  const metrics = new Metrics({
+    sessions: () => sessionsRef?.list().length ?? 0,
+    viewers: () => sessionsRef?.viewerCount() ?? 0,
+    browserUp: () => browser.connected,
+  });
   const iceServers = new IceServers(config.iceServers, config.turn, turnPlan.enabled ? turnPlan.secret : null, "127.0.0.1");
   const sessions = new SessionManager({
     config,
@@ -97,21 +105,24 @@ async function main(): Promise<void> {
     selfOrigin: `http://127.0.0.1:${port}`,
     iceServers,
     log,
+    metrics,
   });
+  sessionsRef = sessions;
   const app = createApp({
     config,
     version,
     sessions,
     browser,
     iceServers,
+    metrics,
     viewerDir: fileURLToPath(new URL("../viewer/", import.meta.url)),
     pagesDir: fileURLToPath(new URL("./pages/", import.meta.url)),
     log,
   });
   server.on("request", app.callback());
-  const signaling = new SignalingServer(server, sessions, log);
+  const signaling = new SignalingServer(server, sessions, log, metrics);
   sessions.onClosed = (id) => signaling.notifySessionClosed(id);
-  browser.onCrash = () => log.error("chromium exited; sessions are lost until it is restarted");
+  browser.onCrash = () => void sessions.recoverBrowser();
 
   log.info({ host: config.listen.host, port, kiosks: config.kiosks.length }, "listening");
   process.stdout.write(`Jiomosa ${version} is up: open http://${config.listen.host === "0.0.0.0" ? "<this box's address>" : config.listen.host}:${port}/ on a tablet\n`);

@@ -54,7 +54,9 @@ export class BrowserPool {
     this.log = options.log.child({ module: "browser" });
   }
 
+  /** Launches Chromium; called again to relaunch it after it died. */
   async start(): Promise<void> {
+    if (this.closing) throw new Error("the browser pool is closed");
     const args = [...BASE_ARGS, ...this.options.args];
     // Chromium refuses to start its sandbox as root (the CI and a bare-metal box run as root).
     if (process.getuid?.() === 0 && !args.includes("--no-sandbox")) args.push("--no-sandbox");
@@ -68,8 +70,9 @@ export class BrowserPool {
       handleSIGTERM: false,
       handleSIGHUP: false,
     });
-    this.browser.on("disconnected", () => {
-      if (this.closing) return;
+    const browser = this.browser;
+    browser.on("disconnected", () => {
+      if (this.closing || this.browser !== browser) return;
       this.log.error("chromium disconnected unexpectedly");
       this.browser = null;
       this.onCrash?.();

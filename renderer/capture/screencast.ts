@@ -6,6 +6,7 @@
  */
 import type { CDPSession } from "playwright-core";
 import type { Logger } from "../log.js";
+import type { Metrics } from "../metrics.js";
 import type { I420Frame } from "../webrtc/wrtc.js";
 import { JpegDecoder } from "./jpeg-decoder.js";
 
@@ -18,6 +19,7 @@ export interface ScreencastOptions {
   jpegQuality: number;
   maxFps: number;
   log: Logger;
+  metrics?: Metrics;
   onFrame: (frame: I420Frame) => void;
 }
 
@@ -79,7 +81,11 @@ export class ScreencastCapture {
     this.options.cdp.send("Page.screencastFrameAck", { sessionId: event.sessionId }).catch(() => {});
     if (this.closed) return;
     this.stats.captured++;
-    if (this.pending !== null) this.stats.dropped++;
+    this.options.metrics?.framesCaptured.inc();
+    if (this.pending !== null) {
+      this.stats.dropped++;
+      this.options.metrics?.framesDropped.inc();
+    }
     this.pending = event.data;
     this.pump();
   }
@@ -103,6 +109,7 @@ export class ScreencastCapture {
       .then((frame) => {
         if (this.closed) return;
         this.stats.decoded++;
+        this.options.metrics?.framesDecoded.inc();
         this.emit(frame);
       })
       .catch((err: unknown) => {

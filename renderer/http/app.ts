@@ -17,6 +17,7 @@ import type { BrowserPool } from "../browser/browser-pool.js";
 import type { Config } from "../config/schema.js";
 import { AppError } from "../errors.js";
 import type { Logger } from "../log.js";
+import type { Metrics } from "../metrics.js";
 import type { SessionManager } from "../sessions/session-manager.js";
 import { BUILTIN_PAGES_PREFIX } from "../sessions/url-policy.js";
 import { hostFromHeader, type IceServerSource } from "../webrtc/ice-servers.js";
@@ -29,6 +30,7 @@ export interface AppOptions {
   sessions: SessionManager;
   browser: BrowserPool;
   iceServers: IceServerSource;
+  metrics: Metrics;
   /** Directory of the built viewer (index.html, app.js). */
   viewerDir: string;
   /** Directory of the built-in kiosk pages. */
@@ -67,10 +69,12 @@ export function createApp(options: AppOptions): Koa {
       }
     } catch (err) {
       if (err instanceof AppError) {
+        options.metrics.httpErrors.inc({ status: String(err.status) });
         ctx.status = err.status;
         ctx.body = errorReply(err.code, err.message);
       } else {
         httpLog.error({ err, method: ctx.method, path: ctx.path }, "request failed");
+        options.metrics.httpErrors.inc({ status: "500" });
         ctx.status = 500;
         ctx.body = errorReply("internal", "internal error; see the renderer log");
       }
@@ -83,6 +87,11 @@ export function createApp(options: AppOptions): Koa {
     const up = browser.connected;
     ctx.status = up ? 200 : 503;
     ctx.body = { status: up ? "healthy" : "unhealthy", version: options.version, timestamp: new Date().toISOString(), browser: up ? "running" : "down" };
+  });
+
+  router.get("/metrics", async (ctx) => {
+    ctx.type = options.metrics.contentType;
+    ctx.body = await options.metrics.text();
   });
 
   router.get("/api/info", (ctx) => {

@@ -33,6 +33,7 @@ export class PageBridge {
   private readonly selectFrames = new Map<string, Frame>();
   private state: PageEvent;
   private closed = false;
+  private readonly onContextPage = (popup: Page) => void this.onPopup(popup);
   private readonly page: Page;
 
   constructor(private readonly options: PageBridgeOptions) {
@@ -42,11 +43,12 @@ export class PageBridge {
 
   async start(): Promise<void> {
     const { context, page, log } = this.options;
-    await context.exposeBinding(FOCUS_BINDING, (_source, payload: unknown) => this.onFocus(payload));
-    await context.exposeBinding(SELECT_BINDING, (source, payload: unknown) => this.onSelect(source.frame, payload));
-    await context.addInitScript({ content: AGENT_SCRIPT });
+    // Per page, not per context: a crashed page is replaced by a new one in the same context.
+    await page.exposeBinding(FOCUS_BINDING, (_source, payload: unknown) => this.onFocus(payload));
+    await page.exposeBinding(SELECT_BINDING, (source, payload: unknown) => this.onSelect(source.frame, payload));
+    await page.addInitScript({ content: AGENT_SCRIPT });
     page.on("dialog", (dialog) => this.onDialog(dialog));
-    context.on("page", (popup) => void this.onPopup(popup));
+    context.on("page", this.onContextPage);
     page.on("filechooser", () =>
       this.options.emit({ type: "notice", code: "file_chooser_refused", message: "Choosing files is not available on this kiosk." }),
     );
@@ -156,6 +158,7 @@ export class PageBridge {
 
   /** window.open and target=_blank stay in the one page the tablet sees, subject to the URL policy. */
   private async onPopup(popup: Page): Promise<void> {
+    if (this.closed || popup === this.page) return;
     let url = popup.url();
     if (!url || url === "about:blank") {
       url = await popup
@@ -213,6 +216,7 @@ export class PageBridge {
 
   close(): void {
     this.closed = true;
+    this.options.context.off("page", this.onContextPage);
     for (const { dialog } of this.dialogs.values()) void dialog.dismiss().catch(() => {});
     this.dialogs.clear();
     this.selectFrames.clear();

@@ -8,10 +8,14 @@ import type { BrowserPool } from "../browser/browser-pool.js";
 import type { Config } from "../config/schema.js";
 import { AppError } from "../errors.js";
 import type { Logger } from "../log.js";
+import type { Metrics } from "../metrics.js";
 import type { IceServerSource } from "../webrtc/ice-servers.js";
 import { Peer } from "../webrtc/peer.js";
 import { evenSide, Session } from "./session.js";
 import { appOrigins, UrlPolicy } from "./url-policy.js";
+
+const RELAUNCH_FIRST_DELAY_MS = 500;
+const RELAUNCH_MAX_DELAY_MS = 10_000;
 
 export interface SessionManagerOptions {
   config: Config;
@@ -21,6 +25,7 @@ export interface SessionManagerOptions {
   /** ICE servers for new peers (fresh TURN credentials each call). */
   iceServers: IceServerSource;
   log: Logger;
+  metrics?: Metrics;
 }
 
 export interface JoinCallbacks {
@@ -36,6 +41,9 @@ export class SessionManager {
   private readonly log: Logger;
   private readonly selfOrigins: string[];
   private closing = false;
+  private recovering = false;
+  /** How often Chromium had to be relaunched since start. */
+  browserRestarts = 0;
   /** Told after a session closes (idle, DELETE or shutdown), so its viewers can be informed. */
   onClosed: ((id: string) => void) | null = null;
 
@@ -63,6 +71,11 @@ export class SessionManager {
     const session = this.sessions.get(id);
     if (!session) throw new AppError(404, "session_not_found", `no session ${JSON.stringify(id)} (it may have timed out)`);
     return session;
+  }
+
+  /** Connected viewers over all sessions. */
+  viewerCount(): number {
+    return this.list().reduce((n, s) => n + s.viewerCount, 0);
   }
 
   has(id: string): boolean {
@@ -120,6 +133,7 @@ export class SessionManager {
           clearStorageOnReset: config.sessions.clearStorageOnReset,
           checkUrl: (u) => this.policy.check(u),
           selfOrigins: this.selfOrigins,
+          metrics: this.options.metrics,
           log: this.options.log,
           onIdle: (s) => void this.close(s.id).catch(() => {}),
         },
@@ -161,6 +175,7 @@ export class SessionManager {
       maxBitrateKbps: config.video.maxBitrateKbps,
       maxFps: config.video.maxFps,
       log: this.options.log.child({ session: id }),
+      metrics: this.options.metrics,
       onInput: (input) => session.handleInput(input),
       onLocalCandidate: callbacks.onLocalCandidate,
       onConnectionState: (state) => {
@@ -185,6 +200,43 @@ export class SessionManager {
     this.onClosed?.(id);
     await session.close();
     return true;
+  }
+
+  /**
+   * Chromium died: relaunch it (backing off while it fails) and put every session back on a
+   * page at its last URL. Viewers keep their peers, so their pictures resume without a rejoin.
+   */
+  async recoverBrowser(): Promise<void> {
+    if (this.recovering || this.closing) return;
+    this.recovering = true;
+    const started = Date.now();
+    let delay = RELAUNCH_FIRST_DELAY_MS;
+    try {
+      while (!this.closing) {
+        try {
+          await this.options.browser.start();
+          break;
+        } catch (err) {
+          this.log.error({ err: String(err), retryInMs: delay }, "relaunching chromium failed");
+          await new Promise((r) => setTimeout(r, delay));
+          delay = Math.min(delay * 2, RELAUNCH_MAX_DELAY_MS);
+        }
+      }
+      if (this.closing) return;
+      this.browserRestarts++;
+      this.options.metrics?.chromiumRestarts.inc();
+      const mobile = this.options.config.viewport.mobile;
+      await Promise.all(
+        this.list().map((session) =>
+          session
+            .rebuild(() => this.options.browser.newPage({ viewport: session.viewport, mobile }), false)
+            .catch((err: unknown) => this.log.error({ err: String(err), session: session.id }, "session could not be restored")),
+        ),
+      );
+      this.log.info({ sessions: this.sessions.size, ms: Date.now() - started }, "chromium relaunched; sessions restored");
+    } finally {
+      this.recovering = false;
+    }
   }
 
   async closeAll(): Promise<void> {

@@ -10,6 +10,7 @@ import { ScreencastCapture } from "../capture/screencast.js";
 import { AppError } from "../errors.js";
 import { InputDispatcher } from "../input/input-dispatcher.js";
 import type { Logger } from "../log.js";
+import type { Metrics } from "../metrics.js";
 import { NavigationGuard } from "../page/navigation-guard.js";
 import { PageBridge } from "../page/page-bridge.js";
 import type { Peer } from "../webrtc/peer.js";
@@ -33,6 +34,7 @@ export interface SessionOptions {
   /** The appliance's own origins: the page may load its built-in pages there, nothing else. */
   selfOrigins: string[];
   log: Logger;
+  metrics?: Metrics;
   onIdle: (session: Session) => void;
 }
 
@@ -48,8 +50,10 @@ export class Session {
   readonly createdAt = new Date();
   lastActiveAt = new Date();
   viewport: Viewport;
-  private readonly context: BrowserContext;
-  readonly page: Page;
+  private context: BrowserContext;
+  private currentPage: Page;
+  /** Where the page was last: a crashed page or a relaunched browser comes back here. */
+  private lastUrl: string;
   private readonly log: Logger;
   private readonly peers = new Set<Peer>();
   private capture: ScreencastCapture | null = null;
@@ -63,6 +67,7 @@ export class Session {
   private resizing: Promise<void> = Promise.resolve();
   private wantedViewport: Viewport | null = null;
   private closed = false;
+  crashes = 0;
 
   constructor(
     private readonly options: SessionOptions,
@@ -72,13 +77,23 @@ export class Session {
     this.kioskId = options.kioskId;
     this.viewport = options.viewport;
     this.context = context;
-    this.page = page;
+    this.currentPage = page;
+    this.lastUrl = options.homeUrl;
     this.log = options.log.child({ module: "session", session: options.id });
     this.armIdleTimer();
   }
 
+  get page(): Page {
+    return this.currentPage;
+  }
+
   /** Attaches capture and input to the page (two CDP sessions: frames never queue behind input). */
   async start(): Promise<void> {
+    const page = this.currentPage;
+    page.on("framenavigated", (frame) => {
+      if (frame === page.mainFrame() && frame.url().startsWith("http")) this.lastUrl = frame.url();
+    });
+    page.on("crash", () => void this.recoverCrashedPage(page));
     const captureCdp = await this.context.newCDPSession(this.page);
     const inputCdp = await this.context.newCDPSession(this.page);
     this.cdpSessions = [captureCdp, inputCdp];
@@ -107,12 +122,55 @@ export class Session {
       jpegQuality: this.options.jpegQuality,
       maxFps: this.options.maxFps,
       log: this.log,
+      metrics: this.options.metrics,
       onFrame: (frame) => {
         for (const peer of this.peers) peer.pushFrame(frame);
       },
     });
     await this.capture.start();
     this.armResetTimer();
+  }
+
+  /** The page's renderer process died (out of memory, a crash): a fresh page at the last URL. */
+  private async recoverCrashedPage(crashed: Page): Promise<void> {
+    if (this.closed || crashed !== this.currentPage) return;
+    this.log.error({ url: this.lastUrl }, "page crashed; reopening it");
+    this.crashes++;
+    this.options.metrics?.pageCrashes.inc();
+    try {
+      const context = this.context;
+      await this.rebuild(async () => ({ context, page: await context.newPage() }), false);
+      await crashed.close().catch(() => {});
+    } catch (err) {
+      this.log.error({ err: String(err) }, "could not reopen the crashed page");
+    }
+  }
+
+  /**
+   * Puts the session on a new page (after a page crash, or in a new context after Chromium was
+   * relaunched) at its last URL. Viewers keep their peers: frames simply resume.
+   * The old page's parts are detached before the new page exists, so its popup guard does not
+   * mistake the new page for a popup.
+   */
+  async rebuild(makePage: () => Promise<SessionPage>, closeOldContext: boolean): Promise<void> {
+    if (this.closed) return;
+    await this.detachPage(closeOldContext);
+    const { context, page } = await makePage();
+    this.context = context;
+    this.currentPage = page;
+    await this.start();
+    await this.load(this.lastUrl).catch((err: unknown) => this.log.warn({ err: String(err) }, "reload after recovery failed"));
+    this.broadcast({ type: "notice", code: "page_crashed", message: "The page stopped working and was reopened." });
+  }
+
+  private async detachPage(closeContext: boolean): Promise<void> {
+    this.input?.close();
+    this.bridge?.close();
+    this.guard?.close();
+    await this.capture?.close();
+    for (const cdp of this.cdpSessions) await cdp.detach().catch(() => {});
+    this.cdpSessions = [];
+    if (closeContext) await this.context.close().catch(() => {});
   }
 
   /** Sends a page event to every viewer. */
@@ -280,14 +338,9 @@ export class Session {
     this.closed = true;
     this.clearIdleTimer();
     if (this.resetTimer) clearTimeout(this.resetTimer);
-    this.bridge?.close();
-    this.guard?.close();
     for (const peer of this.peers) peer.close();
     this.peers.clear();
-    this.input?.close();
-    await this.capture?.close();
-    for (const cdp of this.cdpSessions) await cdp.detach().catch(() => {});
-    await this.context.close().catch((err: unknown) => this.log.warn({ err: String(err) }, "closing context failed"));
+    await this.detachPage(true);
     this.log.info("session closed");
   }
 }

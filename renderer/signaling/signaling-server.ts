@@ -16,6 +16,8 @@ import {
 } from "../../protocol/index.js";
 import { AppError } from "../errors.js";
 import type { Logger } from "../log.js";
+import type { Metrics } from "../metrics.js";
+import { TokenBucket } from "../rate-limit.js";
 import type { Session } from "../sessions/session.js";
 import type { SessionManager } from "../sessions/session-manager.js";
 import { hostFromHeader } from "../webrtc/ice-servers.js";
@@ -23,6 +25,11 @@ import type { Peer } from "../webrtc/peer.js";
 
 /** Protocol-level pings find sockets whose tablet vanished without closing. */
 export const HEARTBEAT_INTERVAL_MS = 20_000;
+/** Signaling messages per second one socket may send; a join needs a handful, trickle ICE a few dozen. */
+export const SIGNALING_RATE_PER_SECOND = 50;
+const SIGNALING_BURST = 100;
+/** WebSocket close code for a policy violation (RFC 6455). */
+const CLOSE_POLICY_VIOLATION = 1008;
 
 interface Connection {
   ws: WebSocket;
@@ -31,6 +38,7 @@ interface Connection {
   session: Session | null;
   peer: Peer | null;
   alive: boolean;
+  bucket: TokenBucket;
   log: Logger;
 }
 
@@ -62,6 +70,7 @@ export class SignalingServer {
     private readonly server: Server,
     private readonly sessions: SessionManager,
     log: Logger,
+    private readonly metrics?: Metrics,
   ) {
     this.log = log.child({ module: "signaling" });
     server.on("upgrade", this.onUpgrade);
@@ -83,7 +92,7 @@ export class SignalingServer {
   }
 
   private accept(ws: WebSocket, host: string | null): void {
-    const conn: Connection = { ws, host, session: null, peer: null, alive: true, log: this.log.child({ conn: this.nextConnectionId++ }) };
+    const conn: Connection = { ws, host, session: null, peer: null, alive: true, bucket: new TokenBucket(SIGNALING_RATE_PER_SECOND, SIGNALING_BURST), log: this.log.child({ conn: this.nextConnectionId++ }) };
     this.connections.add(conn);
     ws.on("pong", () => (conn.alive = true));
     ws.on("message", (data, isBinary) => void this.receive(conn, data as Buffer, isBinary));
@@ -92,6 +101,12 @@ export class SignalingServer {
   }
 
   private async receive(conn: Connection, data: Buffer, isBinary: boolean): Promise<void> {
+    if (!conn.bucket.take()) {
+      // A flood: say why, then close this socket only (its session stays for a rejoin).
+      this.sendError(conn, "invalid_message", `too many messages: at most ${SIGNALING_RATE_PER_SECOND} per second`);
+      conn.ws.close(CLOSE_POLICY_VIOLATION, "too many messages");
+      return;
+    }
     let message: ClientMessage;
     try {
       if (isBinary) throw new ValidationError("message", "expected JSON text, got a binary frame");
@@ -148,6 +163,7 @@ export class SignalingServer {
 
   private sendError(conn: Connection, code: ErrorCode, message: string): void {
     conn.log.info({ code, message }, "signaling error reply");
+    this.metrics?.signalingErrors.inc({ code });
     this.send(conn, { type: "error", code, message });
   }
 

@@ -15,6 +15,8 @@ import {
   ValidationError,
 } from "../../protocol/index.js";
 import type { Logger } from "../log.js";
+import type { Metrics } from "../metrics.js";
+import { TokenBucket } from "../rate-limit.js";
 import { type I420Frame, type WrtcDataChannel, type WrtcPeerConnection, type WrtcVideoSource, wrtc } from "./wrtc.js";
 
 /**
@@ -26,6 +28,11 @@ export const GATHER_TIMEOUT_MS = 1500;
 /** A DataChannel whose send buffer grows past this is not reading: stop writing replies to it. */
 const MAX_CHANNEL_BUFFER_BYTES = 1024 * 1024;
 const MAX_QUEUED_EVENTS = 32;
+/** Input messages per second a viewer may send (a finger moving is ~60/s; a flood is cut). */
+export const INPUT_RATE_PER_SECOND = 250;
+const INPUT_BURST = 500;
+/** At most one "rate limited" reply per this period, so the reply is no flood of its own. */
+const RATE_LIMIT_REPLY_INTERVAL_MS = 1000;
 
 export interface PeerOptions {
   iceServers: IceServer[];
@@ -33,6 +40,7 @@ export interface PeerOptions {
   maxBitrateKbps: number;
   maxFps: number;
   log: Logger;
+  metrics?: Metrics;
   onInput: (input: InputMessage) => void;
   onLocalCandidate: (candidate: IceCandidateInit) => void;
   onConnectionState?: (state: WrtcPeerConnection["connectionState"]) => void;
@@ -53,6 +61,8 @@ export class Peer {
   private readonly queuedEvents: string[] = [];
   framesSent = 0;
   inputsReceived = 0;
+  private readonly inputBucket = new TokenBucket(INPUT_RATE_PER_SECOND, INPUT_BURST);
+  private lastRateLimitReply = 0;
 
   constructor(private readonly options: PeerOptions) {
     this.log = options.log.child({ module: "peer", peer: this.id });
@@ -135,11 +145,22 @@ export class Peer {
     if (this.closed) return;
     this.source.onFrame(frame);
     this.framesSent++;
+    this.options.metrics?.framesSent.inc();
   }
 
   private handleChannelMessage(data: string | ArrayBuffer): void {
     if (this.closed) return;
+    if (!this.inputBucket.take()) {
+      this.options.metrics?.inputRejected.inc({ reason: "rate_limited" });
+      const now = performance.now();
+      if (now - this.lastRateLimitReply >= RATE_LIMIT_REPLY_INTERVAL_MS) {
+        this.lastRateLimitReply = now;
+        this.reply({ type: "input-error", code: "invalid_input", message: `too many input messages: at most ${INPUT_RATE_PER_SECOND} per second; some were dropped` });
+      }
+      return;
+    }
     if (typeof data !== "string") {
+      this.options.metrics?.inputRejected.inc({ reason: "invalid" });
       this.reply({ type: "input-error", code: "invalid_input", message: "message: expected JSON text, got binary data" });
       return;
     }
@@ -148,10 +169,12 @@ export class Peer {
       input = parseInputMessage(data);
     } catch (err) {
       const message = err instanceof ValidationError ? err.message : "message: could not be read";
+      this.options.metrics?.inputRejected.inc({ reason: "invalid" });
       this.reply({ type: "input-error", code: "invalid_input", message: message.slice(0, 300) });
       return;
     }
     this.inputsReceived++;
+    this.options.metrics?.inputEvents.inc({ type: input.type });
     try {
       this.options.onInput(input);
     } catch (err) {
