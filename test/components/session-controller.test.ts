@@ -1,5 +1,4 @@
 import { expect } from "@esm-bundle/chai";
-import type { ReactiveController, ReactiveControllerHost } from "lit";
 import {
   DISCONNECTED_GRACE_MS,
   PING_INTERVAL_MS,
@@ -7,203 +6,10 @@ import {
   RECONNECT_MAX_DELAY_MS,
   SessionController,
   type SessionTarget,
-  type FetchFunction,
   type PeerConnectionConstructor,
-  type Timers,
   type WebSocketConstructor,
 } from "../../viewer/src/session-controller.js";
-
-// ---- fakes ------------------------------------------------------------------------------------
-
-/** Timers driven by hand: nothing runs until the test advances the clock. */
-class ManualTimers implements Timers {
-  now = 0;
-  private nextId = 1;
-  private readonly pending = new Map<number, { at: number; every: number; callback: () => void }>();
-
-  setTimeout(callback: () => void, ms: number): unknown {
-    const id = this.nextId++;
-    this.pending.set(id, { at: this.now + ms, every: 0, callback });
-    return id;
-  }
-  clearTimeout(handle: unknown): void {
-    this.pending.delete(handle as number);
-  }
-  setInterval(callback: () => void, ms: number): unknown {
-    const id = this.nextId++;
-    this.pending.set(id, { at: this.now + ms, every: ms, callback });
-    return id;
-  }
-  clearInterval(handle: unknown): void {
-    this.pending.delete(handle as number);
-  }
-  /** Delays of the timers waiting now, soonest first. */
-  get delays(): number[] {
-    return [...this.pending.values()].map((t) => t.at - this.now).sort((a, b) => a - b);
-  }
-  advance(ms: number): void {
-    const end = this.now + ms;
-    for (;;) {
-      const due = [...this.pending.entries()].filter(([, t]) => t.at <= end).sort((a, b) => a[1].at - b[1].at)[0];
-      if (!due) break;
-      const [id, timer] = due;
-      this.now = timer.at;
-      if (timer.every) timer.at += timer.every;
-      else this.pending.delete(id);
-      timer.callback();
-    }
-    this.now = end;
-  }
-}
-
-class FakeSocket {
-  static instances: FakeSocket[] = [];
-  readyState = 0;
-  readonly sent: Record<string, unknown>[] = [];
-  closed = false;
-  onopen: (() => void) | null = null;
-  onmessage: ((e: { data: string }) => void) | null = null;
-  onclose: ((e: { code: number }) => void) | null = null;
-  onerror: (() => void) | null = null;
-
-  constructor(readonly url: string) {
-    FakeSocket.instances.push(this);
-  }
-  send(data: string): void {
-    if (this.readyState !== 1) throw new Error("socket not open");
-    this.sent.push(JSON.parse(data) as Record<string, unknown>);
-  }
-  close(): void {
-    this.closed = true;
-    this.readyState = 3;
-  }
-  // Driven by the test:
-  open(): void {
-    this.readyState = 1;
-    this.onopen?.();
-  }
-  receive(message: unknown): void {
-    this.onmessage?.({ data: JSON.stringify(message) });
-  }
-  drop(): void {
-    this.readyState = 3;
-    this.onclose?.({ code: 1006 });
-  }
-  ofType(type: string): Record<string, unknown>[] {
-    return this.sent.filter((m) => m.type === type);
-  }
-}
-
-class FakeChannel {
-  readonly label: string;
-  readyState = "open";
-  bufferedAmount = 0;
-  readonly sent: string[] = [];
-  onmessage: ((e: { data: string }) => void) | null = null;
-  onclose: (() => void) | null = null;
-  constructor(label: string) {
-    this.label = label;
-  }
-  send(data: string): void {
-    this.sent.push(data);
-  }
-}
-
-class FakePeer {
-  static instances: FakePeer[] = [];
-  connectionState = "new";
-  iceConnectionState = "new";
-  signalingState = "stable";
-  remote: RTCSessionDescriptionInit | null = null;
-  local: RTCSessionDescriptionInit | null = null;
-  readonly added: RTCIceCandidateInit[] = [];
-  closed = false;
-  ontrack: ((e: unknown) => void) | null = null;
-  ondatachannel: ((e: unknown) => void) | null = null;
-  onicecandidate: ((e: unknown) => void) | null = null;
-  onconnectionstatechange: (() => void) | null = null;
-  oniceconnectionstatechange: (() => void) | null = null;
-
-  constructor(readonly config: RTCConfiguration) {
-    FakePeer.instances.push(this);
-  }
-  async setRemoteDescription(description: RTCSessionDescriptionInit): Promise<void> {
-    this.remote = description;
-    this.signalingState = "have-remote-offer";
-  }
-  async createAnswer(): Promise<RTCSessionDescriptionInit> {
-    if (!this.remote) throw new Error("no remote description");
-    return { type: "answer", sdp: `answer-to:${this.remote.sdp}` };
-  }
-  async setLocalDescription(description: RTCSessionDescriptionInit): Promise<void> {
-    this.local = description;
-    this.signalingState = "stable";
-  }
-  async addIceCandidate(candidate: RTCIceCandidateInit): Promise<void> {
-    if (!this.remote) throw new Error("candidate before the remote description");
-    this.added.push(candidate);
-  }
-  close(): void {
-    this.closed = true;
-    this.signalingState = "closed";
-    this.connectionState = "closed";
-  }
-  // Driven by the test:
-  emitTrack(stream: MediaStream): void {
-    this.ontrack?.({ streams: [stream], track: stream.getTracks()[0] });
-  }
-  emitChannel(channel: FakeChannel): void {
-    this.ondatachannel?.({ channel });
-  }
-  emitCandidate(candidate: { candidate: string; sdpMid: string | null; sdpMLineIndex: number | null } | null): void {
-    this.onicecandidate?.({ candidate });
-  }
-  setState(state: string): void {
-    this.connectionState = state;
-    this.onconnectionstatechange?.();
-  }
-}
-
-class FakeHost implements ReactiveControllerHost {
-  updates = 0;
-  readonly controllers: ReactiveController[] = [];
-  readonly updateComplete = Promise.resolve(true);
-  addController(controller: ReactiveController): void {
-    this.controllers.push(controller);
-  }
-  removeController(): void {}
-  requestUpdate(): void {
-    this.updates += 1;
-  }
-}
-
-interface Call {
-  url: string;
-  method: string;
-  body: unknown;
-}
-
-/** A fetch that answers session creation with ids s1, s2, … (or a fixed failure). */
-function fakeFetch(calls: Call[], failure?: { status: number; body: unknown }): FetchFunction {
-  let created = 0;
-  return async (url, init) => {
-    const method = init?.method ?? "GET";
-    calls.push({ url, method, body: init?.body ? JSON.parse(String(init.body)) : undefined });
-    if (failure) return new Response(JSON.stringify(failure.body), { status: failure.status });
-    if (method === "POST" && url.endsWith("/api/session/create")) {
-      created += 1;
-      const reply = { success: true, session_id: `s${created}`, viewport: { width: 1280, height: 720 }, websocket_url: "/ws/signaling", url: "http://example.test/", message: "created" };
-      return new Response(JSON.stringify(reply), { status: 200 });
-    }
-    if (method === "DELETE") return new Response(JSON.stringify({ success: true }), { status: 200 });
-    return new Response(JSON.stringify({ error: { code: "not_found", message: "no such route" } }), { status: 404 });
-  };
-}
-
-/** Lets pending promise callbacks (fetch, SDP steps) run. */
-const settle = async () => {
-  for (let i = 0; i < 10; i++) await new Promise((resolve) => setTimeout(resolve, 0));
-};
+import { type Call, FakeChannel, FakeEnvironment, FakeHost, fakeFetch, FakePeer, FakeSocket, ManualTimers, MemoryStorage, settle } from "./session-fakes.js";
 
 const OFFER = { type: "offer", offer: { type: "offer", sdp: "v=0 offer-1" }, iceServers: [{ urls: "turn:turn.test:3478", username: "u", credential: "p" }], viewport: { width: 1024, height: 768 } };
 const REMOTE_CANDIDATE = { candidate: "candidate:1 1 udp 2122260223 192.0.2.1 50000 typ host", sdpMid: "0", sdpMLineIndex: 0 };
@@ -229,6 +35,8 @@ describe("SessionController", () => {
       WebSocket: FakeSocket as unknown as WebSocketConstructor,
       RTCPeerConnection: FakePeer as unknown as PeerConnectionConstructor,
       timers,
+      storage: new MemoryStorage(),
+      environment: new FakeEnvironment(),
     });
   }
 

@@ -46,7 +46,7 @@ function pointer(type: string, clientX: number, clientY: number, init: PointerEv
     clientX,
     clientY,
     pointerId: 7,
-    pointerType: "touch",
+    pointerType: "mouse",
     isPrimary: true,
     button: type === "pointermove" ? -1 : 0,
     buttons: type === "pointerup" ? 0 : 1,
@@ -101,7 +101,7 @@ describe("<jiomosa-stream-view>", () => {
     expect(view.frameCount).to.be.greaterThan(2);
   });
 
-  it("maps a tap to page coordinates through the letterbox", async () => {
+  it("maps a click to page coordinates through the letterbox", async () => {
     const down = pointer("pointerdown", 200, 200);
     view.dispatchEvent(down);
     view.dispatchEvent(pointer("pointerup", 100, 143.75));
@@ -119,7 +119,8 @@ describe("<jiomosa-stream-view>", () => {
     view.dispatchEvent(pointer("pointerup", 200, 200));
     await nextFrame();
     await nextFrame();
-    expect(received).to.deep.equal([]);
+    // No press and no release: the mouse only hovered into the picture.
+    expect(received).to.deep.equal([{ type: "pointer", action: "move", x: 640, y: 360 }]);
   });
 
   it("uses the viewport property for page coordinates when set", async () => {
@@ -175,6 +176,15 @@ describe("<jiomosa-stream-view>", () => {
     ]);
   });
 
+  it("keeps a pen on pointer messages", () => {
+    view.dispatchEvent(pointer("pointerdown", 200, 200, { pointerType: "pen" }));
+    view.dispatchEvent(pointer("pointerup", 100, 143.75, { pointerType: "pen" }));
+    expect(received).to.deep.equal([
+      { type: "pointer", action: "down", x: 640, y: 360, button: "left" },
+      { type: "pointer", action: "up", x: 320, y: 180, button: "left" },
+    ]);
+  });
+
   it("reports the mouse button", () => {
     view.dispatchEvent(pointer("pointerdown", 200, 200, { pointerType: "mouse", button: 2, buttons: 2 }));
     view.dispatchEvent(pointer("pointerup", 200, 200, { pointerType: "mouse", button: 2, buttons: 0 }));
@@ -224,5 +234,80 @@ describe("<jiomosa-stream-view>", () => {
     ]);
     expect(a.defaultPrevented).to.equal(true);
     expect(view.tabIndex).to.equal(0);
+  });
+
+  // ---- touch: page pixels are 3.2 × client pixels (1280 / 400) -------------------------------
+
+  const finger = (type: string, id: number, clientX: number, clientY: number, init: PointerEventInit = {}) =>
+    pointer(type, clientX, clientY, { pointerType: "touch", pointerId: id, isPrimary: id === 11, ...init });
+
+  it("sends fingers as touch points with stable ids, one move per frame, and the fingers still down", async () => {
+    const first = finger("pointerdown", 11, 200, 200, { width: 20, height: 10, pressure: 0.5 });
+    view.dispatchEvent(first);
+    view.dispatchEvent(finger("pointerdown", 12, 100, 143.75));
+    view.dispatchEvent(finger("pointermove", 11, 210, 200, { width: 20, height: 10, pressure: 0.5 }));
+    view.dispatchEvent(finger("pointermove", 12, 110, 143.75));
+    view.dispatchEvent(finger("pointermove", 11, 240, 200, { width: 20, height: 10, pressure: 0.6 }));
+    await nextFrame();
+    await nextFrame();
+    view.dispatchEvent(finger("pointerup", 11, 240, 200, { width: 20, height: 10, pressure: 0 }));
+    view.dispatchEvent(finger("pointerdown", 13, 300, 256.25)); // Takes the free id 0.
+    view.dispatchEvent(finger("pointerup", 12, 110, 143.75));
+    view.dispatchEvent(finger("pointerup", 13, 300, 256.25));
+    const a0 = { id: 0, x: 640, y: 360, radiusX: 32, radiusY: 16, force: 0.5 };
+    const b = { id: 1, x: 320, y: 180 };
+    expect(received).to.deep.equal([
+      { type: "touch", action: "start", points: [a0] },
+      { type: "touch", action: "start", points: [a0, b] },
+      { type: "touch", action: "move", points: [{ ...a0, x: 768, force: 0.6 }, { ...b, x: 352 }] },
+      { type: "touch", action: "end", points: [{ ...b, x: 352 }] },
+      { type: "touch", action: "start", points: [{ ...b, x: 352 }, { id: 0, x: 960, y: 540 }] },
+      { type: "touch", action: "end", points: [{ id: 0, x: 960, y: 540 }] },
+      { type: "touch", action: "end", points: [] },
+    ]);
+    expect(first.defaultPrevented).to.equal(true);
+    // A finger never takes the focus (that would close the soft keyboard of the keyboard bridge).
+    expect(document.activeElement).to.not.equal(view);
+  });
+
+  it("sends a pending move before the next start or end, never after", () => {
+    view.dispatchEvent(finger("pointerdown", 11, 200, 200));
+    view.dispatchEvent(finger("pointermove", 11, 220, 200));
+    view.dispatchEvent(finger("pointerdown", 12, 100, 200));
+    view.dispatchEvent(finger("pointermove", 12, 120, 200));
+    view.dispatchEvent(finger("pointerup", 11, 220, 200));
+    view.dispatchEvent(finger("pointerup", 12, 120, 200));
+    expect(received.map((m) => m.type === "touch" && `${m.action}:${m.points.map((p) => `${p.id}@${p.x}`).join(",")}`)).to.deep.equal([
+      "start:0@640",
+      "move:0@704",
+      "start:0@704,1@320",
+      "move:0@704,1@384",
+      "end:1@384",
+      "end:",
+    ]);
+  });
+
+  it("cancels the whole touch sequence on pointercancel", async () => {
+    view.dispatchEvent(finger("pointerdown", 11, 200, 200));
+    view.dispatchEvent(finger("pointerdown", 12, 100, 200));
+    view.dispatchEvent(finger("pointermove", 11, 220, 200));
+    view.dispatchEvent(finger("pointercancel", 11, 220, 200));
+    view.dispatchEvent(finger("pointermove", 12, 150, 200));
+    view.dispatchEvent(finger("pointerup", 12, 150, 200));
+    await nextFrame();
+    await nextFrame();
+    expect(received.map((m) => m.type === "touch" && [m.action, m.points.length])).to.deep.equal([
+      ["start", 1],
+      ["start", 2],
+      ["cancel", 0],
+    ]);
+  });
+
+  it("ignores a finger that lands in a letterbox bar", async () => {
+    view.dispatchEvent(finger("pointerdown", 11, 200, 40));
+    view.dispatchEvent(finger("pointermove", 11, 200, 200));
+    view.dispatchEvent(finger("pointerup", 11, 200, 200));
+    await nextFrame();
+    expect(received).to.deep.equal([]);
   });
 });
