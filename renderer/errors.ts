@@ -15,6 +15,10 @@ export type AppErrorCode =
   | "browser_unavailable"
   | "payload_too_large"
   | "unsupported_media_type"
+  | "auth_required"
+  | "wrong_pin"
+  | "too_many_attempts"
+  | "forbidden"
   | "internal";
 
 export class AppError extends Error {

@@ -8,6 +8,7 @@ import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { BrowserPool } from "./browser/browser-pool.js";
 import { ConfigError, loadConfig } from "./config/load.js";
+import { Access } from "./http/access.js";
 import { createApp } from "./http/app.js";
 import { createLogger } from "./log.js";
 import { Metrics } from "./metrics.js";
@@ -108,6 +109,11 @@ async function main(): Promise<void> {
     metrics,
   });
   sessionsRef = sessions;
+  const access = new Access({
+    pin: process.env.JIOMOSA_PIN || config.auth.pin,
+    adminToken: process.env.JIOMOSA_ADMIN_TOKEN || config.auth.adminToken,
+    allowedOrigins: config.allowedOrigins,
+  });
   const app = createApp({
     config,
     version,
@@ -115,12 +121,13 @@ async function main(): Promise<void> {
     browser,
     iceServers,
     metrics,
+    access,
     viewerDir: fileURLToPath(new URL("../viewer/", import.meta.url)),
     pagesDir: fileURLToPath(new URL("./pages/", import.meta.url)),
     log,
   });
   server.on("request", app.callback());
-  const signaling = new SignalingServer(server, sessions, log, metrics);
+  const signaling = new SignalingServer(server, sessions, log, metrics, (req) => access.checkUpgrade(req));
   sessions.onClosed = (id) => signaling.notifySessionClosed(id);
   browser.onCrash = () => void sessions.recoverBrowser();
 

@@ -64,6 +64,14 @@ export const DEFAULTS = {
     /** Relay ports of the spawned turnserver: open these (UDP) in the box's firewall. */
     relayPorts: { min: 49160, max: 49200 },
   },
+  auth: {
+    /** A PIN tablets enter once (kept in a cookie; or a ?token=PIN pairing link). Empty: an open LAN. */
+    pin: "",
+    /** Bearer token for listing/closing all sessions and /metrics. Empty: those routes are open. */
+    adminToken: "",
+  },
+  /** Other origins whose pages may use the API and signaling (CORS); never a wildcard. */
+  allowedOrigins: [] as string[],
   ui: {
     /** The viewer's navigation bar (home, back, forward, reload, title); off for pure kiosks. */
     navigationBar: true,

@@ -44,6 +44,8 @@ export interface Config {
   iceServers: IceServer[];
   turn: TurnConfig;
   ui: { navigationBar: boolean };
+  auth: { pin: string; adminToken: string };
+  allowedOrigins: string[];
   chromium: { executablePath: string; args: string[] };
 }
 
@@ -58,7 +60,7 @@ export interface TurnConfig {
   relayPorts: { min: number; max: number };
 }
 
-const TOP_KEYS = ["name", "listen", "kiosks", "allow", "viewport", "video", "sessions", "iceServers", "turn", "ui", "chromium"] as const;
+const TOP_KEYS = ["name", "listen", "kiosks", "allow", "viewport", "video", "sessions", "iceServers", "turn", "ui", "auth", "allowedOrigins", "chromium"] as const;
 const TURN_KEYS = ["enabled", "spawn", "urls", "secret", "ttlSeconds", "realm", "port", "relayPorts"] as const;
 
 /** Reads an optional nested section, rejecting unknown keys so typos are reported, not ignored. */
@@ -154,6 +156,13 @@ function readTurn(turn: Obj): TurnConfig {
   };
 }
 
+function readOrigin(value: unknown, path: string): string {
+  const text = readHttpUrl(value, path);
+  const url = new URL(text);
+  if (url.pathname !== "/" || url.search || url.hash) throw new ValidationError(path, `expected an origin such as http://10.0.0.5:9000, got ${JSON.stringify(value)}`);
+  return url.origin;
+}
+
 /** Validates a parsed YAML document. Throws ValidationError naming the path of the first problem. */
 export function readConfig(doc: unknown): Config {
   const root = doc === undefined || doc === null ? {} : readObject(doc, "(top level)");
@@ -166,6 +175,7 @@ export function readConfig(doc: unknown): Config {
   const chromium = section(root, "chromium", ["executablePath", "args"]);
   const turn = section(root, "turn", TURN_KEYS);
   const ui = section(root, "ui", ["navigationBar"]);
+  const auth = section(root, "auth", ["pin", "adminToken"]);
 
   const kiosks = required(root, "kiosks", "", (v, p) => readArray(v, p, readKiosk));
   if (kiosks.length === 0) throw new ValidationError("kiosks", "must list at least one kiosk");
@@ -204,6 +214,11 @@ export function readConfig(doc: unknown): Config {
     iceServers: optional(root, "iceServers", "", (v, p) => readArray(v, p, readIceServer)) ?? [],
     turn: readTurn(turn),
     ui: { navigationBar: optional(ui, "navigationBar", "ui", readBoolean) ?? DEFAULTS.ui.navigationBar },
+    auth: {
+      pin: optional(auth, "pin", "auth", (v, p) => readString(String(v), p, { maxLength: 128, pattern: /^(|[^\s]{4,128})$/, patternHint: "expected at least 4 characters without spaces (or empty for no PIN)" })) ?? "",
+      adminToken: optional(auth, "adminToken", "auth", (v, p) => readString(v, p, { maxLength: 256, pattern: /^(|[^\s]{16,256})$/, patternHint: "expected at least 16 characters without spaces (or empty)" })) ?? "",
+    },
+    allowedOrigins: optional(root, "allowedOrigins", "", (v, p) => readArray(v, p, readOrigin)) ?? [],
     chromium: {
       executablePath: optional(chromium, "executablePath", "chromium", (v, p) => readString(v, p, { minLength: 1 })) ?? DEFAULTS.chromium.executablePath,
       args: optional(chromium, "args", "chromium", (v, p) => readArray(v, p, (a, ap) => readString(a, ap, { pattern: /^--/, patternHint: "expected a switch starting with --" }))) ?? [],

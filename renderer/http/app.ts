@@ -21,7 +21,9 @@ import type { Metrics } from "../metrics.js";
 import type { SessionManager } from "../sessions/session-manager.js";
 import { BUILTIN_PAGES_PREFIX } from "../sessions/url-policy.js";
 import { hostFromHeader, type IceServerSource } from "../webrtc/ice-servers.js";
-import { readJsonBody } from "./body.js";
+import type { Access } from "./access.js";
+import { readFormBody, readJsonBody } from "./body.js";
+import { loginPage } from "./login-page.js";
 import { sendFile } from "./static-files.js";
 
 export interface AppOptions {
@@ -31,6 +33,7 @@ export interface AppOptions {
   browser: BrowserPool;
   iceServers: IceServerSource;
   metrics: Metrics;
+  access: Access;
   /** Directory of the built viewer (index.html, app.js). */
   viewerDir: string;
   /** Directory of the built-in kiosk pages. */
@@ -81,7 +84,29 @@ export function createApp(options: AppOptions): Koa {
     }
   });
 
+  app.use(options.access.middleware());
+
   const router = new Router();
+
+  router.get("/login", (ctx) => {
+    const next = typeof ctx.query.next === "string" ? ctx.query.next : "/";
+    ctx.type = "text/html; charset=utf-8";
+    ctx.body = loginPage(config.name, next, null);
+  });
+
+  router.post("/login", async (ctx) => {
+    const form = await readFormBody(ctx);
+    const next = form.next ?? "/";
+    try {
+      await options.access.login(ctx, form.pin ?? "", next);
+    } catch (err) {
+      if (!(err instanceof AppError) || !ctx.accepts("html") || /json/i.test(ctx.get("content-type"))) throw err;
+      options.metrics.httpErrors.inc({ status: String(err.status) });
+      ctx.status = err.status;
+      ctx.type = "text/html; charset=utf-8";
+      ctx.body = loginPage(config.name, next, err.code === "wrong_pin" ? "Wrong PIN, try again." : err.message);
+    }
+  });
 
   router.get("/health", (ctx) => {
     const up = browser.connected;
@@ -167,6 +192,13 @@ export function createApp(options: AppOptions): Koa {
 
   router.get("/api/sessions", (ctx) => {
     ctx.body = { success: true, sessions: sessions.list().map((s) => s.summary()) };
+  });
+
+  // Admin (when an admin token is configured): close every session at once.
+  router.delete("/api/sessions", async (ctx) => {
+    const ids = sessions.list().map((s) => s.id);
+    await Promise.all(ids.map((id) => sessions.close(id)));
+    ctx.body = { success: true, closed: ids, message: `Closed ${ids.length} sessions` };
   });
 
   router.get("/api/session/:id", (ctx) => {

@@ -27,3 +27,24 @@ export async function readJsonBody(ctx: Context, limit = MAX_BODY_BYTES): Promis
     throw new AppError(400, "bad_request", "body: is not valid JSON");
   }
 }
+
+/** Reads a small urlencoded form or JSON body into string fields (the PIN form). */
+export async function readFormBody(ctx: Context, limit = 4 * 1024): Promise<Record<string, string>> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of ctx.req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) throw new AppError(413, "payload_too_large", `request body is larger than ${limit} bytes`);
+    chunks.push(chunk as Buffer);
+  }
+  const text = Buffer.concat(chunks).toString("utf8");
+  if (/json/i.test(ctx.get("content-type"))) {
+    try {
+      const parsed = JSON.parse(text) as Record<string, unknown>;
+      return Object.fromEntries(Object.entries(parsed).filter(([, v]) => typeof v === "string")) as Record<string, string>;
+    } catch {
+      throw new AppError(400, "bad_request", "body: is not valid JSON");
+    }
+  }
+  return Object.fromEntries(new URLSearchParams(text));
+}

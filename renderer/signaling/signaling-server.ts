@@ -71,6 +71,8 @@ export class SignalingServer {
     private readonly sessions: SessionManager,
     log: Logger,
     private readonly metrics?: Metrics,
+    /** Decides an upgrade: null to accept, else the status line to refuse with (auth, origin). */
+    private readonly checkUpgrade: (req: IncomingMessage) => string | null = () => null,
   ) {
     this.log = log.child({ module: "signaling" });
     server.on("upgrade", this.onUpgrade);
@@ -86,6 +88,11 @@ export class SignalingServer {
     const path = (req.url ?? "").split("?")[0];
     if (path !== SIGNALING_PATH) {
       socket.end("HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
+      return;
+    }
+    const refusal = this.checkUpgrade(req);
+    if (refusal) {
+      socket.end(`HTTP/1.1 ${refusal}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
       return;
     }
     this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, hostFromHeader(req.headers.host)));

@@ -91,6 +91,8 @@ chromium: { executablePath: /opt/chromium, args: [--lang=de] }
     ["an ICE server with a bad URL", `iceServers: [{ urls: "http://x" }]\n${MINIMAL}`, /^iceServers\[0\]\.urls: expected a stun:/],
     ["sessions.max zero", `sessions: { max: 0 }\n${MINIMAL}`, /^sessions\.max: must be at least 1/],
     ["a top level that is a list", "- a\n- b\n", /expected an object/],
+    ["a 2-digit PIN", `auth: { pin: "12" }\n${MINIMAL}`, /^auth\.pin: expected at least 4 characters/],
+    ["an allowed origin with a path", `allowedOrigins: ["http://10.0.0.5:9000/app"]\n${MINIMAL}`, /^allowedOrigins\[0\]: expected an origin/],
     ["a chromium switch without dashes", `chromium: { args: [lang=de] }\n${MINIMAL}`, /^chromium\.args\[0\]: expected a switch/],
   ];
   for (const [name, yaml, expected] of bad) {
