@@ -70,6 +70,11 @@ export const DEFAULTS = {
     /** Bearer token for listing/closing all sessions and /metrics. Empty: those routes are open. */
     adminToken: "",
   },
+  /**
+   * The launcher's free URL field: any public http(s) site may be opened. Private, loopback and
+   * link-local addresses (and names resolving to them) stay closed unless an allow pattern names them.
+   */
+  allowCustomUrls: false,
   /** Other origins whose pages may use the API and signaling (CORS); never a wildcard. */
   allowedOrigins: [] as string[],
   ui: {

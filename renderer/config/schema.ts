@@ -46,6 +46,7 @@ export interface Config {
   ui: { navigationBar: boolean };
   auth: { pin: string; adminToken: string };
   allowedOrigins: string[];
+  allowCustomUrls: boolean;
   chromium: { executablePath: string; args: string[] };
 }
 
@@ -60,7 +61,7 @@ export interface TurnConfig {
   relayPorts: { min: number; max: number };
 }
 
-const TOP_KEYS = ["name", "listen", "kiosks", "allow", "viewport", "video", "sessions", "iceServers", "turn", "ui", "auth", "allowedOrigins", "chromium"] as const;
+const TOP_KEYS = ["name", "listen", "kiosks", "allow", "viewport", "video", "sessions", "iceServers", "turn", "ui", "auth", "allowedOrigins", "allowCustomUrls", "chromium"] as const;
 const TURN_KEYS = ["enabled", "spawn", "urls", "secret", "ttlSeconds", "realm", "port", "relayPorts"] as const;
 
 /** Reads an optional nested section, rejecting unknown keys so typos are reported, not ignored. */
@@ -219,6 +220,7 @@ export function readConfig(doc: unknown): Config {
       adminToken: optional(auth, "adminToken", "auth", (v, p) => readString(v, p, { maxLength: 256, pattern: /^(|[^\s]{16,256})$/, patternHint: "expected at least 16 characters without spaces (or empty)" })) ?? "",
     },
     allowedOrigins: optional(root, "allowedOrigins", "", (v, p) => readArray(v, p, readOrigin)) ?? [],
+    allowCustomUrls: optional(root, "allowCustomUrls", "", readBoolean) ?? DEFAULTS.allowCustomUrls,
     chromium: {
       executablePath: optional(chromium, "executablePath", "chromium", (v, p) => readString(v, p, { minLength: 1 })) ?? DEFAULTS.chromium.executablePath,
       args: optional(chromium, "args", "chromium", (v, p) => readArray(v, p, (a, ap) => readString(a, ap, { pattern: /^--/, patternHint: "expected a switch starting with --" }))) ?? [],

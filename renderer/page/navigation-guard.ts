@@ -18,7 +18,7 @@ interface RequestPaused {
 export interface NavigationGuardOptions {
   cdp: CDPSession;
   /** null when the URL may be opened, else the reason it may not. */
-  checkUrl: (url: string) => string | null;
+  checkUrl: (url: string) => Promise<string | null>;
   /** Origins of the appliance itself (every address it listens on). */
   selfOrigins: string[];
   emit: (event: ChannelEvent) => void;
@@ -45,7 +45,7 @@ export class NavigationGuard {
   private async decide(event: RequestPaused): Promise<void> {
     const { cdp, checkUrl, log } = this.options;
     const url = event.request.url;
-    const reason = checkUrl(url);
+    const reason = await checkUrl(url);
     try {
       if (reason === null) {
         await cdp.send("Fetch.continueRequest", { requestId: event.requestId });

@@ -21,7 +21,7 @@ export interface PageBridgeOptions {
   /** Sends an event to every viewer of the session. */
   emit: (event: ChannelEvent) => void;
   /** null when the URL may be opened, else the reason it may not. */
-  checkUrl: (url: string) => string | null;
+  checkUrl: (url: string) => Promise<string | null>;
   homeUrl: string;
 }
 
@@ -168,7 +168,7 @@ export class PageBridge {
     }
     await popup.close().catch(() => {});
     if (this.closed || !url || url === "about:blank") return;
-    const reason = this.options.checkUrl(url);
+    const reason = await this.options.checkUrl(url);
     if (reason) {
       this.options.emit({ type: "notice", code: "url_not_allowed", message: `Not allowed: ${url} (${reason})` });
       return;

@@ -56,6 +56,7 @@ export class SessionManager {
       options.config.allow,
       options.selfOrigin,
       this.selfOrigins,
+      options.config.allowCustomUrls,
     );
   }
 
@@ -82,8 +83,8 @@ export class SessionManager {
     return this.sessions.has(id);
   }
 
-  checkUrl(url: string): void {
-    const reason = this.policy.check(url);
+  async checkUrl(url: string): Promise<void> {
+    const reason = await this.policy.check(url);
     if (reason) throw new AppError(403, "url_not_allowed", `${url} may not be opened: ${reason}`);
   }
 
@@ -99,7 +100,7 @@ export class SessionManager {
       url = kiosk.url;
     } else if (body.url !== undefined) {
       url = body.url;
-      this.checkUrl(url);
+      await this.checkUrl(url);
     } else {
       // The original create-then-load flow: start on the first kiosk until told otherwise.
       kioskId = this.kiosks[0]!.id;
@@ -156,7 +157,7 @@ export class SessionManager {
 
   async load(id: string, url: string): Promise<Session> {
     const session = this.get(id);
-    this.checkUrl(url);
+    await this.checkUrl(url);
     await session.load(url);
     return session;
   }

@@ -30,7 +30,7 @@ export interface SessionOptions {
   /** Without input for this long the page returns home (0: never). */
   resetAfterIdleMs: number;
   clearStorageOnReset: boolean;
-  checkUrl: (url: string) => string | null;
+  checkUrl: (url: string) => Promise<string | null>;
   /** The appliance's own origins: the page may load its built-in pages there, nothing else. */
   selfOrigins: string[];
   log: Logger;
