@@ -38,6 +38,8 @@ export const DEFAULTS = {
     resetAfterIdleSeconds: 0,
     /** With a reset, also forget cookies and storage (a shared kiosk: the next guest starts clean). */
     clearStorageOnReset: false,
+    /** A page whose JavaScript heap grows past this (MiB) is reopened at its URL, so one leaking site cannot exhaust the box. */
+    maxPageMemoryMB: 1024,
   },
   /** Extra STUN/TURN servers handed to the tablets and used by the renderer's peers. */
   iceServers: [] as { urls: string | string[]; username?: string; credential?: string }[],

@@ -40,6 +40,7 @@ export interface Config {
     maxViewersPerSession: number;
     resetAfterIdleSeconds: number;
     clearStorageOnReset: boolean;
+    maxPageMemoryMB: number;
   };
   iceServers: IceServer[];
   turn: TurnConfig;
@@ -172,7 +173,7 @@ export function readConfig(doc: unknown): Config {
   const listen = section(root, "listen", ["host", "port"]);
   const viewport = section(root, "viewport", ["width", "height", "mobile"]);
   const video = section(root, "video", ["maxFps", "maxBitrateKbps", "jpegQuality"]);
-  const sessions = section(root, "sessions", ["max", "idleTimeoutSeconds", "maxViewersPerSession", "resetAfterIdleSeconds", "clearStorageOnReset"]);
+  const sessions = section(root, "sessions", ["max", "idleTimeoutSeconds", "maxViewersPerSession", "resetAfterIdleSeconds", "clearStorageOnReset", "maxPageMemoryMB"]);
   const chromium = section(root, "chromium", ["executablePath", "args"]);
   const turn = section(root, "turn", TURN_KEYS);
   const ui = section(root, "ui", ["navigationBar"]);
@@ -211,6 +212,7 @@ export function readConfig(doc: unknown): Config {
       maxViewersPerSession: optional(sessions, "maxViewersPerSession", "sessions", int(1, 16)) ?? DEFAULTS.sessions.maxViewersPerSession,
       resetAfterIdleSeconds: optional(sessions, "resetAfterIdleSeconds", "sessions", int(0, 7 * 24 * 3600)) ?? DEFAULTS.sessions.resetAfterIdleSeconds,
       clearStorageOnReset: optional(sessions, "clearStorageOnReset", "sessions", readBoolean) ?? DEFAULTS.sessions.clearStorageOnReset,
+      maxPageMemoryMB: optional(sessions, "maxPageMemoryMB", "sessions", int(64, 65536)) ?? DEFAULTS.sessions.maxPageMemoryMB,
     },
     iceServers: optional(root, "iceServers", "", (v, p) => readArray(v, p, readIceServer)) ?? [],
     turn: readTurn(turn),

@@ -132,6 +132,7 @@ export class SessionManager {
           homeUrl: url,
           resetAfterIdleMs: config.sessions.resetAfterIdleSeconds * 1000,
           clearStorageOnReset: config.sessions.clearStorageOnReset,
+          maxPageMemoryBytes: config.sessions.maxPageMemoryMB * 2 ** 20,
           checkUrl: (u) => this.policy.check(u),
           selfOrigins: this.selfOrigins,
           metrics: this.options.metrics,

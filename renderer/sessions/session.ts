@@ -15,6 +15,8 @@ import { NavigationGuard } from "../page/navigation-guard.js";
 import { PageBridge } from "../page/page-bridge.js";
 import type { Peer } from "../webrtc/peer.js";
 
+const MEMORY_CHECK_INTERVAL_MS = 10_000;
+
 /** How long a navigation may take to commit before the request fails. */
 export const NAVIGATION_TIMEOUT_MS = 20_000;
 
@@ -30,6 +32,8 @@ export interface SessionOptions {
   /** Without input for this long the page returns home (0: never). */
   resetAfterIdleMs: number;
   clearStorageOnReset: boolean;
+  /** JavaScript heap ceiling of the page, in bytes. */
+  maxPageMemoryBytes: number;
   checkUrl: (url: string) => Promise<string | null>;
   /** The appliance's own origins: the page may load its built-in pages there, nothing else. */
   selfOrigins: string[];
@@ -61,6 +65,7 @@ export class Session {
   private cdpSessions: CDPSession[] = [];
   private idleTimer: NodeJS.Timeout | null = null;
   private resetTimer: NodeJS.Timeout | null = null;
+  private readonly memoryTimer: NodeJS.Timeout;
   private bridge: PageBridge | null = null;
   private guard: NavigationGuard | null = null;
   /** Resizes run one at a time; a burst while one runs collapses to its last size. */
@@ -81,6 +86,8 @@ export class Session {
     this.lastUrl = options.homeUrl;
     this.log = options.log.child({ module: "session", session: options.id });
     this.armIdleTimer();
+    this.memoryTimer = setInterval(() => void this.checkMemory(), MEMORY_CHECK_INTERVAL_MS);
+    this.memoryTimer.unref();
   }
 
   get page(): Page {
@@ -131,15 +138,25 @@ export class Session {
     this.armResetTimer();
   }
 
+  /** Reopens the page when its JavaScript heap passed the ceiling (a leaking or hostile page). */
+  private async checkMemory(): Promise<void> {
+    const cdp = this.cdpSessions[1];
+    if (this.closed || !cdp) return;
+    const usage = (await cdp.send("Runtime.getHeapUsage").catch(() => null)) as { usedSize: number } | null;
+    if (!usage || usage.usedSize <= this.options.maxPageMemoryBytes) return;
+    this.log.error({ usedMB: Math.round(usage.usedSize / 2 ** 20) }, "page memory over the ceiling; reopening it");
+    await this.recoverCrashedPage(this.currentPage, "The page used too much memory and was reopened.");
+  }
+
   /** The page's renderer process died (out of memory, a crash): a fresh page at the last URL. */
-  private async recoverCrashedPage(crashed: Page): Promise<void> {
+  private async recoverCrashedPage(crashed: Page, notice = "The page stopped working and was reopened."): Promise<void> {
     if (this.closed || crashed !== this.currentPage) return;
     this.log.error({ url: this.lastUrl }, "page crashed; reopening it");
     this.crashes++;
     this.options.metrics?.pageCrashes.inc();
     try {
       const context = this.context;
-      await this.rebuild(async () => ({ context, page: await context.newPage() }), false);
+      await this.rebuild(async () => ({ context, page: await context.newPage() }), false, notice);
       await crashed.close().catch(() => {});
     } catch (err) {
       this.log.error({ err: String(err) }, "could not reopen the crashed page");
@@ -152,7 +169,7 @@ export class Session {
    * The old page's parts are detached before the new page exists, so its popup guard does not
    * mistake the new page for a popup.
    */
-  async rebuild(makePage: () => Promise<SessionPage>, closeOldContext: boolean): Promise<void> {
+  async rebuild(makePage: () => Promise<SessionPage>, closeOldContext: boolean, notice = "The page stopped working and was reopened."): Promise<void> {
     if (this.closed) return;
     await this.detachPage(closeOldContext);
     const { context, page } = await makePage();
@@ -160,7 +177,7 @@ export class Session {
     this.currentPage = page;
     await this.start();
     await this.load(this.lastUrl).catch((err: unknown) => this.log.warn({ err: String(err) }, "reload after recovery failed"));
-    this.broadcast({ type: "notice", code: "page_crashed", message: "The page stopped working and was reopened." });
+    this.broadcast({ type: "notice", code: "page_crashed", message: notice });
   }
 
   private async detachPage(closeContext: boolean): Promise<void> {
@@ -337,6 +354,7 @@ export class Session {
     if (this.closed) return;
     this.closed = true;
     this.clearIdleTimer();
+    clearInterval(this.memoryTimer);
     if (this.resetTimer) clearTimeout(this.resetTimer);
     for (const peer of this.peers) peer.close();
     this.peers.clear();
