@@ -23,8 +23,8 @@ before(async () => {
   await fixtures.start();
   renderer = await startRenderer(testConfig(fixtures.origin));
   client = await launchClient();
-  // Not 16:9, so the 1280×720 picture is letterboxed and the mapping has real work to do.
-  page = await client.newPage({ viewport: { width: 1000, height: 800 } });
+  // The session takes the viewer's stream area (the window below the navigation bar).
+  page = await client.newPage({ viewport: { width: 1280, height: 800 } });
 });
 
 after(async () => {
@@ -67,10 +67,14 @@ test("tapping a shortcut opens the live page: frames decoded at the viewport siz
   const video = await page.locator("video").elementHandle({ timeout: 20_000 });
   await installProbe(page, video as ElementHandle<HTMLVideoElement>);
   const state = await waitForFrames(page, 3);
-  assert.equal(state.width, 1280);
-  assert.equal(state.height, 720);
+  const listed = (await (await fetch(`${renderer.url}/api/sessions`)).json()) as { sessions: { viewport: { width: number; height: number } }[] };
+  const viewport = listed.sessions[0]!.viewport;
+  assert.equal(viewport.width, 1280, "the session is as wide as the viewer");
+  assert.ok(viewport.height >= 600 && viewport.height <= 800, `the session is as tall as the stream area (${viewport.height})`);
+  assert.equal(state.width, viewport.width, "decoded frames have the viewport's width");
+  assert.equal(state.height, viewport.height, "decoded frames have the viewport's height");
   await waitForPixel(page, 640, 120, isRed, "the red tap zone");
-  await fixtures.waitFor((r) => r.event === "loaded" && r.width === 1280 && r.height === 720, 5_000, "the page at 1280×720");
+  await fixtures.waitFor((r) => r.event === "loaded" && r.width === viewport.width && r.height === viewport.height, 5_000, "the page at the viewport size");
 });
 
 test("a tap on the letterboxed video lands on the right point and the change comes back", async () => {

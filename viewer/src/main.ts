@@ -1,6 +1,7 @@
 /**
  * Entry point of the tablet page: `/viewer?kiosk=ID` (or `?url=…`) shows one remote page,
  * `/diagnostics` checks this tablet's connection to the box, every other path shows the launcher.
+ * The service worker keeps the app shell for offline starts and installation.
  */
 import "./diagnostics.js";
 import { DIAGNOSTICS_PATH } from "./launcher.js";
@@ -22,3 +23,6 @@ function createRoot(): HTMLElement {
 // textContent + append rather than replaceChildren(), which old Android WebViews lack.
 document.body.textContent = "";
 document.body.append(createRoot());
+
+// Only in a secure context (https or localhost); plain http on a LAN has no service worker.
+navigator.serviceWorker?.register("/sw.js").catch(() => undefined);

@@ -1,14 +1,15 @@
 /**
  * One RTCPeerConnection to the renderer, answering its offers: the video track comes in, input
- * goes out on the "input" DataChannel the renderer creates. The session controller owns the
- * link and replaces it on every reconnect; `close()` silences every callback.
+ * goes out on the "input" DataChannel the renderer creates, and the page bridge's events come
+ * back on it. A session link (session-link.ts) owns the peer link and the session controller
+ * replaces both on every reconnect; `close()` silences every callback.
  */
-import { type IceCandidateInit, INPUT_CHANNEL_LABEL, type InputMessage } from "../../protocol/index.js";
-import { readInputError } from "./server-messages.js";
+import { type ChannelEvent, type IceCandidateInit, INPUT_CHANNEL_LABEL, type InputMessage } from "../../protocol/index.js";
+import { readChannelEvent } from "./channel-events.js";
 
 /** ICE "disconnected" often recovers by itself (a Wi-Fi roam); only a longer outage is a failure. */
 export const DISCONNECTED_GRACE_MS = 5_000;
-/** Pointer moves are dropped, not queued, while the input channel is this far behind. */
+/** Pointer and touch moves are dropped, not queued, while the input channel is this far behind. */
 export const MAX_BUFFERED_INPUT_BYTES = 64 * 1024;
 
 export type PeerConnectionConstructor = new (configuration: RTCConfiguration) => RTCPeerConnection;
@@ -29,6 +30,10 @@ export interface PeerLinkEvents {
   failed(reason: string): void;
   /** The renderer rejected an input message. */
   inputError(message: string): void;
+  /** The input channel opened: input can flow, and the renderer's page events follow. */
+  channelOpen(): void;
+  /** A page event from the renderer (focus, picker, dialog, page state, notice, viewport). */
+  channelEvent(event: Exclude<ChannelEvent, { type: "input-error" }>): void;
 }
 
 export class PeerLink {
@@ -56,12 +61,19 @@ export class PeerLink {
       const channel = event.channel;
       this.channel = channel;
       channel.onmessage = (e: MessageEvent) => {
-        const error = readInputError(e.data);
-        if (error && !this.closed) this.events.inputError(error.message);
+        const message = readChannelEvent(e.data);
+        if (!message || this.closed) return;
+        if (message.type === "input-error") this.events.inputError(message.message);
+        else this.events.channelEvent(message);
       };
       channel.onclose = () => {
         if (this.channel === channel) this.channel = null;
       };
+      if (channel.readyState === "open") this.events.channelOpen();
+      else
+        channel.onopen = () => {
+          if (!this.closed && this.channel === channel) this.events.channelOpen();
+        };
     };
     peer.onicecandidate = (event: RTCPeerConnectionIceEvent) => {
       const c = event.candidate;
@@ -103,7 +115,7 @@ export class PeerLink {
   send(input: InputMessage): boolean {
     const channel = this.channel;
     if (this.closed || !channel || channel.readyState !== "open") return false;
-    const isMove = input.type === "pointer" && input.action === "move";
+    const isMove = (input.type === "pointer" || input.type === "touch") && input.action === "move";
     if (isMove && channel.bufferedAmount > MAX_BUFFERED_INPUT_BYTES) return false;
     try {
       channel.send(JSON.stringify(input));
@@ -111,6 +123,13 @@ export class PeerLink {
     } catch {
       return false;
     }
+  }
+
+  /** False once the connection failed or closed: a link that only looks alive after the tablet slept. */
+  get alive(): boolean {
+    if (this.closed) return false;
+    const state: string = this.peer.connectionState ?? this.peer.iceConnectionState;
+    return state !== "failed" && state !== "closed";
   }
 
   /** Closes the connection and silences every callback. Safe to call twice. */
@@ -121,7 +140,7 @@ export class PeerLink {
     const peer = this.peer;
     peer.ontrack = peer.ondatachannel = peer.onicecandidate = null;
     peer.onconnectionstatechange = peer.oniceconnectionstatechange = null;
-    if (this.channel) this.channel.onmessage = this.channel.onclose = null;
+    if (this.channel) this.channel.onmessage = this.channel.onclose = this.channel.onopen = null;
     this.channel = null;
     this.pendingCandidates = [];
     peer.close();

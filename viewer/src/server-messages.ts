@@ -120,6 +120,11 @@ export function readCreateSessionReply(value: unknown): CreateSessionReply {
   };
   const kiosk = optional(o, "kiosk", "reply", (v, p) => readString(v, p));
   if (kiosk !== undefined) reply.kiosk = kiosk;
+  // Presentation only: a malformed `ui` falls back to the defaults rather than failing the session.
+  const ui = o.ui;
+  if (typeof ui === "object" && ui !== null && typeof (ui as Record<string, unknown>).navigationBar === "boolean") {
+    reply.ui = { navigationBar: (ui as Record<string, unknown>).navigationBar as boolean };
+  }
   return reply;
 }
 
@@ -138,21 +143,6 @@ const readKiosk = (v: unknown, p: string): KioskInfo => {
 export function readKiosksReply(value: unknown): KiosksReply {
   const o = readObject(value, "reply");
   return { success: true, kiosks: required(o, "kiosks", "reply", (v, p) => readArray(v, p, readKiosk)) };
-}
-
-/** `{type:"input-error"}` on the input DataChannel, or null for anything else. */
-export function readInputError(text: unknown): { code: string; message: string } | null {
-  if (typeof text !== "string") return null;
-  try {
-    const o = readObject(JSON.parse(text), "message");
-    if (o.type !== "input-error") return null;
-    return {
-      code: optional(o, "code", "", (v, p) => readString(v, p)) ?? "invalid_input",
-      message: optional(o, "message", "", (v, p) => readString(v, p)) ?? "Input was rejected.",
-    };
-  } catch {
-    return null;
-  }
 }
 
 /**

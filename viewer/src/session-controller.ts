@@ -1,34 +1,30 @@
 /**
- * Owns one viewer's connection to the renderer: the REST session, the signaling WebSocket and
- * the peer link (RTCPeerConnection and input DataChannel, see peer-link.ts). Elements only read
- * its state and call `send()`; every network resource is opened in `hostConnected` and closed in
- * `hostDisconnected`. On a lost connection it rejoins the same session with exponential backoff.
+ * Owns one viewer's connection to the renderer: the REST session (session-api.ts) and, per
+ * attempt, the signaling WebSocket and the peer link (RTCPeerConnection and input DataChannel,
+ * see session-link.ts and peer-link.ts). Elements only read its state and call `send()`; every
+ * network resource is opened in `hostConnected` and closed in `hostDisconnected`. On a lost
+ * connection it rejoins the same session with exponential backoff; without a network it waits
+ * for one; after the tablet slept it checks the link at once; and a reopened viewer first
+ * rejoins the session it left (see session-memory.ts).
  */
 import type { ReactiveController, ReactiveControllerHost } from "lit";
-import {
-  type ClientMessage,
-  type CreateSessionBody,
-  type IceCandidateInit,
-  type InputMessage,
-  type OfferMessage,
-  SIGNALING_PATH,
-  type Viewport,
-} from "../../protocol/index.js";
-import { type PeerConnectionConstructor, PeerLink } from "./peer-link.js";
-import {
-  describeError,
-  errorMessageOf,
-  type InboundSignal,
-  type InboundSignalType,
-  readCreateSessionReply,
-  readInboundSignal,
-  type ServerErrorMessage,
-} from "./server-messages.js";
+import { type CreateSessionBody, type InputMessage, SIGNALING_PATH, type Viewport } from "../../protocol/index.js";
+import type { PageChannelEvent } from "./channel-events.js";
+import { browserEnvironment, type NetworkEnvironment, NetworkWatch } from "./network-watch.js";
+import type { PeerConnectionConstructor } from "./peer-link.js";
+import { createSession, deleteSession, type FetchFunction, rendererViewport } from "./session-api.js";
+import { SessionLink, type WebSocketConstructor } from "./session-link.js";
+import { browserStore, DEFAULT_UI, type KeyValueStore, SessionMemory, type UiSettings } from "./session-memory.js";
+import { describeError, type ServerErrorMessage } from "./server-messages.js";
+import { browserTimers, type Timers } from "./timers.js";
 
 export { DISCONNECTED_GRACE_MS, MAX_BUFFERED_INPUT_BYTES, type PeerConnectionConstructor } from "./peer-link.js";
+export { PING_INTERVAL_MS, type WebSocketConstructor } from "./session-link.js";
+export type { FetchFunction } from "./session-api.js";
+export type { KeyValueStore, UiSettings } from "./session-memory.js";
+export type { NetworkEnvironment } from "./network-watch.js";
+export type { Timers } from "./timers.js";
 
-/** The server answers a ping with a pong; the traffic also keeps proxies from closing an idle socket. */
-export const PING_INTERVAL_MS = 15_000;
 /** First reconnect delay; each further attempt doubles it up to RECONNECT_MAX_DELAY_MS. */
 export const RECONNECT_BASE_DELAY_MS = 1_000;
 export const RECONNECT_MAX_DELAY_MS = 10_000;
@@ -38,24 +34,20 @@ export const NOTICE_DURATION_MS = 4_000;
 export const END_REQUEST_TIMEOUT_MS = 2_000;
 /** A server that keeps forgetting fresh sessions is broken; stop recreating after this many in a row. */
 export const MAX_SESSION_RECREATES = 3;
+/** After the tablet wakes, a pong must come back this soon or the link is rebuilt at once. */
+export const WAKE_CHECK_TIMEOUT_MS = 4_000;
+/** What the overlay says while the tablet has no network. */
+export const OFFLINE_MESSAGE = "No network — waiting for Wi-Fi";
+/** Some WebViews miss the "online" event: while offline, look again this often. */
+export const OFFLINE_RECHECK_MS = 5_000;
 
-export type SessionStatus = "creating" | "connecting" | "streaming" | "reconnecting" | "error" | "closed";
+export type SessionStatus = "creating" | "connecting" | "streaming" | "reconnecting" | "offline" | "error" | "closed";
 
 /** What to open: a configured kiosk by id, or a URL the renderer's policy allows. */
 export interface SessionTarget {
   kiosk?: string;
   url?: string;
 }
-
-export interface Timers {
-  setTimeout(callback: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-  setInterval(callback: () => void, ms: number): unknown;
-  clearInterval(handle: unknown): void;
-}
-
-export type FetchFunction = (input: string, init?: RequestInit) => Promise<Response>;
-export type WebSocketConstructor = new (url: string) => WebSocket;
 
 export interface SessionControllerOptions {
   /** Read when a session is created, so the host's attributes may change before it connects. */
@@ -66,16 +58,17 @@ export interface SessionControllerOptions {
   WebSocket?: WebSocketConstructor;
   RTCPeerConnection?: PeerConnectionConstructor;
   timers?: Timers;
+  /** The stream area's CSS size, read when a session is created: the page gets the tablet's size. */
+  viewportSize?: () => Viewport | null;
+  /** Where the session id is remembered for a resume; localStorage by default, null for none. */
+  storage?: KeyValueStore | null;
+  /** Online/offline and visibility signals; the page's own by default. */
+  environment?: NetworkEnvironment;
+  /** The page bridge's events (focus, select-open, dialog, page, notice), in order. */
+  onPageEvent?: (event: PageChannelEvent) => void;
+  /** A (re)opened input channel: the renderer now sends the page's current state again, and input flows. */
+  onChannelOpen?: () => void;
 }
-
-const browserTimers: Timers = {
-  setTimeout: (callback, ms) => globalThis.setTimeout(callback, ms),
-  clearTimeout: (handle) => globalThis.clearTimeout(handle as number),
-  setInterval: (callback, ms) => globalThis.setInterval(callback, ms),
-  clearInterval: (handle) => globalThis.clearInterval(handle as number),
-};
-
-type CreateResult = { ok: true } | { ok: false; retry: boolean; message: string };
 
 export class SessionController implements ReactiveController {
   private readonly host: ReactiveControllerHost;
@@ -85,6 +78,11 @@ export class SessionController implements ReactiveController {
   private readonly WebSocketCtor: WebSocketConstructor;
   private readonly PeerCtor: PeerConnectionConstructor;
   private readonly timers: Timers;
+  private readonly viewportSize: () => Viewport | null;
+  private readonly memory: SessionMemory;
+  private readonly network: NetworkWatch;
+  private readonly onPageEvent: (event: PageChannelEvent) => void;
+  private readonly onChannelOpen: () => void;
 
   private statusValue: SessionStatus = "closed";
   private statusMessageValue = "";
@@ -92,21 +90,22 @@ export class SessionController implements ReactiveController {
   private streamValue: MediaStream | null = null;
   private viewportValue: Viewport | null = null;
   private sessionIdValue: string | null = null;
+  private uiValue: UiSettings;
   private signalingPath = SIGNALING_PATH;
+  /** The session id came from the tablet's memory, not from a create: it may have timed out. */
+  private resuming = false;
 
-  /** Bumped by every teardown: callbacks of an older socket or peer see a stale epoch and do nothing. */
+  /** Bumped by every teardown: an `open()` still awaiting a reply sees a stale epoch and stops. */
   private epoch = 0;
   private hostIsConnected = false;
   private attempts = 0;
   private recreates = 0;
-  private socket: WebSocket | null = null;
-  private peer: PeerLink | null = null;
+  /** The socket and peer of the current attempt; replaced on every reconnect. */
+  private link: SessionLink | null = null;
   private peerConnected = false;
-  /** Remote candidates that arrive before the offer (which creates the peer). */
-  private earlyCandidates: IceCandidateInit[] = [];
-  private pingTimer: unknown;
   private reconnectTimer: unknown;
   private noticeTimer: unknown;
+  private wakeCheckTimer: unknown;
 
   constructor(host: ReactiveControllerHost, options: SessionControllerOptions) {
     this.host = host;
@@ -116,6 +115,16 @@ export class SessionController implements ReactiveController {
     this.WebSocketCtor = options.WebSocket ?? globalThis.WebSocket;
     this.PeerCtor = options.RTCPeerConnection ?? globalThis.RTCPeerConnection;
     this.timers = options.timers ?? browserTimers;
+    this.viewportSize = options.viewportSize ?? (() => null);
+    this.memory = new SessionMemory(options.storage === undefined ? browserStore() : options.storage);
+    this.network = new NetworkWatch(options.environment ?? browserEnvironment(), {
+      offline: () => this.onOffline(),
+      online: () => this.onOnline(),
+      visible: () => this.checkAfterWake(),
+    });
+    this.onPageEvent = options.onPageEvent ?? (() => undefined);
+    this.onChannelOpen = options.onChannelOpen ?? (() => undefined);
+    this.uiValue = this.memory.ui() ?? DEFAULT_UI;
     host.addController(this);
   }
 
@@ -140,16 +149,27 @@ export class SessionController implements ReactiveController {
   get sessionId(): string | null {
     return this.sessionIdValue;
   }
+  /** How to present the session (config `ui`): from the create reply, else as last remembered. */
+  get ui(): UiSettings {
+    return this.uiValue;
+  }
 
   hostConnected(): void {
     this.hostIsConnected = true;
     this.attempts = 0;
     this.recreates = 0;
-    void this.open();
+    this.network.start();
+    if (!this.sessionIdValue) {
+      this.sessionIdValue = this.memory.sessionFor(this.target());
+      this.resuming = this.sessionIdValue !== null;
+    }
+    if (!this.network.online) this.goOffline();
+    else void this.open();
   }
 
   hostDisconnected(): void {
     this.hostIsConnected = false;
+    this.network.stop();
     this.teardown();
     this.clearReconnect();
     this.setStatus("closed", "");
@@ -157,186 +177,91 @@ export class SessionController implements ReactiveController {
 
   /** Sends one input message on the DataChannel; false when it is not open (the input is dropped). */
   send(input: InputMessage): boolean {
-    return this.peer?.send(input) ?? false;
+    return this.link?.send(input) ?? false;
   }
 
   /** Starts over now, without waiting for a backoff timer (the overlay's retry button). */
   retry(): void {
     if (!this.hostIsConnected) return;
-    this.teardown();
-    this.clearReconnect();
-    this.attempts = 0;
     this.recreates = 0;
-    void this.open();
+    this.reconnectNow();
   }
 
-  /** Ends the session for good: closes the connections and deletes the session on the renderer. */
+  /** Ends the session for good: closes the connections, forgets it, deletes it on the renderer. */
   async end(): Promise<void> {
     const sessionId = this.sessionIdValue;
     this.teardown();
     this.clearReconnect();
     this.sessionIdValue = null;
+    this.memory.forget(this.target());
     this.setStatus("closed", "Session ended.");
     if (!sessionId) return;
-    const request = this.fetch(this.httpUrl(`/api/session/${encodeURIComponent(sessionId)}`), { method: "DELETE", keepalive: true }).then(
-      () => undefined,
-      () => undefined,
-    );
-    let timer: unknown;
-    const timeout = new Promise<void>((resolve) => {
-      timer = this.timers.setTimeout(resolve, END_REQUEST_TIMEOUT_MS);
-    });
-    await Promise.race([request, timeout]);
-    this.timers.clearTimeout(timer);
+    await deleteSession(this.fetch, this.httpUrl(`/api/session/${encodeURIComponent(sessionId)}`), this.timers, END_REQUEST_TIMEOUT_MS);
   }
 
-  // ---- session and socket -------------------------------------------------------------------
-
-  private async open(): Promise<void> {
+  private async open(startMessage = "Starting the session…"): Promise<void> {
     const epoch = this.epoch;
     if (!this.sessionIdValue) {
-      this.setStatus(this.attempts > 0 ? "reconnecting" : "creating", "Starting the session…");
-      const created = await this.createSession(epoch);
+      this.setStatus(this.attempts > 0 ? "reconnecting" : "creating", startMessage);
+      // The stream area has a size only once the host has rendered.
+      await this.host.updateComplete;
+      if (epoch !== this.epoch) return;
+      const target = this.target();
+      const body: CreateSessionBody = {};
+      if (target.kiosk) body.kiosk = target.kiosk;
+      else if (target.url) body.url = target.url;
+      const size = rendererViewport(this.viewportSize());
+      if (size) Object.assign(body, size);
+      const created = await createSession(this.fetch, this.httpUrl("/api/session/create"), body);
       if (epoch !== this.epoch) return;
       if (!created.ok) {
         if (created.retry) this.connectionLost(created.message);
         else this.fail(created.message);
         return;
       }
+      const reply = created.reply;
+      this.sessionIdValue = reply.session_id;
+      this.viewportValue = reply.viewport;
+      this.signalingPath = reply.websocket_url || SIGNALING_PATH;
+      this.uiValue = reply.ui ?? DEFAULT_UI;
+      this.memory.remember(target, reply.session_id);
+      this.memory.rememberUi(this.uiValue);
     }
-    this.setStatus(this.attempts > 0 ? "reconnecting" : "connecting", "Connecting…");
-    this.openSocket(epoch);
+    this.setStatus(this.attempts > 0 ? "reconnecting" : "connecting", this.resuming ? "Returning to the page you left…" : "Connecting…");
+    this.openSocket();
   }
 
-  private async createSession(epoch: number): Promise<CreateResult> {
-    const target = this.target();
-    const body: CreateSessionBody = {};
-    if (target.kiosk) body.kiosk = target.kiosk;
-    else if (target.url) body.url = target.url;
-    let response: Response;
+  private openSocket(): void {
+    const sessionId = this.sessionIdValue;
+    if (!sessionId) return;
+    const deps = { WebSocket: this.WebSocketCtor, RTCPeerConnection: this.PeerCtor, timers: this.timers };
     try {
-      response = await this.fetch(this.httpUrl("/api/session/create"), {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify(body),
+      this.link = new SessionLink(deps, this.signalingUrl(), sessionId, {
+        viewport: (viewport) => {
+          this.viewportValue = viewport;
+          this.host.requestUpdate();
+        },
+        stream: (stream) => {
+          this.streamValue = stream;
+          this.updateStreaming();
+        },
+        connected: () => {
+          this.peerConnected = true;
+          this.updateStreaming();
+        },
+        ready: () => {
+          if (this.statusValue !== "streaming") this.setStatus(this.statusValue, "Waiting for video…");
+        },
+        pong: () => this.clearWakeCheck(),
+        serverError: (message) => this.onServerError(message),
+        lost: (reason) => this.connectionLost(reason),
+        inputError: (message) => this.showNotice(`Input rejected: ${message}`),
+        channelOpen: () => this.onChannelOpen(),
+        pageEvent: (event) => this.onPageEvent(event),
       });
-    } catch {
-      return { ok: false, retry: true, message: "Cannot reach the server." };
-    }
-    const json: unknown = await response.json().catch(() => undefined);
-    if (!response.ok) {
-      // 4xx is the request's fault (unknown kiosk, URL not allowed): retrying cannot help.
-      const retry = response.status >= 500 || response.status === 408 || response.status === 429;
-      return { ok: false, retry, message: errorMessageOf(json, response.status, response.statusText) };
-    }
-    try {
-      const reply = readCreateSessionReply(json);
-      if (epoch === this.epoch) {
-        this.sessionIdValue = reply.session_id;
-        this.viewportValue = reply.viewport;
-        this.signalingPath = reply.websocket_url || SIGNALING_PATH;
-      }
-      return { ok: true };
-    } catch (err) {
-      return { ok: false, retry: false, message: `Unexpected reply from the server: ${describeError(err)}` };
-    }
-  }
-
-  private openSocket(epoch: number): void {
-    let socket: WebSocket;
-    try {
-      socket = new this.WebSocketCtor(this.signalingUrl());
     } catch (err) {
       this.connectionLost(`Cannot open the signaling connection: ${describeError(err)}`);
-      return;
     }
-    this.socket = socket;
-    socket.onopen = () => {
-      if (epoch !== this.epoch || !this.sessionIdValue) return;
-      this.sendSignal({ type: "join", session_id: this.sessionIdValue });
-      this.pingTimer = this.timers.setInterval(() => this.sendSignal({ type: "ping" }), PING_INTERVAL_MS);
-    };
-    socket.onmessage = (event: MessageEvent) => {
-      if (epoch !== this.epoch || typeof event.data !== "string") return;
-      let message: InboundSignal;
-      try {
-        message = readInboundSignal(JSON.parse(event.data));
-      } catch {
-        return; // Unknown or malformed: a newer server's extension, never worth dropping the stream for.
-      }
-      this.handle(message, epoch);
-    };
-    socket.onclose = () => {
-      if (epoch !== this.epoch) return;
-      this.connectionLost(this.statusValue === "streaming" ? "Connection to the server lost." : "Cannot reach the server.");
-    };
-    // No onerror: a close event always follows an error and is handled there.
-  }
-
-  private sendSignal(message: ClientMessage): void {
-    const socket = this.socket;
-    if (socket && socket.readyState === 1 /* OPEN */) socket.send(JSON.stringify(message));
-  }
-
-  // ---- signaling dispatch -------------------------------------------------------------------
-
-  private handle(message: InboundSignal, epoch: number): void {
-    const handlers: { [K in InboundSignalType]: (m: Extract<InboundSignal, { type: K }>) => void } = {
-      offer: (m) => void this.applyOffer(m, epoch),
-      "ice-candidate": (m) => {
-        if (this.peer) this.peer.addRemoteCandidate(m.candidate);
-        else this.earlyCandidates.push(m.candidate);
-      },
-      ready: () => {
-        if (this.statusValue !== "streaming") this.setStatus(this.statusValue, "Waiting for video…");
-      },
-      pong: () => {},
-      error: (m) => this.onServerError(m),
-    };
-    (handlers[message.type] as (m: InboundSignal) => void)(message);
-  }
-
-  private async applyOffer(message: OfferMessage, epoch: number): Promise<void> {
-    if (message.viewport) this.viewportValue = message.viewport;
-    // A later offer on the same socket renegotiates the existing connection.
-    const peer = this.peer ?? this.createPeer(message.iceServers ?? [], epoch);
-    try {
-      const sdp = await peer.applyOffer(message.offer);
-      if (epoch !== this.epoch) return;
-      this.sendSignal({ type: "answer", answer: { type: "answer", sdp } });
-    } catch (err) {
-      if (epoch !== this.epoch) return;
-      this.connectionLost(`Video negotiation failed: ${describeError(err)}`);
-    }
-  }
-
-  private createPeer(iceServers: RTCIceServer[], epoch: number): PeerLink {
-    const live = () => epoch === this.epoch;
-    const peer = new PeerLink(this.PeerCtor, iceServers, this.timers, {
-      stream: (stream) => {
-        if (!live()) return;
-        this.streamValue = stream;
-        this.updateStreaming();
-      },
-      localCandidate: (candidate) => {
-        if (live()) this.sendSignal({ type: "ice-candidate", candidate });
-      },
-      connected: () => {
-        if (!live()) return;
-        this.peerConnected = true;
-        this.updateStreaming();
-      },
-      failed: (reason) => {
-        if (live()) this.connectionLost(reason);
-      },
-      inputError: (message) => {
-        if (live()) this.showNotice(`Input rejected: ${message}`);
-      },
-    });
-    this.peer = peer;
-    for (const candidate of this.earlyCandidates) peer.addRemoteCandidate(candidate);
-    this.earlyCandidates = [];
-    return peer;
   }
 
   private onServerError(message: ServerErrorMessage): void {
@@ -349,8 +274,9 @@ export class SessionController implements ReactiveController {
       }
       this.teardown();
       this.sessionIdValue = null;
-      this.setStatus("creating", "The session has ended; starting a new one…");
-      void this.open();
+      const progress = this.resuming ? "The page you left has closed; opening it again…" : "The session has ended; starting a new one…";
+      this.resuming = false;
+      void this.open(progress);
       return;
     }
     if (this.statusValue === "streaming") {
@@ -367,6 +293,7 @@ export class SessionController implements ReactiveController {
     }
     this.attempts = 0;
     this.recreates = 0;
+    this.resuming = false;
     this.setStatus("streaming", "");
   }
 
@@ -376,6 +303,10 @@ export class SessionController implements ReactiveController {
   private connectionLost(reason: string): void {
     this.teardown();
     if (!this.hostIsConnected) return;
+    if (!this.network.online) {
+      this.goOffline();
+      return;
+    }
     const delay = Math.min(RECONNECT_BASE_DELAY_MS * 2 ** this.attempts, RECONNECT_MAX_DELAY_MS);
     this.attempts += 1;
     this.setStatus("reconnecting", `${reason} Reconnecting in ${Math.round(delay / 1000)} s…`);
@@ -384,6 +315,69 @@ export class SessionController implements ReactiveController {
       this.reconnectTimer = undefined;
       void this.open();
     }, delay);
+  }
+
+  /** Drops the connections and starts again now, with the backoff reset. */
+  private reconnectNow(): void {
+    this.teardown();
+    this.clearReconnect();
+    this.attempts = 0;
+    void this.open();
+  }
+
+  /** No network: nothing to retry until the "online" event (or a look that finds the network back). */
+  private goOffline(): void {
+    this.teardown();
+    this.clearReconnect();
+    this.setStatus("offline", OFFLINE_MESSAGE);
+    this.reconnectTimer = this.timers.setTimeout(() => {
+      this.reconnectTimer = undefined;
+      if (this.network.online) this.reconnectNow();
+      else this.goOffline();
+    }, OFFLINE_RECHECK_MS);
+  }
+
+  private onOffline(): void {
+    if (this.hostIsConnected && this.statusValue !== "error" && this.statusValue !== "closed") this.goOffline();
+  }
+
+  private onOnline(): void {
+    if (this.hostIsConnected && (this.statusValue === "offline" || this.statusValue === "reconnecting")) this.reconnectNow();
+  }
+
+  /**
+   * After sleep the socket and the peer may be dead without having said so (their timers were
+   * frozen too). A dead one, or one waiting out a backoff, is rebuilt at once; one that looks
+   * alive must answer a ping within WAKE_CHECK_TIMEOUT_MS.
+   */
+  private checkAfterWake(): void {
+    if (!this.hostIsConnected) return;
+    const status = this.statusValue;
+    if (status === "offline") {
+      if (this.network.online) this.reconnectNow();
+      return;
+    }
+    if (status === "reconnecting" && this.reconnectTimer !== undefined) {
+      this.reconnectNow();
+      return;
+    }
+    if (status !== "streaming" && status !== "connecting") return;
+    const link = this.link;
+    if (!link || !link.alive) {
+      this.reconnectNow();
+      return;
+    }
+    if (!link.socketOpen || this.wakeCheckTimer !== undefined) return;
+    link.signal({ type: "ping" });
+    this.wakeCheckTimer = this.timers.setTimeout(() => {
+      this.wakeCheckTimer = undefined;
+      this.reconnectNow();
+    }, WAKE_CHECK_TIMEOUT_MS);
+  }
+
+  private clearWakeCheck(): void {
+    if (this.wakeCheckTimer !== undefined) this.timers.clearTimeout(this.wakeCheckTimer);
+    this.wakeCheckTimer = undefined;
   }
 
   private fail(message: string): void {
@@ -395,22 +389,10 @@ export class SessionController implements ReactiveController {
   /** Closes socket, peer and channel and invalidates their callbacks. Safe to call twice. */
   private teardown(): void {
     this.epoch += 1;
-    if (this.pingTimer !== undefined) this.timers.clearInterval(this.pingTimer);
-    this.pingTimer = undefined;
-    const socket = this.socket;
-    this.socket = null;
-    if (socket) {
-      socket.onopen = socket.onmessage = socket.onclose = socket.onerror = null;
-      try {
-        socket.close(1000, "viewer closed");
-      } catch {
-        // Already closing.
-      }
-    }
-    this.peer?.close();
-    this.peer = null;
+    this.clearWakeCheck();
+    this.link?.close();
+    this.link = null;
     this.peerConnected = false;
-    this.earlyCandidates = [];
     if (this.streamValue) {
       this.streamValue = null;
       this.host.requestUpdate();

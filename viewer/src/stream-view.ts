@@ -1,6 +1,7 @@
 import { css, html, LitElement, type PropertyValues } from "lit";
 import type { InputMessage, Modifier, MouseButton, PointerInput, ScrollInput, Viewport } from "../../protocol/index.js";
-import { clampToPage, mapToPage, type PagePoint, type Size } from "./input-mapper.js";
+import { clampToPage, containedBox, mapToPage, type PagePoint, type Size } from "./input-mapper.js";
+import { type FingerState, TouchTracker } from "./touch-tracker.js";
 
 /** Name of the event that carries one InputMessage up to whoever owns the connection. */
 export const INPUT_EVENT = "jiomosa-input";
@@ -16,9 +17,14 @@ const IGNORED_KEYS = new Set(["Unidentified", "Process", "Dead"]);
 /** keyCode of every keydown an IME (e.g. an Android soft keyboard) handles. */
 const IME_KEY_CODE = 229;
 
+/** Largest touch radius the protocol accepts, in page pixels. */
+const MAX_TOUCH_RADIUS = 1000;
+
 /**
  * Shows the remote page's video and turns the user's pointer, wheel and keyboard input into
- * protocol input messages in the page's CSS pixels. It knows nothing about the network.
+ * protocol input messages in the page's CSS pixels: fingers become `touch` messages (the page
+ * gets real touch events, so its own gestures, long-press and momentum work), a mouse or pen
+ * becomes `pointer` messages. It knows nothing about the network.
  *
  * @fires jiomosa-input - `CustomEvent<InputMessage>`, bubbling and composed, one per input message.
  */
@@ -26,6 +32,7 @@ export class JiomosaStreamView extends LitElement {
   static override properties = {
     stream: { attribute: false },
     viewport: { attribute: false },
+    focusOnPress: { attribute: false },
   };
 
   static override styles = css`
@@ -55,6 +62,12 @@ export class JiomosaStreamView extends LitElement {
   declare stream: MediaStream | null;
   /** The remote page's size in CSS pixels; without it the video's own size is used. */
   declare viewport: Viewport | null;
+  /**
+   * Whether a mouse or pen press focuses the view (for a hardware keyboard). Off while the
+   * keyboard bridge holds the focus for a remote text field. A finger never takes the focus:
+   * that would close the soft keyboard on every tap.
+   */
+  declare focusOnPress: boolean;
 
   private frames = 0;
   private frameCallback = 0;
@@ -64,11 +77,13 @@ export class JiomosaStreamView extends LitElement {
   private lastPoint: PagePoint | null = null;
   private pendingMove: PointerInput | null = null;
   private moveFrame = 0;
+  private readonly touches = new TouchTracker((message) => this.emit(message));
 
   constructor() {
     super();
     this.stream = null;
     this.viewport = null;
+    this.focusOnPress = true;
     this.addEventListener("pointerdown", this.onPointerDown);
     this.addEventListener("pointermove", this.onPointerMove);
     this.addEventListener("pointerup", this.onPointerUp);
@@ -103,6 +118,7 @@ export class JiomosaStreamView extends LitElement {
     this.moveFrame = 0;
     this.pendingMove = null;
     this.activePointer = null;
+    this.touches.reset();
   }
 
   override render() {
@@ -169,8 +185,12 @@ export class JiomosaStreamView extends LitElement {
   // ---- pointer ------------------------------------------------------------------------------
 
   private readonly onPointerDown = (e: PointerEvent): void => {
-    this.focus({ preventScroll: true });
-    if (this.activePointer !== null) return; // A second finger: no multi-touch on the remote pointer.
+    if (e.pointerType === "touch") {
+      this.onTouchStart(e);
+      return;
+    }
+    if (this.focusOnPress) this.focus({ preventScroll: true });
+    if (this.activePointer !== null) return; // A second button or pen: one remote mouse pointer.
     this.flushMove(); // A hover move still waiting for its frame happened before this press.
     const button = e.pointerType === "mouse" ? BUTTONS[e.button] : "left";
     if (!button) return; // Back/forward buttons.
@@ -189,6 +209,11 @@ export class JiomosaStreamView extends LitElement {
   };
 
   private readonly onPointerMove = (e: PointerEvent): void => {
+    if (e.pointerType === "touch") {
+      const finger = this.touches.has(e.pointerId) ? this.fingerState(e) : null;
+      if (finger) this.touches.move(e.pointerId, finger);
+      return;
+    }
     let point: PagePoint | null;
     if (this.activePointer !== null) {
       if (e.pointerId !== this.activePointer) return;
@@ -207,6 +232,12 @@ export class JiomosaStreamView extends LitElement {
   };
 
   private readonly onPointerUp = (e: PointerEvent): void => {
+    if (e.pointerType === "touch") {
+      if (!this.touches.has(e.pointerId)) return;
+      if (e.type === "pointercancel") this.touches.cancel();
+      else this.touches.end(e.pointerId, this.fingerState(e) ?? undefined);
+      return;
+    }
     if (this.activePointer === null || e.pointerId !== this.activePointer) return;
     this.flushMove();
     const point = (e.type === "pointercancel" ? null : this.toPage(e, true)) ?? this.lastPoint;
@@ -223,6 +254,44 @@ export class JiomosaStreamView extends LitElement {
     const move = this.pendingMove;
     this.pendingMove = null;
     if (move) this.emit(move);
+  }
+
+  // ---- touch --------------------------------------------------------------------------------
+
+  private onTouchStart(e: PointerEvent): void {
+    // No compatibility mouse events and no focus change: the keyboard bridge keeps the focus.
+    e.preventDefault();
+    const finger = this.fingerState(e, false);
+    if (!finger) return; // In a letterbox bar.
+    this.flushMove();
+    if (!this.touches.start(e.pointerId, finger)) return;
+    try {
+      this.setPointerCapture(e.pointerId);
+    } catch {
+      // Synthetic or already gone; touch pointers are captured implicitly anyway.
+    }
+  }
+
+  /**
+   * A finger in page pixels: position (clamped to the picture unless starting), contact radius
+   * and force. A width or height of 1 and a pressure of 0 mean the screen does not report them;
+   * they are left out so the page gets the usual defaults.
+   */
+  private fingerState(e: PointerEvent, clamp = true): FingerState | null {
+    const point = this.toPage(e, clamp);
+    const page = this.pageSize();
+    const video = this.video;
+    if (!point || !page || !video) return null;
+    const finger: FingerState = { x: point.x, y: point.y };
+    const box = containedBox(video.getBoundingClientRect(), this.pictureSize() ?? page);
+    const scale = box ? page.width / box.width : 1;
+    const radius = (side: number) => Math.min(MAX_TOUCH_RADIUS, Math.round((side / 2) * scale * 10) / 10);
+    if (e.width > 1 || e.height > 1) {
+      finger.radiusX = radius(e.width);
+      finger.radiusY = radius(e.height);
+    }
+    if (e.pressure > 0) finger.force = Math.min(1, Math.round(e.pressure * 1000) / 1000); // float32 noise off the wire
+    return finger;
   }
 
   // ---- wheel --------------------------------------------------------------------------------

@@ -1,7 +1,19 @@
-import { css, html, LitElement, nothing, type PropertyValues } from "lit";
+import { html, LitElement, nothing, type PropertyValues } from "lit";
 import type { InputMessage } from "../../protocol/index.js";
-import { SessionController, type SessionStatus } from "./session-controller.js";
+import type { PageChannelEvent } from "./channel-events.js";
+import "./key-bar.js";
+import "./keyboard-bridge.js";
+import type { JiomosaKeyboardBridge } from "./keyboard-bridge.js";
+import { KioskMode } from "./kiosk-mode.js";
+import { navBarStyles, renderNavBar } from "./nav-bar.js";
+import "./page-dialog.js";
+import { RemotePage } from "./remote-page.js";
+import "./select-picker.js";
+import { SessionController, type SessionControllerOptions, type SessionStatus } from "./session-controller.js";
 import "./stream-view.js";
+import type { JiomosaStreamView } from "./stream-view.js";
+import { viewerStyles } from "./viewer-styles.js";
+import { ViewportFollower } from "./viewport-follower.js";
 
 /** Where the home button goes. */
 export const HOME_PATH = "/";
@@ -11,159 +23,107 @@ const STATUS_TITLES: Record<SessionStatus, string> = {
   connecting: "Connecting…",
   streaming: "",
   reconnecting: "Reconnecting…",
+  offline: "Offline",
   error: "Cannot open this page",
   closed: "Session closed",
 };
+const WAITING: ReadonlySet<SessionStatus> = new Set<SessionStatus>(["creating", "connecting", "reconnecting", "offline"]);
+
+/** The network parts of a session, replaceable in tests (everything but what the viewer wires itself). */
+export type ViewerConnection = Omit<SessionControllerOptions, "target" | "viewportSize" | "onPageEvent" | "onChannelOpen">;
 
 /**
  * One remote page, full screen: creates (or rejoins) a renderer session for a kiosk or URL,
- * shows its stream and sends the user's input back. The stream view's `jiomosa-input` events
- * are forwarded to the session and keep bubbling, so a page can observe them.
+ * shows its stream below a navigation bar and sends the user's input back. What the picture
+ * cannot show is rendered here: the soft keyboard's bridge and key bar, <select> pickers, JS
+ * dialogs and notices. Every element's `jiomosa-input` event is forwarded to the session and
+ * keeps bubbling, so a page can observe it.
  */
 export class JiomosaViewer extends LitElement {
   static override properties = {
     kiosk: { type: String },
     url: { type: String },
+    connection: { attribute: false },
+    touchScreen: { attribute: false },
   };
 
-  // Plain top/right/bottom/left instead of "inset", and margins instead of flex "gap": old
-  // Android WebViews (Chrome < 84) support neither.
-  static override styles = css`
-    :host {
-      display: block;
-      position: relative;
-      width: 100%;
-      height: 100%;
-      overflow: hidden;
-      background: #000;
-      color: #eee;
-      font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
-    }
-    jiomosa-stream-view {
-      position: absolute;
-      top: 0;
-      left: 0;
-      width: 100%;
-      height: 100%;
-    }
-    .overlay {
-      position: absolute;
-      top: 0;
-      right: 0;
-      bottom: 0;
-      left: 0;
-      display: flex;
-      flex-direction: column;
-      align-items: center;
-      justify-content: center;
-      padding: 24px;
-      background: rgba(0, 0, 0, 0.72);
-      text-align: center;
-    }
-    .overlay > * + * {
-      margin-top: 14px;
-    }
-    .overlay.toast {
-      top: auto;
-      bottom: 32px;
-      padding: 0;
-      background: none;
-      pointer-events: none;
-    }
-    .toast .message {
-      padding: 10px 18px;
-      border-radius: 10px;
-      background: rgba(40, 40, 40, 0.9);
-    }
-    .title {
-      font-size: 24px;
-      font-weight: 600;
-    }
-    .message {
-      max-width: 40em;
-      font-size: 17px;
-      color: #c9ced6;
-    }
-    .error .title {
-      color: #ff8a80;
-    }
-    .spinner {
-      width: 40px;
-      height: 40px;
-      border: 4px solid rgba(255, 255, 255, 0.2);
-      border-top-color: #fff;
-      border-radius: 50%;
-      animation: spin 0.9s linear infinite;
-    }
-    @keyframes spin {
-      to {
-        transform: rotate(360deg);
-      }
-    }
-    button.retry {
-      min-width: 140px;
-      min-height: 52px;
-      border: 0;
-      border-radius: 12px;
-      background: #2f6fde;
-      color: #fff;
-      font: inherit;
-      font-size: 18px;
-    }
-    .home {
-      position: absolute;
-      top: 10px;
-      left: 10px;
-      z-index: 2;
-      display: flex;
-      align-items: center;
-      justify-content: center;
-      width: 44px;
-      height: 44px;
-      padding: 0;
-      border: 0;
-      border-radius: 50%;
-      background: rgba(30, 30, 30, 0.45);
-      color: #fff;
-      opacity: 0.6;
-      cursor: pointer;
-      -webkit-tap-highlight-color: transparent;
-    }
-    .home:hover,
-    .home:focus-visible {
-      opacity: 1;
-    }
-    .home svg {
-      width: 24px;
-      height: 24px;
-    }
-  `;
+  static override styles = [viewerStyles, navBarStyles];
 
   /** Id of a configured kiosk to open. */
   declare kiosk: string;
   /** A URL to open instead of a kiosk (the renderer's URL policy applies). */
   declare url: string;
+  /** Test seam: the session's fetch, WebSocket, RTCPeerConnection, timers, storage, environment. Read when first connected. */
+  declare connection: ViewerConnection;
+  /** Whether this is a touch screen (the key bar shows while typing); null asks `(pointer: coarse)`. */
+  declare touchScreen: boolean | null;
 
-  private readonly session: SessionController;
+  private session!: SessionController;
+  private readonly remote = new RemotePage(this);
+  private readonly kioskMode = new KioskMode(this);
+  private readonly follower: ViewportFollower;
   private lastStatus: SessionStatus | null = null;
 
   constructor() {
     super();
     this.kiosk = "";
     this.url = "";
-    this.session = new SessionController(this, {
-      target: () => ({ kiosk: this.kiosk || undefined, url: this.url || undefined }),
+    this.connection = {};
+    this.touchScreen = null;
+    this.follower = new ViewportFollower(this, {
+      element: () => this.streamView,
+      viewport: () => this.session?.viewport ?? null,
+      send: (input) => this.session?.send(input) ?? false,
     });
+  }
+
+  override connectedCallback(): void {
+    // Created on first connect rather than in the constructor, so `connection` can be set first.
+    this.session ??= new SessionController(this, {
+      ...this.connection,
+      target: () => ({ kiosk: this.kiosk || undefined, url: this.url || undefined }),
+      viewportSize: () => this.follower.size(),
+      onPageEvent: (event) => this.onPageEvent(event),
+      onChannelOpen: () => {
+        this.remote.connectionOpened();
+        this.keyboardBridge?.close();
+        this.follower.connectionOpened();
+      },
+    });
+    super.connectedCallback();
+  }
+
+  private get streamView(): JiomosaStreamView | null {
+    return this.renderRoot?.querySelector("jiomosa-stream-view") ?? null;
+  }
+
+  private get keyboardBridge(): JiomosaKeyboardBridge | null {
+    return this.renderRoot?.querySelector("jiomosa-keyboard-bridge") ?? null;
   }
 
   override render() {
     const session = this.session;
+    const remote = this.remote;
+    const navigationBar = session.ui.navigationBar;
+    const keyBar = this.isTouchScreen() && remote.focus.editable && session.status === "streaming";
     return html`
-      <jiomosa-stream-view .stream=${session.stream} .viewport=${session.viewport} @jiomosa-input=${this.onInput}></jiomosa-stream-view>
-      ${this.renderOverlay()}
-      <button class="home" title="Home" aria-label="Home" @click=${this.goHome}>
-        <svg viewBox="0 0 24 24" aria-hidden="true"><path fill="currentColor" d="M12 3 2 12h3v8h6v-6h2v6h6v-8h3z" /></svg>
-      </button>
+      <div class="layout">
+        ${navigationBar ? renderNavBar({ page: remote.page, start: this.renderExit(true), onInput: this.onInput }) : nothing}
+        <div class="stream-area">
+          <jiomosa-stream-view
+            .stream=${session.stream}
+            .viewport=${session.viewport}
+            .focusOnPress=${!remote.focus.editable}
+            @jiomosa-input=${this.onInput}
+          ></jiomosa-stream-view>
+          ${this.renderOverlay()} ${this.renderNotices()}
+        </div>
+        ${keyBar ? html`<jiomosa-key-bar @jiomosa-input=${this.onInput}></jiomosa-key-bar>` : nothing}
+      </div>
+      ${navigationBar ? nothing : this.renderExit(false)}
+      <jiomosa-keyboard-bridge @jiomosa-input=${this.onInput}></jiomosa-keyboard-bridge>
+      <jiomosa-select-picker .request=${remote.select} @jiomosa-input=${this.onInput}></jiomosa-select-picker>
+      <jiomosa-page-dialog .dialog=${remote.dialogs[0] ?? null} .origin=${hostOf(remote.page?.url)} @jiomosa-input=${this.onInput}></jiomosa-page-dialog>
     `;
   }
 
@@ -171,21 +131,24 @@ export class JiomosaViewer extends LitElement {
     super.updated(changed);
     const status = this.session.status;
     // Focus the stream once it shows, so a hardware keyboard works without a tap first.
-    if (status === "streaming" && this.lastStatus !== "streaming") {
-      this.renderRoot.querySelector("jiomosa-stream-view")?.focus({ preventScroll: true });
+    if (status === "streaming" && this.lastStatus !== "streaming" && !this.keyboardBridge?.active) {
+      this.streamView?.focus({ preventScroll: true });
     }
     this.lastStatus = status;
   }
 
+  /** The exit to the launcher: in the navigation bar when there is one, else floating top-left. */
+  private renderExit(inBar: boolean) {
+    return html`<button class="home ${inBar ? "in-bar" : ""}" title="Home: all kiosks" aria-label="Home" @click=${this.goHome}>
+      <svg viewBox="0 0 24 24" aria-hidden="true"><path fill="currentColor" d="M4 4h7v7H4zm9 0h7v7h-7zM4 13h7v7H4zm9 0h7v7h-7z" /></svg>
+    </button>`;
+  }
+
   private renderOverlay() {
     const { status, statusMessage, notice } = this.session;
-    if (status === "streaming") {
-      if (!notice) return nothing;
-      return html`<div class="overlay toast" role="status" aria-live="polite"><span class="message">${notice}</span></div>`;
-    }
-    const busy = status === "creating" || status === "connecting" || status === "reconnecting";
+    if (status === "streaming") return nothing;
     return html`<div class="overlay ${status}" role=${status === "error" ? "alert" : "status"} aria-live="polite" data-status=${status}>
-      ${busy ? html`<div class="spinner" aria-hidden="true"></div>` : nothing}
+      ${WAITING.has(status) ? html`<div class="spinner" aria-hidden="true"></div>` : nothing}
       <div class="title">${STATUS_TITLES[status]}</div>
       ${statusMessage ? html`<div class="message">${statusMessage}</div>` : nothing}
       ${notice ? html`<div class="message">${notice}</div>` : nothing}
@@ -193,14 +156,60 @@ export class JiomosaViewer extends LitElement {
     </div>`;
   }
 
+  private renderNotices() {
+    const sessionNotice = this.session.status === "streaming" ? this.session.notice : null;
+    const notices = this.remote.notices;
+    if (!sessionNotice && notices.length === 0) return nothing;
+    return html`<div class="notices" role="status" aria-live="polite">
+      ${sessionNotice ? html`<div class="notice" data-code="connection">${sessionNotice}</div>` : nothing}
+      ${notices.map((n) => html`<div class="notice" data-code=${n.code}>${n.message}</div>`)}
+    </div>`;
+  }
+
+  private isTouchScreen(): boolean {
+    return this.touchScreen ?? globalThis.matchMedia?.("(pointer: coarse)").matches ?? false;
+  }
+
+  private onPageEvent(event: PageChannelEvent): void {
+    this.remote.apply(event);
+    if (event.type !== "focus") return;
+    const bridge = this.keyboardBridge;
+    if (event.editable) {
+      // Now, not after a render: the tap that focused the field still counts as a user
+      // activation, which Android needs to open the soft keyboard.
+      bridge?.open(event);
+    } else if (bridge?.active) {
+      bridge.close();
+      // A hardware keyboard keeps working through the stream view.
+      this.streamView?.focus({ preventScroll: true });
+    }
+  }
+
   private readonly onInput = (e: CustomEvent<InputMessage>): void => {
-    this.session.send(e.detail);
+    const input = e.detail;
+    this.session.send(input);
+    this.remote.answered(input);
+    // A tap while a remote field has the focus: bring back a soft keyboard the user had hidden.
+    if (input.type === "touch" && input.action === "end" && input.points.length === 0 && this.remote.focus.editable && this.isTouchScreen()) {
+      this.keyboardBridge?.showKeyboard();
+    }
   };
 
   private readonly goHome = async (): Promise<void> => {
+    this.kioskMode.releaseScreen();
     await this.session.end();
     window.location.assign(HOME_PATH);
   };
+}
+
+/** The host of a page URL, for "example.com says"; empty for anything unparsable. */
+function hostOf(url: string | undefined): string {
+  if (!url) return "";
+  try {
+    return new URL(url).host;
+  } catch {
+    return "";
+  }
 }
 
 declare global {

@@ -1,0 +1,115 @@
+/**
+ * Turns touch pointers into `touch` messages with every finger that is down, as the remote
+ * page's real touch events need them (multi-touch gestures, long-press, momentum scrolling all
+ * happen in the page itself). Moves are coalesced to one message per animation frame; a pending
+ * move is always sent before the next start or end, so nothing is ever reordered.
+ */
+import type { TouchInput, TouchPoint } from "../../protocol/index.js";
+
+/** The protocol's limit; further fingers are ignored until one lifts. */
+export const MAX_TOUCH_POINTS = 10;
+
+/** Schedules a callback for the next animation frame; returns a handle for `cancel`. */
+export interface FrameScheduler {
+  request(callback: () => void): number;
+  cancel(handle: number): void;
+}
+
+export const animationFrames: FrameScheduler = {
+  request: (callback) => requestAnimationFrame(() => callback()),
+  cancel: (handle) => cancelAnimationFrame(handle),
+};
+
+/** A finger's position and contact shape, already in page CSS pixels. */
+export type FingerState = Omit<TouchPoint, "id">;
+
+export class TouchTracker {
+  /** pointerId → the finger's protocol id and where it is now; insertion order is touch order. */
+  private readonly fingers = new Map<number, TouchPoint>();
+  private movePending = false;
+  private frame = 0;
+
+  constructor(
+    private readonly emit: (message: TouchInput) => void,
+    private readonly frames: FrameScheduler = animationFrames,
+  ) {}
+
+  /** Fingers down now. */
+  get count(): number {
+    return this.fingers.size;
+  }
+
+  has(pointerId: number): boolean {
+    return this.fingers.has(pointerId);
+  }
+
+  /** A finger touched; false when it is one too many. */
+  start(pointerId: number, state: FingerState): boolean {
+    if (this.fingers.has(pointerId) || this.fingers.size >= MAX_TOUCH_POINTS) return false;
+    this.flush();
+    this.fingers.set(pointerId, { id: this.freeId(), ...state });
+    this.send("start");
+    return true;
+  }
+
+  /** A finger moved; sent with the next animation frame (or before the next start or end). */
+  move(pointerId: number, state: FingerState): void {
+    const finger = this.fingers.get(pointerId);
+    if (!finger) return;
+    this.fingers.set(pointerId, { id: finger.id, ...state });
+    this.movePending = true;
+    if (!this.frame) this.frame = this.frames.request(() => this.flush());
+  }
+
+  /** A finger lifted: the message carries the fingers still down. */
+  end(pointerId: number, state?: FingerState): void {
+    const finger = this.fingers.get(pointerId);
+    if (!finger) return;
+    if (state && (state.x !== finger.x || state.y !== finger.y)) {
+      this.fingers.set(pointerId, { id: finger.id, ...state });
+      this.movePending = true; // Where it lifted counts as its last move.
+    }
+    this.flush();
+    this.fingers.delete(pointerId);
+    this.send("end");
+  }
+
+  /** The browser took the touches away (a system gesture, a palm): the whole sequence is cancelled. */
+  cancel(): void {
+    if (this.fingers.size === 0) return;
+    this.dropPendingMove();
+    this.fingers.clear();
+    this.send("cancel");
+  }
+
+  /** Sends a move that is waiting for its frame, now. */
+  flush(): void {
+    const pending = this.movePending;
+    this.dropPendingMove();
+    if (pending && this.fingers.size > 0) this.send("move");
+  }
+
+  /** Forgets every finger without sending anything (the element left the page). */
+  reset(): void {
+    this.dropPendingMove();
+    this.fingers.clear();
+  }
+
+  private send(action: TouchInput["action"]): void {
+    this.emit({ type: "touch", action, points: [...this.fingers.values()].map((p) => ({ ...p })) });
+  }
+
+  private dropPendingMove(): void {
+    if (this.frame) this.frames.cancel(this.frame);
+    this.frame = 0;
+    this.movePending = false;
+  }
+
+  /** The smallest id no finger uses, so ids stay small and stable while a finger is down. */
+  private freeId(): number {
+    const used = new Set([...this.fingers.values()].map((p) => p.id));
+    let id = 0;
+    while (used.has(id)) id += 1;
+    return id;
+  }
+}
