@@ -17,6 +17,10 @@ export interface KioskInfo {
 export interface KiosksReply {
   success: true;
   kiosks: KioskInfo[];
+  /** The appliance's name (config `name`). */
+  name?: string;
+  /** The launcher offers a free URL field (config `allowCustomUrls`). */
+  allowCustomUrls?: boolean;
 }
 
 export interface CreateSessionBody {

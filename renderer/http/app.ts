@@ -159,7 +159,7 @@ export function createApp(options: AppOptions): Koa {
   });
 
   router.get("/api/kiosks", (ctx) => {
-    const reply: KiosksReply & { name: string } = { success: true, name: config.name, kiosks: sessions.listKiosks() };
+    const reply: KiosksReply = { success: true, name: config.name, allowCustomUrls: config.allowCustomUrls, kiosks: sessions.listKiosks() };
     ctx.body = reply;
   });
 

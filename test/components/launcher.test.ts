@@ -85,4 +85,20 @@ describe("<jiomosa-launcher>", () => {
     release(new Response(JSON.stringify({ success: true, kiosks: [] }), { status: 200 }));
     await waitFor(() => launcher.shadowRoot?.textContent?.includes("No kiosks are configured"), "the empty state");
   });
+  it("shows the appliance's name, and the free URL field only when custom URLs are allowed", async () => {
+    stubFetch(200, { success: true, name: "Lobby Kiosk", kiosks: [{ id: "a", title: "A", url: "http://example.test/" }] });
+    launcher = document.createElement("jiomosa-launcher");
+    document.body.append(launcher);
+    await waitFor(() => launcher.shadowRoot?.querySelector("a.tile"), "a tile");
+    expect(launcher.shadowRoot?.querySelector("h1")?.textContent).to.equal("Lobby Kiosk");
+    expect(launcher.shadowRoot?.querySelector("input.url")).to.equal(null);
+    launcher.remove();
+
+    stubFetch(200, { success: true, allowCustomUrls: true, kiosks: [{ id: "a", title: "A", url: "http://example.test/" }] });
+    launcher = document.createElement("jiomosa-launcher");
+    document.body.append(launcher);
+    const field = await waitFor(() => launcher.shadowRoot?.querySelector<HTMLInputElement>("input.url"), "the URL field");
+    expect(field.getAttribute("inputmode")).to.equal("url");
+    expect(launcher.shadowRoot?.querySelector("h1")?.textContent).to.equal("Jiomosa");
+  });
 });

@@ -130,3 +130,12 @@ test("the home button ends the session and returns to the launcher", async () =>
   }
   assert.equal(count, 0, "the session was closed");
 });
+
+test("a URL outside the kiosks shows a clear not-allowed message on the tablet", async () => {
+  const other = await client.newPage({ viewport: { width: 800, height: 600 } });
+  await other.goto(`${renderer.url}/viewer?url=${encodeURIComponent("http://192.0.2.77/")}`);
+  const overlay = other.locator('.overlay[data-status="error"]');
+  await overlay.waitFor({ timeout: 20_000 });
+  assert.match((await overlay.textContent()) ?? "", /may not be opened: http:\/\/192\.0\.2\.77 is not a configured kiosk/);
+  await other.close();
+});

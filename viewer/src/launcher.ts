@@ -6,7 +6,10 @@ export const KIOSKS_ENDPOINT = "/api/kiosks";
 /** The connection check, linked small at the bottom for whoever sets up a tablet. */
 export const DIAGNOSTICS_PATH = "/diagnostics";
 
-type LauncherState = { kind: "loading" } | { kind: "error"; message: string } | { kind: "ready"; kiosks: KioskInfo[] };
+type LauncherState =
+  | { kind: "loading" }
+  | { kind: "error"; message: string }
+  | { kind: "ready"; kiosks: KioskInfo[]; name?: string; allowCustomUrls: boolean };
 
 /** Badge colours for kiosks without an icon, picked by id so a tile keeps its colour. */
 const BADGE_COLOURS = ["#2f6fde", "#2e9d6a", "#c2531f", "#8e44ad", "#b8860b", "#c0392b", "#16a085", "#5d6d7e"];
@@ -139,7 +142,30 @@ export class JiomosaLauncher extends LitElement {
       font: inherit;
       cursor: pointer;
     }
-  `;
+      .url-form {
+      display: flex;
+      gap: 12px;
+      margin: 0 0 24px;
+    }
+    .url-form input {
+      flex: 1;
+      min-width: 0;
+      font-size: 20px;
+      padding: 14px 16px;
+      border-radius: 14px;
+      border: 2px solid #3c4043;
+      background: #1f2329;
+      color: inherit;
+    }
+    .url-form button {
+      font-size: 20px;
+      padding: 0 24px;
+      border-radius: 14px;
+      border: 0;
+      background: #2457d6;
+      color: #fff;
+    }
+`;
 
   declare private state: LauncherState;
   declare private brokenIcons: ReadonlySet<string>;
@@ -173,7 +199,12 @@ export class JiomosaLauncher extends LitElement {
       const response = await fetch(KIOSKS_ENDPOINT, { signal: abort.signal, headers: { accept: "application/json" } });
       const body: unknown = await response.json().catch(() => undefined);
       next = response.ok
-        ? { kind: "ready", kiosks: readKiosksReply(body).kiosks }
+        ? (() => {
+            const reply = readKiosksReply(body);
+            const ready: LauncherState = { kind: "ready", kiosks: reply.kiosks, allowCustomUrls: reply.allowCustomUrls === true };
+            if (reply.name) ready.name = reply.name;
+            return ready;
+          })()
         : { kind: "error", message: errorMessageOf(body, response.status, response.statusText) };
     } catch (err) {
       if (abort.signal.aborted) return;
@@ -183,7 +214,9 @@ export class JiomosaLauncher extends LitElement {
   }
 
   override render() {
-    return html`<h1>Jiomosa</h1>
+    const name = this.state.kind === "ready" && this.state.name ? this.state.name : "Jiomosa";
+    return html`<h1>${name}</h1>
+      ${this.state.kind === "ready" && this.state.allowCustomUrls ? this.renderUrlField() : null}
       ${this.renderBody()}
       <footer class="footer"><a class="diagnostics" href=${DIAGNOSTICS_PATH}>Diagnostics</a></footer>`;
   }
@@ -202,6 +235,22 @@ export class JiomosaLauncher extends LitElement {
         if (state.kiosks.length === 0) return html`<div class="message" role="status">No kiosks are configured.</div>`;
         return html`<nav class="grid">${state.kiosks.map((kiosk) => this.renderTile(kiosk))}</nav>`;
     }
+  }
+
+  /** The free URL field (config allowCustomUrls): the appliance still refuses private addresses. */
+  private renderUrlField() {
+    const go = (event: Event) => {
+      event.preventDefault();
+      const input = (event.currentTarget as HTMLFormElement).querySelector("input")!;
+      let text = input.value.trim();
+      if (!text) return;
+      if (!/^https?:\/\//i.test(text)) text = `https://${text}`;
+      location.assign(`/viewer?url=${encodeURIComponent(text)}`);
+    };
+    return html`<form class="url-form" @submit=${go}>
+      <input class="url" type="url" inputmode="url" enterkeyhint="go" autocomplete="off" autocapitalize="off" spellcheck="false" placeholder="Open a website…" aria-label="Website address" />
+      <button type="submit">Go</button>
+    </form>`;
   }
 
   private renderTile(kiosk: KioskInfo) {

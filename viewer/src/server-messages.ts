@@ -142,7 +142,10 @@ const readKiosk = (v: unknown, p: string): KioskInfo => {
 
 export function readKiosksReply(value: unknown): KiosksReply {
   const o = readObject(value, "reply");
-  return { success: true, kiosks: required(o, "kiosks", "reply", (v, p) => readArray(v, p, readKiosk)) };
+  const reply: KiosksReply = { success: true, kiosks: required(o, "kiosks", "reply", (v, p) => readArray(v, p, readKiosk)) };
+  if (typeof o.name === "string" && o.name) reply.name = o.name.slice(0, 60);
+  if (o.allowCustomUrls === true) reply.allowCustomUrls = true;
+  return reply;
 }
 
 /**
