@@ -68,6 +68,8 @@ export class Peer {
     this.log = options.log.child({ module: "peer", peer: this.id });
     this.pc = new wrtc.RTCPeerConnection({
       iceServers: options.iceServers,
+      // One transport for video and input: half the candidates to gather, pair and check.
+      bundlePolicy: "max-bundle",
       ...(options.iceTransportPolicy ? { iceTransportPolicy: options.iceTransportPolicy } : {}),
     });
     this.source = new wrtc.nonstandard.RTCVideoSource({ isScreencast: true });

@@ -79,7 +79,11 @@ export interface WrtcVideoSource {
 }
 
 interface WrtcModule {
-  RTCPeerConnection: new (config: { iceServers: unknown[]; iceTransportPolicy?: "all" | "relay" }) => WrtcPeerConnection;
+  RTCPeerConnection: new (config: {
+    iceServers: unknown[];
+    iceTransportPolicy?: "all" | "relay";
+    bundlePolicy?: "balanced" | "max-bundle" | "max-compat";
+  }) => WrtcPeerConnection;
   MediaStream: new () => WrtcStream;
   nonstandard: {
     RTCVideoSource: new (init?: { isScreencast?: boolean; needsDenoising?: boolean }) => WrtcVideoSource;
