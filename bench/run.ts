@@ -17,6 +17,8 @@ import { REPO_ROOT } from "../test/support/paths.js";
 import { startRenderer } from "../test/support/renderer-process.js";
 import { startTestTurn, type TestTurn, turnSection } from "../test/support/turn.js";
 import { runWebRtcClient, type WebRtcRunOptions, type WebRtcRunResult } from "../test/support/webrtc-client.js";
+import { framesDuring, openStream } from "../test/support/stream-client.js";
+import { cpuDuring, treeUsage } from "./process-usage.js";
 import { median, percentile, round } from "./stats.js";
 
 function arg(name: string, fallback: number): number {
@@ -28,6 +30,7 @@ const TAPS = arg("taps", 30);
 const FPS_SECONDS = arg("fps-seconds", 10);
 const RUNS = arg("runs", 3);
 const MAX_FPS = arg("max-fps", 30);
+const MAX_CONCURRENT = arg("max-concurrent", 6);
 const JPEG_QUALITY = arg("jpeg-quality", 80);
 const RELAY = process.argv.includes("--relay");
 const CHROMIUM_ARGS = (process.argv.find((a) => a.startsWith("--chromium-args="))?.slice("--chromium-args=".length) ?? "").split(",").filter(Boolean);
@@ -38,19 +41,24 @@ interface Scenario {
   options: Partial<WebRtcRunOptions>;
 }
 
-async function runScenario(client: Browser, rendererUrl: string, scenario: Scenario): Promise<WebRtcRunResult[]> {
+interface Run extends WebRtcRunResult {
+  /** CPU of the renderer and its Chromium over the whole run (100 % = one core). */
+  rendererCpuPercent: number;
+}
+
+async function runScenario(client: Browser, rendererUrl: string, rendererPid: number, scenario: Scenario): Promise<Run[]> {
   const base: WebRtcRunOptions = { kiosk: "animated", ...VIEWPORT, fpsSeconds: FPS_SECONDS, taps: TAPS, marker: { x: 80, y: 80 }, tapAt: { x: 640, y: 360 } };
   const once = async (options: WebRtcRunOptions) => {
     const page = await client.newPage();
     await page.goto(`${rendererUrl}/health`);
-    const result = await page.evaluate(runWebRtcClient, options);
+    const { result, cpuPercent } = await cpuDuring(rendererPid, () => page.evaluate(runWebRtcClient, options));
     await page.close();
     await fetch(`${rendererUrl}/api/session/${result.sessionId}`, { method: "DELETE" });
-    return result;
+    return { ...result, rendererCpuPercent: cpuPercent } as Run;
   };
   // A warm-up call so first-use costs (codec init, a fresh renderer process) are not counted.
   await once({ ...base, ...scenario.options, fpsSeconds: 1, taps: 1 });
-  const runs: WebRtcRunResult[] = [];
+  const runs: Run[] = [];
   for (let i = 0; i < RUNS; i++) {
     const result = await once({ ...base, ...scenario.options });
     runs.push(result);
@@ -62,7 +70,7 @@ async function runScenario(client: Browser, rendererUrl: string, scenario: Scena
   return runs;
 }
 
-function summarize(name: string, runs: WebRtcRunResult[]) {
+function summarize(name: string, runs: Run[]) {
   const taps = runs.flatMap((r) => r.tapLatenciesMs);
   return {
     scenario: name,
@@ -74,7 +82,48 @@ function summarize(name: string, runs: WebRtcRunResult[]) {
     tapToVisibleMs: { taps: taps.length, missed: runs.reduce((n, r) => n + r.missedTaps, 0), p50: round(percentile(taps, 50)), p95: round(percentile(taps, 95)) },
     kbitPerSecond: round(median(runs.map((r) => (r.bytesReceived * 8) / 1000 / r.seconds))),
     clientJitterBufferMs: round(median(runs.map((r) => r.client.avgJitterBufferMs ?? NaN))),
+    rendererCpuPercent: round(median(runs.map((r) => r.rendererCpuPercent))),
   };
+}
+
+/** A static page once settled: what a kiosk showing a dashboard costs between changes. */
+async function measureStatic(client: Browser, rendererUrl: string, rendererPid: number): Promise<{ cpuPercent: number; kbitPerSecond: number }> {
+  const page = await client.newPage();
+  const id = await openStream(page, rendererUrl, "static");
+  await new Promise((r) => setTimeout(r, 4000));
+  const sent = async () => {
+    const stats = (await (await fetch(`${rendererUrl}/api/session/${id}/stats`)).json()) as { peers: { bytesSent?: number }[] };
+    return stats.peers[0]?.bytesSent ?? 0;
+  };
+  const bytesBefore = await sent();
+  const { cpuPercent, seconds } = await cpuDuring(rendererPid, () => new Promise((r) => setTimeout(r, 10_000)));
+  const kbitPerSecond = round(((await sent()) - bytesBefore) * 8 / 1000 / seconds);
+  await page.close();
+  await fetch(`${rendererUrl}/api/session/${id}`, { method: "DELETE" });
+  return { cpuPercent, kbitPerSecond };
+}
+
+/** Adds animated sessions one by one; each count measures every session's decoded fps at once. */
+async function measureConcurrency(client: Browser, rendererUrl: string, rendererPid: number) {
+  const pages = [];
+  const ids: string[] = [];
+  const out: { sessions: number; fps: number[]; pssMiB: number }[] = [];
+  try {
+    for (let n = 1; n <= MAX_CONCURRENT; n++) {
+      const page = await client.newPage();
+      pages.push(page);
+      ids.push(await openStream(page, rendererUrl, "animated"));
+      await new Promise((r) => setTimeout(r, 3000));
+      const fps = (await Promise.all(pages.map((p) => framesDuring(p, 5000)))).map((frames) => frames / 5);
+      out.push({ sessions: n, fps, pssMiB: treeUsage(rendererPid).pssMiB });
+      process.stderr.write(`concurrency ${n}: ${fps.map((f) => round(f)).join(", ")} fps\n`);
+      if (Math.min(...fps) < 20) break;
+    }
+  } finally {
+    for (const p of pages) await p.close().catch(() => {});
+    for (const id of ids) await fetch(`${rendererUrl}/api/session/${id}`, { method: "DELETE" }).catch(() => {});
+  }
+  return out;
 }
 
 async function main(): Promise<void> {
@@ -87,6 +136,7 @@ async function main(): Promise<void> {
 listen: { host: 127.0.0.1, port: 0 }
 kiosks:
   - { id: animated, title: Animated, url: "${fixtures.origin}/animated.html" }
+  - { id: static, title: Static, url: "${fixtures.origin}/test-page.html" }
 viewport: { width: ${VIEWPORT.width}, height: ${VIEWPORT.height} }
 video: { maxFps: ${MAX_FPS}, maxBitrateKbps: 2500, jpegQuality: ${JPEG_QUALITY} }
 sessions: { max: 8, idleTimeoutSeconds: 60 }
@@ -98,9 +148,16 @@ chromium: { args: ${JSON.stringify(CHROMIUM_ARGS)} }
   const client = await launchClient();
   const scenarios: Scenario[] = [{ name: "direct", options: {} }];
   if (turn) scenarios.push({ name: "relay (TURN/UDP only)", options: { iceTransportPolicy: "relay", turnTransport: "udp" } });
-  const results: { name: string; runs: WebRtcRunResult[] }[] = [];
+  const results: { name: string; runs: Run[] }[] = [];
+  const rendererPid = renderer.child.pid!;
+  let staticPage: { cpuPercent: number; kbitPerSecond: number } | null = null;
+  const concurrency: { sessions: number; fps: number[]; pssMiB: number }[] = [];
+  let idlePssMiB = 0;
   try {
-    for (const scenario of scenarios) results.push({ name: scenario.name, runs: await runScenario(client, renderer.url, scenario) });
+    for (const scenario of scenarios) results.push({ name: scenario.name, runs: await runScenario(client, renderer.url, rendererPid, scenario) });
+    staticPage = await measureStatic(client, renderer.url, rendererPid);
+    idlePssMiB = treeUsage(rendererPid).pssMiB;
+    concurrency.push(...(await measureConcurrency(client, renderer.url, rendererPid)));
   } finally {
     await client.close();
     await renderer.stop();
@@ -119,14 +176,24 @@ chromium: { args: ${JSON.stringify(CHROMIUM_ARGS)} }
     ["tap → visible change ms", ...summaries.map((s) => `p50 ${s.tapToVisibleMs.p50}, p95 ${s.tapToVisibleMs.p95} (${s.tapToVisibleMs.taps} taps, ${s.tapToVisibleMs.missed} missed)`)],
     ["video kbit/s, median", ...summaries.map((s) => String(s.kbitPerSecond))],
     ["client jitter buffer ms, median", ...summaries.map((s) => String(s.clientJitterBufferMs))],
+    ["renderer + Chromium CPU %, median", ...summaries.map((s) => String(s.rendererCpuPercent))],
+  ];
+  const held = concurrency.filter((c) => Math.min(...c.fps) >= 20).map((c) => c.sessions);
+  const perSession = concurrency.map((c) => (c.pssMiB - idlePssMiB) / c.sessions);
+  const extra = [
+    `static page, settled: renderer + Chromium CPU ${staticPage?.cpuPercent} %, video ${staticPage?.kbitPerSecond} kbit/s`,
+    `concurrent animated sessions holding ≥ 20 fps each: ${held.length ? Math.max(...held) : 0} ` +
+      `(per count: ${concurrency.map((c) => `${c.sessions}→[${c.fps.map((f) => round(f)).join(",")}]`).join(" ")})`,
+    `memory per animated session (renderer + Chromium PSS): ${round(median(perSession))} MiB (idle tree ${idlePssMiB} MiB)`,
   ];
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
   process.stdout.write(`\nJiomosa bench — animated ${VIEWPORT.width}x${VIEWPORT.height}, maxFps ${MAX_FPS}, ${machine.cpus} cores ${machine.model}, Node ${machine.node}\n`);
   for (const row of rows) process.stdout.write(`${row.map((cell, c) => cell.padEnd(widths[c]!)).join("  ")}\n`);
+  for (const line of extra) process.stdout.write(`${line}\n`);
   const dir = join(REPO_ROOT, "bench", "results");
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `bench-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
-  writeFileSync(file, JSON.stringify({ machine, settings: { maxFps: MAX_FPS, jpegQuality: JPEG_QUALITY, chromiumArgs: CHROMIUM_ARGS, taps: TAPS, fpsSeconds: FPS_SECONDS }, summaries, results }, null, 2));
+  writeFileSync(file, JSON.stringify({ machine, settings: { maxFps: MAX_FPS, jpegQuality: JPEG_QUALITY, chromiumArgs: CHROMIUM_ARGS, taps: TAPS, fpsSeconds: FPS_SECONDS }, summaries, staticPage, concurrency, idlePssMiB, results }, null, 2));
   process.stdout.write(`\nwritten: ${file}\n`);
 }
 
