@@ -31,6 +31,7 @@ const FPS_SECONDS = arg("fps-seconds", 10);
 const RUNS = arg("runs", 3);
 const MAX_FPS = arg("max-fps", 30);
 const MAX_CONCURRENT = arg("max-concurrent", 6);
+const BASELINES = !process.argv.includes("--no-baselines");
 const JPEG_QUALITY = arg("jpeg-quality", 80);
 const RELAY = process.argv.includes("--relay");
 const CHROMIUM_ARGS = (process.argv.find((a) => a.startsWith("--chromium-args="))?.slice("--chromium-args=".length) ?? "").split(",").filter(Boolean);
@@ -131,20 +132,18 @@ async function main(): Promise<void> {
   await fixtures.start();
   let turn: TestTurn | null = null;
   if (RELAY) turn = await startTestTurn();
-  const renderer = await startRenderer(
-    `
+  const rendererConfig = (capture: "screencast" | "screenshot", withTurn: boolean) => `
 listen: { host: 127.0.0.1, port: 0 }
 kiosks:
   - { id: animated, title: Animated, url: "${fixtures.origin}/animated.html" }
   - { id: static, title: Static, url: "${fixtures.origin}/test-page.html" }
 viewport: { width: ${VIEWPORT.width}, height: ${VIEWPORT.height} }
-video: { maxFps: ${MAX_FPS}, maxBitrateKbps: 2500, jpegQuality: ${JPEG_QUALITY} }
+video: { maxFps: ${MAX_FPS}, maxBitrateKbps: 2500, jpegQuality: ${JPEG_QUALITY}, capture: ${capture} }
 sessions: { max: 8, idleTimeoutSeconds: 60 }
-${turn ? turnSection(turn) : "turn: { enabled: false }"}
+${turn && withTurn ? turnSection(turn) : "turn: { enabled: false }"}
 chromium: { args: ${JSON.stringify(CHROMIUM_ARGS)} }
-`,
-    { LOG_LEVEL: "warn" },
-  );
+`;
+  const renderer = await startRenderer(rendererConfig("screencast", true), { LOG_LEVEL: "warn" });
   const client = await launchClient();
   const scenarios: Scenario[] = [{ name: "direct", options: {} }];
   if (turn) scenarios.push({ name: "relay (TURN/UDP only)", options: { iceTransportPolicy: "relay", turnTransport: "udp" } });
@@ -156,6 +155,15 @@ chromium: { args: ${JSON.stringify(CHROMIUM_ARGS)} }
   try {
     for (const scenario of scenarios) results.push({ name: scenario.name, runs: await runScenario(client, renderer.url, rendererPid, scenario) });
     staticPage = await measureStatic(client, renderer.url, rendererPid);
+    if (BASELINES) {
+      // Baseline (a): the original design's capture, screenshot polling, into the same WebRTC path.
+      const polling = await startRenderer(rendererConfig("screenshot", false), { LOG_LEVEL: "warn" });
+      try {
+        results.push({ name: "baseline: screenshot polling", runs: await runScenario(client, polling.url, polling.child.pid!, { name: "baseline: screenshot polling", options: {} }) });
+      } finally {
+        await polling.stop();
+      }
+    }
     idlePssMiB = treeUsage(rendererPid).pssMiB;
     concurrency.push(...(await measureConcurrency(client, renderer.url, rendererPid)));
   } finally {
@@ -177,6 +185,8 @@ chromium: { args: ${JSON.stringify(CHROMIUM_ARGS)} }
     ["video kbit/s, median", ...summaries.map((s) => String(s.kbitPerSecond))],
     ["client jitter buffer ms, median", ...summaries.map((s) => String(s.clientJitterBufferMs))],
     ["renderer + Chromium CPU %, median", ...summaries.map((s) => String(s.rendererCpuPercent))],
+    ["ours ÷ this: fps", ...summaries.map((s) => `${round(summaries[0]!.fps.median / s.fps.median, 2)}×`)],
+    ["this ÷ ours: tap p50", ...summaries.map((s) => `${round(s.tapToVisibleMs.p50 / summaries[0]!.tapToVisibleMs.p50, 2)}×`)],
   ];
   const held = concurrency.filter((c) => Math.min(...c.fps) >= 20).map((c) => c.sessions);
   const perSession = concurrency.map((c) => (c.pssMiB - idlePssMiB) / c.sessions);

@@ -8,6 +8,7 @@ import type { CDPSession } from "playwright-core";
 import type { Logger } from "../log.js";
 import type { Metrics } from "../metrics.js";
 import type { I420Frame } from "../webrtc/wrtc.js";
+import type { CaptureStats, FrameCapture } from "./frame-capture.js";
 import { JpegDecoder } from "./jpeg-decoder.js";
 
 /** A static page sends no frames; re-push the last one this often so new viewers see a picture. */
@@ -23,19 +24,13 @@ export interface ScreencastOptions {
   onFrame: (frame: I420Frame) => void;
 }
 
-export interface CaptureStats {
-  captured: number;
-  decoded: number;
-  dropped: number;
-  errors: number;
-}
 
 interface ScreencastFrameEvent {
   data: string;
   sessionId: number;
 }
 
-export class ScreencastCapture {
+export class ScreencastCapture implements FrameCapture {
   private readonly decoder = new JpegDecoder();
   private pending: string | null = null;
   private decoding = false;

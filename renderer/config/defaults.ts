@@ -26,6 +26,11 @@ export const DEFAULTS = {
     maxBitrateKbps: 2500,
     /** JPEG quality of the captured frames (1-100) before they are re-encoded to VP8. */
     jpegQuality: 80,
+    /**
+     * screencast: Chromium sends frames when the page changes (fast, nearly free when static).
+     * screenshot: poll screenshots like the original design; only for comparison.
+     */
+    capture: "screencast" as "screencast" | "screenshot",
   },
   sessions: {
     /** Concurrent sessions (each is a browser page and a video encoder per viewer). */

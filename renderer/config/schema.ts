@@ -33,7 +33,7 @@ export interface Config {
   kiosks: KioskConfig[];
   allow: string[];
   viewport: { width: number; height: number; mobile: boolean };
-  video: { maxFps: number; maxBitrateKbps: number; jpegQuality: number };
+  video: { maxFps: number; maxBitrateKbps: number; jpegQuality: number; capture: "screencast" | "screenshot" };
   sessions: {
     max: number;
     idleTimeoutSeconds: number;
@@ -172,7 +172,7 @@ export function readConfig(doc: unknown): Config {
 
   const listen = section(root, "listen", ["host", "port"]);
   const viewport = section(root, "viewport", ["width", "height", "mobile"]);
-  const video = section(root, "video", ["maxFps", "maxBitrateKbps", "jpegQuality"]);
+  const video = section(root, "video", ["maxFps", "maxBitrateKbps", "jpegQuality", "capture"]);
   const sessions = section(root, "sessions", ["max", "idleTimeoutSeconds", "maxViewersPerSession", "resetAfterIdleSeconds", "clearStorageOnReset", "maxPageMemoryMB"]);
   const chromium = section(root, "chromium", ["executablePath", "args"]);
   const turn = section(root, "turn", TURN_KEYS);
@@ -205,6 +205,7 @@ export function readConfig(doc: unknown): Config {
       maxFps: optional(video, "maxFps", "video", int(1, 60)) ?? DEFAULTS.video.maxFps,
       maxBitrateKbps: optional(video, "maxBitrateKbps", "video", int(100, 50_000)) ?? DEFAULTS.video.maxBitrateKbps,
       jpegQuality: optional(video, "jpegQuality", "video", int(1, 100)) ?? DEFAULTS.video.jpegQuality,
+      capture: optional(video, "capture", "video", (v, p) => readEnum(v, p, ["screencast", "screenshot"] as const)) ?? DEFAULTS.video.capture,
     },
     sessions: {
       max: optional(sessions, "max", "sessions", int(1, 64)) ?? DEFAULTS.sessions.max,

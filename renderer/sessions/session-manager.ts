@@ -128,6 +128,7 @@ export class SessionManager {
           viewport,
           jpegQuality: config.video.jpegQuality,
           maxFps: config.video.maxFps,
+          captureMethod: config.video.capture,
           idleTimeoutMs: config.sessions.idleTimeoutSeconds * 1000,
           homeUrl: url,
           resetAfterIdleMs: config.sessions.resetAfterIdleSeconds * 1000,

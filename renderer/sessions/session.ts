@@ -6,7 +6,9 @@
 import type { BrowserContext, CDPSession, Page } from "playwright-core";
 import { type ChannelEvent, type InputMessage, MAX_VIEWPORT, MIN_VIEWPORT, type SessionSummary, type Viewport } from "../../protocol/index.js";
 import type { SessionPage } from "../browser/browser-pool.js";
+import type { FrameCapture } from "../capture/frame-capture.js";
 import { ScreencastCapture } from "../capture/screencast.js";
+import { ScreenshotPoller } from "../capture/screenshot-poller.js";
 import { AppError } from "../errors.js";
 import { InputDispatcher } from "../input/input-dispatcher.js";
 import type { Logger } from "../log.js";
@@ -14,6 +16,7 @@ import type { Metrics } from "../metrics.js";
 import { NavigationGuard } from "../page/navigation-guard.js";
 import { PageBridge } from "../page/page-bridge.js";
 import type { Peer } from "../webrtc/peer.js";
+import type { I420Frame } from "../webrtc/wrtc.js";
 
 const MEMORY_CHECK_INTERVAL_MS = 10_000;
 
@@ -26,6 +29,8 @@ export interface SessionOptions {
   viewport: Viewport;
   jpegQuality: number;
   maxFps: number;
+  /** screencast (frames on damage) or screenshot (the original design's polling, for comparison). */
+  captureMethod: "screencast" | "screenshot";
   idleTimeoutMs: number;
   /** The kiosk's URL: home of the navigation bar and target of the idle reset. */
   homeUrl: string;
@@ -60,7 +65,7 @@ export class Session {
   private lastUrl: string;
   private readonly log: Logger;
   private readonly peers = new Set<Peer>();
-  private capture: ScreencastCapture | null = null;
+  private capture: FrameCapture | null = null;
   private input: InputDispatcher | null = null;
   private cdpSessions: CDPSession[] = [];
   private idleTimer: NodeJS.Timeout | null = null;
@@ -123,17 +128,18 @@ export class Session {
       log: this.log,
     });
     await this.guard.start();
-    this.capture = new ScreencastCapture({
+    const captureOptions = {
       cdp: captureCdp,
       viewport: this.viewport,
       jpegQuality: this.options.jpegQuality,
       maxFps: this.options.maxFps,
       log: this.log,
       metrics: this.options.metrics,
-      onFrame: (frame) => {
+      onFrame: (frame: I420Frame) => {
         for (const peer of this.peers) peer.pushFrame(frame);
       },
-    });
+    };
+    this.capture = this.options.captureMethod === "screenshot" ? new ScreenshotPoller(captureOptions) : new ScreencastCapture(captureOptions);
     await this.capture.start();
     this.armResetTimer();
   }

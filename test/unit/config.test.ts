@@ -30,7 +30,7 @@ describe("config", () => {
     assert.equal(config.turn.enabled, true);
     assert.equal(config.turn.spawn, "auto");
     assert.equal(config.turn.secret, "", "no secret is shipped");
-    assert.deepEqual(config.video, { maxFps: 30, maxBitrateKbps: 2500, jpegQuality: 80 });
+    assert.deepEqual(config.video, { maxFps: 30, maxBitrateKbps: 2500, jpegQuality: 80, capture: "screencast" });
     assert.equal(config.sessions.max, 8);
     assert.equal(config.sessions.idleTimeoutSeconds, 300);
   });

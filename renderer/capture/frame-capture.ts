@@ -1,0 +1,17 @@
+/** What a session needs from a capture method: frames in, newest frame kept, counters. */
+import type { I420Frame } from "../webrtc/wrtc.js";
+
+export interface CaptureStats {
+  captured: number;
+  decoded: number;
+  dropped: number;
+  errors: number;
+}
+
+export interface FrameCapture {
+  readonly lastFrame: I420Frame | null;
+  readonly stats: CaptureStats;
+  start(): Promise<void>;
+  resize(viewport: { width: number; height: number }): Promise<void>;
+  close(): Promise<void>;
+}
