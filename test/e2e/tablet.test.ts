@@ -11,6 +11,7 @@ import { launchClient } from "../support/client-browser.js";
 import { testConfig } from "../support/config.js";
 import { FixtureServer } from "../support/fixture-server.js";
 import { startRenderer, type RendererProcess } from "../support/renderer-process.js";
+import { pageToClient } from "../support/viewer-page.js";
 
 let fixtures: FixtureServer;
 let renderer: RendererProcess;
@@ -36,21 +37,7 @@ after(async () => {
   assert.equal(code, 0);
 });
 
-/** Client point showing remote page point (x, y), from the video's box and the remote viewport. */
-async function toClient(x: number, y: number): Promise<{ x: number; y: number }> {
-  return page.evaluate(
-    ([px, py]) => {
-      const viewer = document.querySelector("jiomosa-viewer")!;
-      const video = viewer.shadowRoot!.querySelector("jiomosa-stream-view")!.shadowRoot!.querySelector("video")!;
-      const rect = video.getBoundingClientRect();
-      const scale = Math.min(rect.width / video.videoWidth, rect.height / video.videoHeight);
-      const left = rect.left + (rect.width - video.videoWidth * scale) / 2;
-      const top = rect.top + (rect.height - video.videoHeight * scale) / 2;
-      return { x: left + px! * scale, y: top + py! * scale };
-    },
-    [x, y],
-  );
-}
+const toClient = (x: number, y: number) => pageToClient(page, x, y);
 
 async function tap(x: number, y: number): Promise<void> {
   const at = await toClient(x, y);

@@ -11,6 +11,7 @@ import { launchClient } from "../support/client-browser.js";
 import { testConfig } from "../support/config.js";
 import { FixtureServer } from "../support/fixture-server.js";
 import { startRenderer, type RendererProcess } from "../support/renderer-process.js";
+import { pageToClient } from "../support/viewer-page.js";
 import { installProbe, isGreen, isRed, waitForFrames, waitForPixel } from "../support/video-probe.js";
 
 let fixtures: FixtureServer;
@@ -34,22 +35,7 @@ after(async () => {
   assert.equal(code, 0, "the renderer exits 0 on SIGTERM");
 });
 
-/** Client CSS point at which page point (x, y) is shown inside the letterboxed video. */
-async function pageToClient(x: number, y: number): Promise<{ x: number; y: number }> {
-  return page.evaluate(
-    ([px, py]) => {
-      const viewer = document.querySelector("jiomosa-viewer")!;
-      const view = viewer.shadowRoot!.querySelector("jiomosa-stream-view")!;
-      const video = view.shadowRoot!.querySelector("video")!;
-      const rect = video.getBoundingClientRect();
-      const scale = Math.min(rect.width / video.videoWidth, rect.height / video.videoHeight);
-      const left = rect.left + (rect.width - video.videoWidth * scale) / 2;
-      const top = rect.top + (rect.height - video.videoHeight * scale) / 2;
-      return { x: left + px! * scale, y: top + py! * scale };
-    },
-    [x, y],
-  );
-}
+const toClient = (x: number, y: number) => pageToClient(page, x, y);
 
 test("the launcher shows the configured shortcuts in order", async () => {
   await page.goto(`${renderer.url}/`);
@@ -78,7 +64,7 @@ test("tapping a shortcut opens the live page: frames decoded at the viewport siz
 });
 
 test("a tap on the letterboxed video lands on the right point and the change comes back", async () => {
-  const at = await pageToClient(640, 120);
+  const at = await toClient(640, 120);
   await page.mouse.click(at.x, at.y);
   const click = await fixtures.waitFor((r) => r.event === "click", 15_000, "the tap in the remote page");
   assert.ok(Math.abs(Number(click.x) - 640) <= 2 && Math.abs(Number(click.y) - 120) <= 2, `tap landed at ${click.x},${click.y}`);
@@ -86,7 +72,7 @@ test("a tap on the letterboxed video lands on the right point and the change com
 });
 
 test("typed text reaches the focused field", async () => {
-  const at = await pageToClient(300, 330);
+  const at = await toClient(300, 330);
   await page.mouse.click(at.x, at.y);
   await page.keyboard.type("kiosk 42");
   await fixtures.waitFor((r) => r.event === "input" && r.value === "kiosk 42", 15_000, "the typed text");
@@ -97,8 +83,8 @@ test("typed text reaches the focused field", async () => {
 });
 
 test("a drag reaches the page as press, moves and release", async () => {
-  const from = await pageToClient(750, 350);
-  const to = await pageToClient(1000, 450);
+  const from = await toClient(750, 350);
+  const to = await toClient(1000, 450);
   await page.mouse.move(from.x, from.y);
   await page.mouse.down();
   await page.mouse.move(to.x, to.y, { steps: 10 });
@@ -110,7 +96,7 @@ test("a drag reaches the page as press, moves and release", async () => {
 });
 
 test("the wheel scrolls the remote page", async () => {
-  const at = await pageToClient(640, 600);
+  const at = await toClient(640, 600);
   await page.mouse.move(at.x, at.y);
   await page.mouse.wheel(0, 500);
   const scrolled = await fixtures.waitFor((r) => r.event === "scroll" && Number(r.y) > 0, 15_000, "the page scrolled");
