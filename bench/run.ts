@@ -7,6 +7,7 @@
  *
  * --relay adds a scenario forced through a local coturn (TURN over UDP) next to the direct one.
  */
+import { spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
@@ -18,6 +19,7 @@ import { startRenderer } from "../test/support/renderer-process.js";
 import { startTestTurn, type TestTurn, turnSection } from "../test/support/turn.js";
 import { runWebRtcClient, type WebRtcRunOptions, type WebRtcRunResult } from "../test/support/webrtc-client.js";
 import { framesDuring, openStream } from "../test/support/stream-client.js";
+import { runCanvasClient } from "./baselines/jpeg-websocket-client.js";
 import { cpuDuring, treeUsage } from "./process-usage.js";
 import { median, percentile, round } from "./stats.js";
 
@@ -85,6 +87,54 @@ function summarize(name: string, runs: Run[]) {
     clientJitterBufferMs: round(median(runs.map((r) => r.client.avgJitterBufferMs ?? NaN))),
     rendererCpuPercent: round(median(runs.map((r) => r.rendererCpuPercent))),
   };
+}
+
+/** Baseline (b): screencast JPEGs over a WebSocket to a canvas, in a server process of its own. */
+async function runJpegWebSocketBaseline(client: Browser, pageUrl: string): Promise<Run[]> {
+  const server = spawn(process.execPath, [join(REPO_ROOT, "dist", "bench", "baselines", "jpeg-websocket-server.js"), pageUrl], { stdio: ["ignore", "pipe", "inherit"] });
+  const port = await new Promise<number>((resolve, reject) => {
+    server.stdout!.on("data", (chunk: Buffer) => {
+      const match = /listening (\d+)/.exec(chunk.toString());
+      if (match) resolve(Number(match[1]));
+    });
+    server.once("exit", (code) => reject(new Error(`baseline server exited with ${code}`)));
+  });
+  const runs: Run[] = [];
+  try {
+    const once = async (fpsSeconds: number, taps: number) => {
+      const page = await client.newPage();
+      await page.goto(`http://127.0.0.1:${port}/`);
+      const { result, cpuPercent } = await cpuDuring(server.pid!, () =>
+        page.evaluate(runCanvasClient, { fpsSeconds, taps, marker: { x: 80, y: 80 }, tapAt: { x: 640, y: 360 } }),
+      );
+      await page.close();
+      return { result, cpuPercent };
+    };
+    await once(1, 1);
+    for (let i = 0; i < RUNS; i++) {
+      const { result, cpuPercent } = await once(FPS_SECONDS, TAPS);
+      process.stderr.write(`JPEG/WebSocket run ${i + 1}/${RUNS}: ${round(result.fps)} fps, tap p50 ${round(median(result.tapLatenciesMs))} ms\n`);
+      runs.push({
+        sessionId: "",
+        createMs: 0,
+        joinToFirstFrameMs: result.openToFirstFrameMs,
+        fps: result.fps,
+        frameWidth: VIEWPORT.width,
+        frameHeight: VIEWPORT.height,
+        tapLatenciesMs: result.tapLatenciesMs,
+        missedTaps: result.missedTaps,
+        bytesReceived: (result.kbitPerSecond * 1000) / 8,
+        seconds: 1,
+        client: {},
+        server: {},
+        localCandidate: { type: "websocket" },
+        rendererCpuPercent: cpuPercent,
+      });
+    }
+  } finally {
+    server.kill("SIGTERM");
+  }
+  return runs;
 }
 
 /** A static page once settled: what a kiosk showing a dashboard costs between changes. */
@@ -163,6 +213,7 @@ chromium: { args: ${JSON.stringify(CHROMIUM_ARGS)} }
       } finally {
         await polling.stop();
       }
+      results.push({ name: "baseline: JPEG over WebSocket", runs: await runJpegWebSocketBaseline(client, `${fixtures.origin}/animated.html`) });
     }
     idlePssMiB = treeUsage(rendererPid).pssMiB;
     concurrency.push(...(await measureConcurrency(client, renderer.url, rendererPid)));
