@@ -11,6 +11,8 @@ import type { I420Frame } from "../webrtc/wrtc.js";
 import type { CaptureStats, FrameCapture } from "./frame-capture.js";
 import { JpegDecoder } from "./jpeg-decoder.js";
 
+const SCREENSHOT_TIMEOUT_MS = 2_000;
+
 export interface ScreenshotPollerOptions {
   cdp: CDPSession;
   jpegQuality: number;
@@ -42,7 +44,11 @@ export class ScreenshotPoller implements FrameCapture {
     while (!this.closed) {
       const started = performance.now();
       try {
-        const shot = (await this.options.cdp.send("Page.captureScreenshot", { format: "jpeg", quality: this.options.jpegQuality })) as { data: string };
+        // A screenshot waits for a new frame; one that never comes must not stop the stream.
+        const shot = (await Promise.race([
+          this.options.cdp.send("Page.captureScreenshot", { format: "jpeg", quality: this.options.jpegQuality }),
+          new Promise<never>((_, reject) => setTimeout(() => reject(new Error("screenshot timed out")), SCREENSHOT_TIMEOUT_MS)),
+        ])) as { data: string };
         this.stats.captured++;
         this.options.metrics?.framesCaptured.inc();
         const frame = await this.decoder.decode(Buffer.from(shot.data, "base64"));
