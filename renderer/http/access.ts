@@ -50,10 +50,6 @@ export class Access {
     this.cookieValue = options.pin ? createHmac("sha256", options.pin).update("jiomosa-auth-v1").digest("base64url") : null;
   }
 
-  get pinRequired(): boolean {
-    return this.cookieValue !== null;
-  }
-
   private isAdmin(authorization: string | undefined): boolean {
     if (!this.options.adminToken) return false;
     const match = /^Bearer (.+)$/.exec(authorization ?? "");

@@ -15,7 +15,6 @@ export class InputDispatcher {
   private pointer = { x: -1, y: -1 };
   private pressed: MouseButton | null = null;
   private closed = false;
-  eventsDispatched = 0;
 
   constructor(
     private readonly cdp: CDPSession,
@@ -32,7 +31,6 @@ export class InputDispatcher {
   /** Replays pointer, touch, wheel and keyboard input; other message types are not input to replay. */
   dispatch(input: InputMessage): void {
     if (this.closed) return;
-    this.eventsDispatched++;
     switch (input.type) {
       case "click":
         return this.click(input.x, input.y, input.button ?? "left");

@@ -26,7 +26,6 @@ export interface NavigationGuardOptions {
 }
 
 export class NavigationGuard {
-  blocked = 0;
   private readonly onPaused = (event: RequestPaused) => void this.decide(event);
 
   constructor(private readonly options: NavigationGuardOptions) {}
@@ -51,7 +50,6 @@ export class NavigationGuard {
         await cdp.send("Fetch.continueRequest", { requestId: event.requestId });
         return;
       }
-      this.blocked++;
       await cdp.send("Fetch.failRequest", { requestId: event.requestId, errorReason: "BlockedByClient" });
       log.info({ url: url.slice(0, 300), resourceType: event.resourceType, reason }, "request blocked by the URL policy");
       if (event.resourceType === "Document") {

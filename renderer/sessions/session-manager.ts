@@ -42,8 +42,6 @@ export class SessionManager {
   private readonly selfOrigins: string[];
   private closing = false;
   private recovering = false;
-  /** How often Chromium had to be relaunched since start. */
-  browserRestarts = 0;
   /** Told after a session closes (idle, DELETE or shutdown), so its viewers can be informed. */
   onClosed: ((id: string) => void) | null = null;
 
@@ -226,7 +224,6 @@ export class SessionManager {
         }
       }
       if (this.closing) return;
-      this.browserRestarts++;
       this.options.metrics?.chromiumRestarts.inc();
       const mobile = this.options.config.viewport.mobile;
       await Promise.all(

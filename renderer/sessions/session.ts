@@ -77,7 +77,6 @@ export class Session {
   private resizing: Promise<void> = Promise.resolve();
   private wantedViewport: Viewport | null = null;
   private closed = false;
-  crashes = 0;
 
   constructor(
     private readonly options: SessionOptions,
@@ -158,7 +157,6 @@ export class Session {
   private async recoverCrashedPage(crashed: Page, notice = "The page stopped working and was reopened."): Promise<void> {
     if (this.closed || crashed !== this.currentPage) return;
     this.log.error({ url: this.lastUrl }, "page crashed; reopening it");
-    this.crashes++;
     this.options.metrics?.pageCrashes.inc();
     try {
       const context = this.context;
@@ -211,10 +209,6 @@ export class Session {
 
   get viewerCount(): number {
     return this.peers.size;
-  }
-
-  get captureStats() {
-    return this.capture?.stats ?? null;
   }
 
   /** Navigates the page; the caller has checked the URL policy. */

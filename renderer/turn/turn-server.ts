@@ -31,7 +31,6 @@ export class TurnServer {
   private restartTimer: NodeJS.Timeout | null = null;
   private readonly dir = mkdtempSync(join(tmpdir(), "jiomosa-turn-"));
   private readonly log: Logger;
-  restarts = 0;
 
   constructor(private readonly options: TurnServerOptions) {
     this.log = options.log.child({ module: "turn" });
@@ -105,17 +104,12 @@ export class TurnServer {
       if (this.child === child) this.child = null;
       if (this.closed) return;
       this.log.error({ code, signal }, "turnserver exited; restarting");
-      this.restarts++;
       this.restartTimer = setTimeout(() => {
         this.restartTimer = null;
         if (!this.closed) this.launch(config);
       }, RESTART_DELAY_MS);
       this.restartTimer.unref();
     });
-  }
-
-  get running(): boolean {
-    return this.child !== null;
   }
 
   async close(): Promise<void> {
