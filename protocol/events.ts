@@ -55,7 +55,7 @@ export interface PageEvent {
 /** Something the user should know: a refused file picker, download or URL; a page that crashed. */
 export interface NoticeEvent {
   type: "notice";
-  code: "file_chooser_refused" | "download_refused" | "url_not_allowed" | "page_crashed" | "popup_opened_here";
+  code: "file_chooser_refused" | "download_refused" | "url_not_allowed" | "page_crashed" | "popup_opened_here" | "audio_unavailable";
   message: string;
 }
 
@@ -66,4 +66,14 @@ export interface ViewportEvent {
   height: number;
 }
 
-export type ChannelEvent = FocusEvent | SelectOpenEvent | DialogEvent | PageEvent | NoticeEvent | ViewportEvent | InputErrorMessage;
+/**
+ * Sessions with sound only: whether the page is playing sound now (level above silence in the
+ * last second). Sent on change and to a viewer that joins, so the viewer can show an indicator and
+ * ask for the tap that mobile autoplay rules need before sound plays.
+ */
+export interface AudioEvent {
+  type: "audio";
+  playing: boolean;
+}
+
+export type ChannelEvent = FocusEvent | SelectOpenEvent | DialogEvent | PageEvent | NoticeEvent | ViewportEvent | AudioEvent | InputErrorMessage;

@@ -12,6 +12,8 @@ export interface KioskInfo {
   title: string;
   url: string;
   icon?: string;
+  /** The kiosk's page sound reaches the tablet (config `audio`). */
+  audio?: boolean;
 }
 
 export interface KiosksReply {
@@ -53,6 +55,8 @@ export interface SessionSummary {
   url: string;
   viewport: Viewport;
   viewers: number;
+  /** The session sends sound (its own sink and browser are running). */
+  audio?: boolean;
   created_at: string;
   last_active_at: string;
 }

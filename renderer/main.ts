@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
+import { PulseServer } from "./audio/pulse-server.js";
 import { BrowserPool } from "./browser/browser-pool.js";
 import { ConfigError, loadConfig } from "./config/load.js";
 import { Access } from "./http/access.js";
@@ -84,6 +85,22 @@ async function main(): Promise<void> {
   }
   log.info({ turn: turnPlan.note }, "TURN");
 
+  // Sound only when a kiosk (or the default for typed URLs) wants it: no daemon otherwise.
+  let pulse: PulseServer | null = null;
+  let audioUnavailable: string | null = null;
+  if (config.audio.default || config.kiosks.some((k) => k.audio)) {
+    pulse = new PulseServer({ log });
+    try {
+      await pulse.start();
+    } catch (err) {
+      // Pages still work without sound: run silently, loudly in the log and on the tablets.
+      audioUnavailable = String((err as Error).message ?? err).split("\n")[0]!;
+      log.error({ err: audioUnavailable }, "PulseAudio failed to start; sessions open without sound");
+      await pulse.close();
+      pulse = null;
+    }
+  }
+
   const server = createServer();
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {
@@ -105,10 +122,13 @@ async function main(): Promise<void> {
     browser,
     selfOrigin: `http://127.0.0.1:${port}`,
     iceServers,
+    pulse,
+    audioUnavailable,
     log,
     metrics,
   });
   sessionsRef = sessions;
+  if (pulse) pulse.onRestart = () => sessions.recoverAllAudio();
   const access = new Access({
     pin: process.env.JIOMOSA_PIN || config.auth.pin,
     adminToken: process.env.JIOMOSA_ADMIN_TOKEN || config.auth.adminToken,
@@ -120,6 +140,7 @@ async function main(): Promise<void> {
     sessions,
     browser,
     iceServers,
+    audio: { enabled: pulse !== null, reason: audioUnavailable },
     metrics,
     access,
     viewerDir: fileURLToPath(new URL("../viewer/", import.meta.url)),
@@ -149,6 +170,7 @@ async function main(): Promise<void> {
     server.closeAllConnections();
     await sessions.closeAll();
     await browser.close();
+    await pulse?.close();
     await turnServer?.close();
     log.info("stopped");
     // Exit explicitly: the WebRTC binding may crash at exit if the event loop winds down on its own.

@@ -30,6 +30,12 @@ export interface BrowserPoolOptions {
   executablePath: string;
   args: string[];
   log: Logger;
+  /**
+   * A browser with sound: Playwright's --mute-audio is dropped and Chromium plays into the
+   * PulseAudio sink these variables name (PULSE_SERVER, PULSE_SINK). Sound is per process: two
+   * contexts of one Chromium cannot play into different sinks.
+   */
+  soundEnv?: Record<string, string>;
 }
 
 export interface SessionPage {
@@ -61,10 +67,12 @@ export class BrowserPool {
     // Chromium refuses to start its sandbox as root (the CI and a bare-metal box run as root).
     if (process.getuid?.() === 0 && !args.includes("--no-sandbox")) args.push("--no-sandbox");
     const started = Date.now();
+    const { soundEnv } = this.options;
     this.browser = await chromium.launch({
       executablePath: this.options.executablePath,
       headless: true,
       args,
+      ...(soundEnv ? { ignoreDefaultArgs: ["--mute-audio"], env: { ...process.env, ...soundEnv } } : {}),
       timeout: LAUNCH_TIMEOUT_MS,
       handleSIGINT: false,
       handleSIGTERM: false,

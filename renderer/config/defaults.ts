@@ -94,6 +94,14 @@ export const DEFAULTS = {
     /** Extra command-line switches, appended to the built-in offline-safe set. */
     args: [] as string[],
   },
+  audio: {
+    /**
+     * Sound for kiosks that do not say `audio:` and for URLs opened from the launcher. A session
+     * with sound has its own Chromium process and PulseAudio sink (≈ one more browser's memory),
+     * so pages that never play sound are better left silent.
+     */
+    default: false,
+  },
 } as const;
 
 /** File read when JIOMOSA_CONFIG is not set, relative to the working directory. */

@@ -25,6 +25,8 @@ export interface KioskConfig {
   /** Absolute http(s) URL, or a path such as `/pages/welcome.html` served by the renderer itself. */
   url: string;
   icon?: string;
+  /** The page's sound reaches the tablet; unset: `audio.default`. */
+  audio?: boolean;
 }
 
 export interface Config {
@@ -49,6 +51,7 @@ export interface Config {
   allowedOrigins: string[];
   allowCustomUrls: boolean;
   chromium: { executablePath: string; args: string[] };
+  audio: { default: boolean };
 }
 
 export interface TurnConfig {
@@ -62,7 +65,7 @@ export interface TurnConfig {
   relayPorts: { min: number; max: number };
 }
 
-const TOP_KEYS = ["name", "listen", "kiosks", "allow", "viewport", "video", "sessions", "iceServers", "turn", "ui", "auth", "allowedOrigins", "allowCustomUrls", "chromium"] as const;
+const TOP_KEYS = ["name", "listen", "kiosks", "allow", "viewport", "video", "sessions", "iceServers", "turn", "ui", "auth", "allowedOrigins", "allowCustomUrls", "chromium", "audio"] as const;
 const TURN_KEYS = ["enabled", "spawn", "urls", "secret", "ttlSeconds", "realm", "port", "relayPorts"] as const;
 
 /** Reads an optional nested section, rejecting unknown keys so typos are reported, not ignored. */
@@ -97,7 +100,7 @@ function readKioskUrl(value: unknown, path: string): string {
 
 function readKiosk(value: unknown, path: string): KioskConfig {
   const o = readObject(value, path);
-  rejectUnknownKeys(o, ["id", "title", "url", "icon"], path);
+  rejectUnknownKeys(o, ["id", "title", "url", "icon", "audio"], path);
   const kiosk: KioskConfig = {
     id: required(o, "id", path, (v, p) => readString(v, p, { pattern: KIOSK_ID_PATTERN, patternHint: "expected lowercase letters, digits and '-' ([a-z0-9-]+)" })),
     title: required(o, "title", path, (v, p) => readString(v, p, { minLength: 1, maxLength: 80 })),
@@ -105,6 +108,8 @@ function readKiosk(value: unknown, path: string): KioskConfig {
   };
   const icon = optional(o, "icon", path, (v, p) => readString(v, p, { minLength: 1, maxLength: 2048 }));
   if (icon !== undefined) kiosk.icon = icon;
+  const audio = optional(o, "audio", path, readBoolean);
+  if (audio !== undefined) kiosk.audio = audio;
   return kiosk;
 }
 
@@ -178,6 +183,7 @@ export function readConfig(doc: unknown): Config {
   const turn = section(root, "turn", TURN_KEYS);
   const ui = section(root, "ui", ["navigationBar"]);
   const auth = section(root, "auth", ["pin", "adminToken"]);
+  const audio = section(root, "audio", ["default"]);
 
   const kiosks = required(root, "kiosks", "", (v, p) => readArray(v, p, readKiosk));
   if (kiosks.length === 0) throw new ValidationError("kiosks", "must list at least one kiosk");
@@ -228,5 +234,6 @@ export function readConfig(doc: unknown): Config {
       executablePath: optional(chromium, "executablePath", "chromium", (v, p) => readString(v, p, { minLength: 1 })) ?? DEFAULTS.chromium.executablePath,
       args: optional(chromium, "args", "chromium", (v, p) => readArray(v, p, (a, ap) => readString(a, ap, { pattern: /^--/, patternHint: "expected a switch starting with --" }))) ?? [],
     },
+    audio: { default: optional(audio, "default", "audio", readBoolean) ?? DEFAULTS.audio.default },
   };
 }

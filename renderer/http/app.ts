@@ -13,6 +13,7 @@ import {
   SIGNALING_PATH,
   ValidationError,
 } from "../../protocol/index.js";
+import { CHANNELS, SAMPLE_RATE } from "../audio/pulse-server.js";
 import type { BrowserPool } from "../browser/browser-pool.js";
 import type { Config } from "../config/schema.js";
 import { AppError } from "../errors.js";
@@ -32,6 +33,8 @@ export interface AppOptions {
   sessions: SessionManager;
   browser: BrowserPool;
   iceServers: IceServerSource;
+  /** Whether the sound server runs (only when sound is configured), and why not if it failed. */
+  audio?: { enabled: boolean; reason: string | null };
   metrics: Metrics;
   access: Access;
   /** Directory of the built viewer (index.html, app.js). */
@@ -131,7 +134,15 @@ export function createApp(options: AppOptions): Koa {
           maxBitrateKbps: config.video.maxBitrateKbps,
           capture: "cdp-screencast",
         },
-        audio: null,
+        // Counts of what exists now: a closed session leaves no sink, capture or browser behind.
+        audio: {
+          codec: "opus",
+          sampleRate: SAMPLE_RATE,
+          channels: CHANNELS,
+          available: options.audio?.enabled ?? false,
+          ...(options.audio?.reason ? { reason: options.audio.reason } : {}),
+          ...sessions.audioCounts(),
+        },
       },
       sessions: { active: sessions.list().length, max: config.sessions.max },
       endpoints: {

@@ -4,7 +4,9 @@
  */
 import { randomBytes } from "node:crypto";
 import type { CreateSessionBody, IceCandidateInit, IceServer, KioskInfo, Viewport } from "../../protocol/index.js";
-import type { BrowserPool } from "../browser/browser-pool.js";
+import type { PulseServer } from "../audio/pulse-server.js";
+import { SessionAudio } from "../audio/session-audio.js";
+import type { BrowserPool, SessionPage } from "../browser/browser-pool.js";
 import type { Config } from "../config/schema.js";
 import { AppError } from "../errors.js";
 import type { Logger } from "../log.js";
@@ -24,8 +26,20 @@ export interface SessionManagerOptions {
   selfOrigin: string;
   /** ICE servers for new peers (fresh TURN credentials each call). */
   iceServers: IceServerSource;
+  /** The appliance's PulseAudio, when sound is configured and it runs; null otherwise. */
+  pulse?: PulseServer | null;
+  /** Why sound is off although configured (PulseAudio missing or failing), told to viewers. */
+  audioUnavailable?: string | null;
   log: Logger;
   metrics?: Metrics;
+}
+
+/** Sound figures for /api/info: what exists now. */
+export interface AudioCounts {
+  sessions: number;
+  sinks: number;
+  captures: number;
+  browsers: number;
 }
 
 export interface JoinCallbacks {
@@ -42,12 +56,19 @@ export class SessionManager {
   private readonly selfOrigins: string[];
   private closing = false;
   private recovering = false;
+  /** Sessions whose own sound browser is being set up again (one recovery at a time each). */
+  private readonly recoveringAudio = new Set<Session>();
   /** Told after a session closes (idle, DELETE or shutdown), so its viewers can be informed. */
   onClosed: ((id: string) => void) | null = null;
 
   constructor(private readonly options: SessionManagerOptions) {
     this.log = options.log.child({ module: "sessions" });
-    this.kiosks = options.config.kiosks.map((k) => ({ ...k, url: UrlPolicy.resolveKioskUrl(k.url, options.selfOrigin) }));
+    const audioDefault = options.config.audio.default;
+    this.kiosks = options.config.kiosks.map(({ audio, ...k }) => ({
+      ...k,
+      url: UrlPolicy.resolveKioskUrl(k.url, options.selfOrigin),
+      ...((audio ?? audioDefault) ? { audio: true } : {}),
+    }));
     this.selfOrigins = appOrigins(options.selfOrigin);
     this.policy = new UrlPolicy(
       this.kiosks.map((k) => k.url),
@@ -91,25 +112,28 @@ export class SessionManager {
     const { config } = this.options;
     let url: string;
     let kioskId: string | undefined;
+    let wantsAudio: boolean;
     if (body.kiosk !== undefined) {
       const kiosk = this.kiosks.find((k) => k.id === body.kiosk);
       if (!kiosk) throw new AppError(404, "unknown_kiosk", `no kiosk ${JSON.stringify(body.kiosk)}; configured: ${this.kiosks.map((k) => k.id).join(", ")}`);
       kioskId = kiosk.id;
       url = kiosk.url;
+      wantsAudio = kiosk.audio === true;
     } else if (body.url !== undefined) {
       url = body.url;
+      wantsAudio = config.audio.default;
       await this.checkUrl(url);
     } else {
       // The original create-then-load flow: start on the first kiosk until told otherwise.
       kioskId = this.kiosks[0]!.id;
       url = this.kiosks[0]!.url;
+      wantsAudio = this.kiosks[0]!.audio === true;
     }
     const id = body.session_id ?? randomBytes(12).toString("base64url");
     if (this.sessions.has(id)) throw new AppError(409, "session_exists", `session ${JSON.stringify(id)} already exists`);
     if (this.sessions.size + this.pending >= config.sessions.max) {
       throw new AppError(503, "too_many_sessions", `all ${config.sessions.max} sessions are in use; close one or try again later`);
     }
-    if (!this.options.browser.connected) throw new AppError(503, "browser_unavailable", "the browser is not running");
     const viewport: Viewport = {
       width: evenSide(body.width ?? config.viewport.width),
       height: evenSide(body.height ?? config.viewport.height),
@@ -117,8 +141,23 @@ export class SessionManager {
 
     this.pending++;
     let session: Session;
+    let audio: SessionAudio | null = null;
+    let audioUnavailable: string | undefined;
     try {
-      const sessionPage = await this.options.browser.newPage({ viewport, mobile: config.viewport.mobile });
+      const pageOptions = { viewport, mobile: config.viewport.mobile };
+      let sessionPage: SessionPage;
+      if (wantsAudio) ({ audio, audioUnavailable } = await this.startAudio(id));
+      if (audio) {
+        try {
+          sessionPage = await audio.newPage(pageOptions);
+        } catch (err) {
+          await audio.close();
+          throw err;
+        }
+      } else {
+        if (!this.options.browser.connected) throw new AppError(503, "browser_unavailable", "the browser is not running");
+        sessionPage = await this.options.browser.newPage(pageOptions);
+      }
       session = new Session(
         {
           id,
@@ -137,12 +176,15 @@ export class SessionManager {
           metrics: this.options.metrics,
           log: this.options.log,
           onIdle: (s) => void this.close(s.id).catch(() => {}),
+          ...(audio ? { audio } : {}),
+          ...(audioUnavailable ? { audioUnavailable } : {}),
         },
         sessionPage,
       );
     } finally {
       this.pending--;
     }
+    if (audio) audio.onBrowserCrash = () => void this.recoverSessionAudio(session);
     this.sessions.set(id, session);
     try {
       await session.start();
@@ -151,8 +193,72 @@ export class SessionManager {
       await this.close(id);
       throw err;
     }
-    this.log.info({ session: id, kiosk: kioskId, url, viewport }, "session created");
+    this.log.info({ session: id, kiosk: kioskId, url, viewport, audio: audio !== null }, "session created");
     return session;
+  }
+
+  /**
+   * A sink, capture and browser of the session's own. When sound cannot be had the session still
+   * opens, silently, in the shared browser, and its viewers are told why.
+   */
+  private async startAudio(id: string): Promise<{ audio: SessionAudio | null; audioUnavailable?: string }> {
+    const { pulse, audioUnavailable } = this.options;
+    if (!pulse?.running) return { audio: null, audioUnavailable: `This page has no sound: ${audioUnavailable ?? "the sound server is not running"}.` };
+    const audio = new SessionAudio({ sessionId: id, pulse, chromium: this.options.config.chromium, log: this.options.log });
+    try {
+      await audio.start();
+      return { audio };
+    } catch (err) {
+      this.log.error({ err: String(err), session: id }, "could not set up the session's sound; opening it silently");
+      return { audio: null, audioUnavailable: "This page has no sound: the sound could not be set up on the appliance." };
+    }
+  }
+
+  /**
+   * A session's own Chromium died, or PulseAudio restarted and took every sink with it: the
+   * session's sound parts are made again and its page reopened at its last URL.
+   */
+  async recoverSessionAudio(session: Session): Promise<void> {
+    const audio = session.audio;
+    if (!audio || session.isClosed || this.closing || this.recoveringAudio.has(session)) return;
+    this.recoveringAudio.add(session);
+    let delay = RELAUNCH_FIRST_DELAY_MS;
+    try {
+      while (!session.isClosed && !this.closing) {
+        try {
+          await audio.restart();
+          if (session.isClosed) return;
+          this.options.metrics?.chromiumRestarts.inc();
+          await session.rebuild(() => audio.newPage({ viewport: session.viewport, mobile: this.options.config.viewport.mobile }), false);
+          this.log.info({ session: session.id }, "session sound and page restored");
+          return;
+        } catch (err) {
+          this.log.error({ err: String(err), session: session.id, retryInMs: delay }, "restoring the session's sound failed");
+          await new Promise((r) => setTimeout(r, delay));
+          delay = Math.min(delay * 2, RELAUNCH_MAX_DELAY_MS);
+        }
+      }
+    } finally {
+      this.recoveringAudio.delete(session);
+    }
+  }
+
+  /** PulseAudio came back after dying: every session with sound is set up again. */
+  recoverAllAudio(): void {
+    for (const session of this.list()) if (session.audio) void this.recoverSessionAudio(session);
+  }
+
+  audioCounts(): AudioCounts {
+    const counts: AudioCounts = { sessions: 0, sinks: 0, captures: 0, browsers: 0 };
+    for (const session of this.list()) {
+      const parts = session.audio?.parts();
+      if (!parts) continue;
+      counts.sessions++;
+      if (parts.sink) counts.sinks++;
+      if (parts.capture) counts.captures++;
+      if (parts.browser) counts.browsers++;
+    }
+    return counts;
   }
 
   async load(id: string, url: string): Promise<Session> {
@@ -173,6 +279,7 @@ export class SessionManager {
     const iceServers = this.options.iceServers.forPeer(host, id);
     const peer = new Peer({
       iceServers,
+      audio: session.audio !== null,
       maxBitrateKbps: config.video.maxBitrateKbps,
       maxFps: config.video.maxFps,
       log: this.options.log.child({ session: id }),
@@ -226,8 +333,9 @@ export class SessionManager {
       if (this.closing) return;
       this.options.metrics?.chromiumRestarts.inc();
       const mobile = this.options.config.viewport.mobile;
+      // Sessions with sound have a browser of their own, which did not die with this one.
       await Promise.all(
-        this.list().map((session) =>
+        this.list().filter((session) => !session.audio).map((session) =>
           session
             .rebuild(() => this.options.browser.newPage({ viewport: session.viewport, mobile }), false)
             .catch((err: unknown) => this.log.error({ err: String(err), session: session.id }, "session could not be restored")),

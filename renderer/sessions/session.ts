@@ -5,6 +5,7 @@
  */
 import type { BrowserContext, CDPSession, Page } from "playwright-core";
 import { type ChannelEvent, type InputMessage, MAX_VIEWPORT, MIN_VIEWPORT, type SessionSummary, type Viewport } from "../../protocol/index.js";
+import type { SessionAudio } from "../audio/session-audio.js";
 import type { SessionPage } from "../browser/browser-pool.js";
 import type { FrameCapture } from "../capture/frame-capture.js";
 import { ScreencastCapture } from "../capture/screencast.js";
@@ -42,6 +43,10 @@ export interface SessionOptions {
   checkUrl: (url: string) => Promise<string | null>;
   /** The appliance's own origins: the page may load its built-in pages there, nothing else. */
   selfOrigins: string[];
+  /** The session's sound (its own sink, capture and browser), when it has sound. */
+  audio?: SessionAudio;
+  /** Sound was wanted but could not be set up: each viewer is told why. */
+  audioUnavailable?: string;
   log: Logger;
   metrics?: Metrics;
   onIdle: (session: Session) => void;
@@ -89,6 +94,13 @@ export class Session {
     this.currentPage = page;
     this.lastUrl = options.homeUrl;
     this.log = options.log.child({ module: "session", session: options.id });
+    const audio = options.audio;
+    if (audio) {
+      audio.onFrame = (samples) => {
+        for (const peer of this.peers) peer.pushAudio(samples);
+      };
+      audio.onPlaying = (playing) => this.broadcast({ type: "audio", playing });
+    }
     this.armIdleTimer();
     this.memoryTimer = setInterval(() => void this.checkMemory(), MEMORY_CHECK_INTERVAL_MS);
     this.memoryTimer.unref();
@@ -96,6 +108,11 @@ export class Session {
 
   get page(): Page {
     return this.currentPage;
+  }
+
+  /** The session's own sound parts, if it has sound. */
+  get audio(): SessionAudio | null {
+    return this.options.audio ?? null;
   }
 
   /** Attaches capture and input to the page (two CDP sessions: frames never queue behind input). */
@@ -234,6 +251,8 @@ export class Session {
     if (frame) peer.pushFrame(frame);
     for (const event of this.bridge?.snapshot() ?? []) peer.sendEvent(event);
     peer.sendEvent({ type: "viewport", ...this.viewport });
+    if (this.options.audio) peer.sendEvent({ type: "audio", playing: this.options.audio.playing });
+    if (this.options.audioUnavailable) peer.sendEvent({ type: "notice", code: "audio_unavailable", message: this.options.audioUnavailable });
   }
 
   /** Sends the newest frame to one peer again (it just connected, or asked for a keyframe). */
@@ -328,6 +347,7 @@ export class Session {
       last_active_at: this.lastActiveAt.toISOString(),
     };
     if (this.kioskId) summary.kiosk = this.kioskId;
+    if (this.options.audio) summary.audio = true;
     return summary;
   }
 
@@ -359,6 +379,7 @@ export class Session {
     for (const peer of this.peers) peer.close();
     this.peers.clear();
     await this.detachPage(true);
+    await this.options.audio?.close();
     this.log.info("session closed");
   }
 }

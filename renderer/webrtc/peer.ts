@@ -1,7 +1,8 @@
 /**
  * One viewer's WebRTC connection: the only place that creates RTCPeerConnection and
- * RTCVideoSource. The renderer is the offerer: video track (VP8, in a MediaStream so the original
- * design's client plays it) plus the "input" DataChannel.
+ * RTCVideoSource/RTCAudioSource. The renderer is the offerer: video track (VP8) and, for a session
+ * with sound, an audio track (Opus), both in one MediaStream so the original design's client plays
+ * them from `event.streams[0]`, plus the "input" DataChannel.
  */
 import {
   type ChannelEvent,
@@ -17,7 +18,9 @@ import {
 import type { Logger } from "../log.js";
 import type { Metrics } from "../metrics.js";
 import { TokenBucket } from "../rate-limit.js";
-import { type I420Frame, type WrtcDataChannel, type WrtcPeerConnection, type WrtcVideoSource, wrtc } from "./wrtc.js";
+import { CHANNELS, SAMPLE_RATE } from "../audio/pulse-server.js";
+import { FRAME_SAMPLES } from "../audio/sink-capture.js";
+import { type I420Frame, type WrtcAudioSource, type WrtcDataChannel, type WrtcPeerConnection, type WrtcVideoSource, wrtc } from "./wrtc.js";
 
 /**
  * The original client ignores server-sent `ice-candidate` messages, so the offer should already
@@ -39,6 +42,8 @@ export interface PeerOptions {
   iceTransportPolicy?: "all" | "relay";
   maxBitrateKbps: number;
   maxFps: number;
+  /** Send an audio track: the session has sound. */
+  audio?: boolean;
   log: Logger;
   metrics?: Metrics;
   onInput: (input: InputMessage) => void;
@@ -52,6 +57,8 @@ export class Peer {
   readonly id = `p${nextPeerId++}`;
   private readonly pc: WrtcPeerConnection;
   private readonly source: WrtcVideoSource;
+  /** One audio source per peer: a source shared by two peers plays only on the last (a wrtc bug). */
+  private readonly audioSource: WrtcAudioSource | null = null;
   private readonly channel: WrtcDataChannel;
   private readonly log: Logger;
   private remoteSet = false;
@@ -82,6 +89,10 @@ export class Peer {
       streams: [stream],
       sendEncodings: [{ maxBitrate: options.maxBitrateKbps * 1000, maxFramerate: options.maxFps }],
     });
+    if (options.audio) {
+      this.audioSource = new wrtc.nonstandard.RTCAudioSource();
+      this.pc.addTransceiver(this.audioSource.createTrack(), { direction: "sendonly", streams: [stream] });
+    }
     this.channel = this.pc.createDataChannel(INPUT_CHANNEL_LABEL, { ordered: true });
     this.channel.onmessage = (event) => this.handleChannelMessage(event.data);
     this.channel.onopen = () => {
@@ -148,6 +159,12 @@ export class Peer {
     this.source.onFrame(frame);
     this.framesSent++;
     this.options.metrics?.framesSent.inc();
+  }
+
+  /** One 10 ms frame of the session's sound (48 kHz, 16-bit). */
+  pushAudio(samples: Int16Array): void {
+    if (this.closed || !this.audioSource) return;
+    this.audioSource.onData({ samples, sampleRate: SAMPLE_RATE, bitsPerSample: 16, channelCount: CHANNELS, numberOfFrames: FRAME_SAMPLES });
   }
 
   private handleChannelMessage(data: string | ArrayBuffer): void {

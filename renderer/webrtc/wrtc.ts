@@ -78,6 +78,20 @@ export interface WrtcVideoSource {
   onFrame(frame: I420Frame): void;
 }
 
+/** One 10 ms block of 16-bit PCM for RTCAudioSource.onData. */
+export interface AudioData {
+  samples: Int16Array;
+  sampleRate: number;
+  bitsPerSample: 16;
+  channelCount: number;
+  numberOfFrames: number;
+}
+
+export interface WrtcAudioSource {
+  createTrack(): WrtcTrack;
+  onData(data: AudioData): void;
+}
+
 interface WrtcModule {
   RTCPeerConnection: new (config: {
     iceServers: unknown[];
@@ -87,6 +101,7 @@ interface WrtcModule {
   MediaStream: new () => WrtcStream;
   nonstandard: {
     RTCVideoSource: new (init?: { isScreencast?: boolean; needsDenoising?: boolean }) => WrtcVideoSource;
+    RTCAudioSource: new () => WrtcAudioSource;
     rgbaToI420(rgba: { width: number; height: number; data: Uint8Array }, i420: I420Frame): void;
   };
 }

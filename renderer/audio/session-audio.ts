@@ -1,0 +1,114 @@
+/**
+ * Everything one session with sound owns besides its page: a null sink, the parec capture of its
+ * monitor, and a Chromium process of its own launched with PULSE_SINK set to that sink (sound
+ * cannot be split between contexts of one process). Created with the session, closed with it,
+ * and set up again as a whole when its Chromium or the PulseAudio daemon died.
+ */
+import { BrowserPool, type PageOptions, type SessionPage } from "../browser/browser-pool.js";
+import type { Logger } from "../log.js";
+import type { PulseServer } from "./pulse-server.js";
+import { SinkCapture } from "./sink-capture.js";
+
+export interface SessionAudioOptions {
+  sessionId: string;
+  pulse: PulseServer;
+  chromium: { executablePath: string; args: string[] };
+  log: Logger;
+}
+
+let nextSink = 1;
+
+export class SessionAudio {
+  /** Sink names must be plain: a counter, not the session id a client may choose. */
+  readonly sink = `jiomosa_session_${nextSink++}`;
+  private sinkModule: number | null = null;
+  private capture: SinkCapture | null = null;
+  private browserPool: BrowserPool | null = null;
+  private readonly log: Logger;
+  private closed = false;
+  /** Set by the session: where frames and the playing state go. */
+  onFrame: (samples: Int16Array) => void = () => {};
+  onPlaying: (playing: boolean) => void = () => {};
+  /** Set by the session manager: the session's Chromium died on its own. */
+  onBrowserCrash: (() => void) | null = null;
+
+  constructor(private readonly options: SessionAudioOptions) {
+    this.log = options.log.child({ module: "audio", session: options.sessionId, sink: this.sink });
+  }
+
+  /** Sink, capture and browser; on failure whatever was made is removed again. */
+  async start(): Promise<void> {
+    try {
+      await this.setUp();
+    } catch (err) {
+      await this.tearDown();
+      throw err;
+    }
+  }
+
+  private async setUp(): Promise<void> {
+    const { pulse, chromium } = this.options;
+    this.sinkModule = await pulse.createSink(this.sink);
+    this.capture = new SinkCapture({
+      sink: this.sink,
+      env: pulse.clientEnv(),
+      log: this.log,
+      onFrame: (samples) => this.onFrame(samples),
+      onPlaying: (playing) => this.onPlaying(playing),
+    });
+    this.capture.start();
+    const browser = new BrowserPool({ ...chromium, log: this.log, soundEnv: { ...pulse.clientEnv(), PULSE_SINK: this.sink } });
+    this.browserPool = browser;
+    browser.onCrash = () => {
+      if (!this.closed && this.browserPool === browser) this.onBrowserCrash?.();
+    };
+    await browser.start();
+  }
+
+  private async tearDown(): Promise<void> {
+    const browser = this.browserPool;
+    const capture = this.capture;
+    const sinkModule = this.sinkModule;
+    this.browserPool = null;
+    this.capture = null;
+    this.sinkModule = null;
+    await Promise.all([browser?.close(), capture?.close()]);
+    if (sinkModule !== null) {
+      await this.options.pulse.removeSink(sinkModule).catch((err: unknown) => {
+        // The daemon may have died and taken the sink with it.
+        if (this.options.pulse.running) this.log.warn({ err: String(err) }, "could not remove the sink");
+      });
+    }
+  }
+
+  /** The session's page, in the session's own browser. */
+  newPage(options: PageOptions): Promise<SessionPage> {
+    if (!this.browserPool) throw new Error("the session's sound browser is not running");
+    return this.browserPool.newPage(options);
+  }
+
+  /** Sets everything up again (after the browser or the daemon died); the caller then rebuilds the page. */
+  async restart(): Promise<void> {
+    if (this.closed) return;
+    this.log.warn("setting the session's sound up again");
+    await this.tearDown();
+    if (this.closed) return;
+    await this.start();
+  }
+
+  get playing(): boolean {
+    return this.capture?.playing ?? false;
+  }
+
+  /** What exists now, for /api/info and the tests that check nothing is left behind. */
+  parts(): { sink: boolean; capture: boolean; browser: boolean } {
+    return { sink: this.sinkModule !== null, capture: this.capture?.running ?? false, browser: this.browserPool?.connected ?? false };
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.tearDown();
+    this.log.info("session sound removed");
+  }
+}

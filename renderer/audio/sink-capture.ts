@@ -1,0 +1,142 @@
+/**
+ * Reads one session's sink monitor with `parec` as raw 48 kHz 16-bit mono PCM and cuts it into
+ * exact 10 ms frames, the unit WebRTC's audio source takes. Also tells whether the page is playing
+ * sound (level above silence, with a hangover so a pause between words is not "stopped").
+ * Restarted (with backoff) if parec dies while its session lives.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import type { Logger } from "../log.js";
+import { CHANNELS, SAMPLE_RATE } from "./pulse-server.js";
+
+export const PAREC_PATH = "/usr/bin/parec";
+/** Samples per channel in one 10 ms frame. */
+export const FRAME_SAMPLES = SAMPLE_RATE / 100;
+const FRAME_BYTES = FRAME_SAMPLES * CHANNELS * 2;
+/** parec's buffer: small enough to add little latency, large enough not to wake 1000×/s. */
+const CAPTURE_LATENCY_MS = 10;
+/** A sample above this magnitude (≈ −66 dBFS) is sound; Chromium writes exact zeros when silent. */
+const SOUND_THRESHOLD = 16;
+/** Silence this long ends "playing". */
+const PLAYING_HANGOVER_MS = 1000;
+const RESTART_FIRST_DELAY_MS = 250;
+const RESTART_MAX_DELAY_MS = 5_000;
+/** A capture that ran this long is healthy again: the next failure restarts quickly. */
+const HEALTHY_AFTER_MS = 10_000;
+
+export interface SinkCaptureOptions {
+  /** The sink whose `.monitor` source is read. */
+  sink: string;
+  env: Record<string, string>;
+  log: Logger;
+  /** One 10 ms frame of FRAME_SAMPLES samples; the array is the receiver's to keep. */
+  onFrame: (samples: Int16Array) => void;
+  onPlaying: (playing: boolean) => void;
+}
+
+export class SinkCapture {
+  private child: ChildProcess | null = null;
+  private closed = false;
+  private restartTimer: NodeJS.Timeout | null = null;
+  private restartDelay = RESTART_FIRST_DELAY_MS;
+  /** Bytes of a frame not yet complete (a read seldom ends on a frame boundary). */
+  private readonly partial = Buffer.alloc(FRAME_BYTES);
+  private partialBytes = 0;
+  private lastSoundAt = 0;
+  private playingNow = false;
+  framesCaptured = 0;
+  restarts = 0;
+
+  constructor(private readonly options: SinkCaptureOptions) {}
+
+  get running(): boolean {
+    return this.child !== null;
+  }
+
+  get playing(): boolean {
+    return this.playingNow;
+  }
+
+  start(): void {
+    if (this.closed) return;
+    const args = [`--device=${this.options.sink}.monitor`, "--raw", "--format=s16le", `--rate=${SAMPLE_RATE}`, `--channels=${CHANNELS}`, `--latency-msec=${CAPTURE_LATENCY_MS}`];
+    const child = spawn(PAREC_PATH, args, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...this.options.env } });
+    this.child = child;
+    const startedAt = Date.now();
+    const killOnExit = () => child.kill("SIGKILL");
+    process.once("exit", killOnExit);
+    let stderr = "";
+    child.stderr!.on("data", (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-500)));
+    child.stdout!.on("data", (chunk: Buffer) => this.take(chunk));
+    child.once("error", (err) => this.options.log.error({ err: err.message }, "could not run parec"));
+    child.once("close", (code, signal) => {
+      process.off("exit", killOnExit);
+      if (this.child === child) this.child = null;
+      if (this.closed) return;
+      if (Date.now() - startedAt > HEALTHY_AFTER_MS) this.restartDelay = RESTART_FIRST_DELAY_MS;
+      this.options.log.error({ code, signal, stderr: stderr.trim(), retryInMs: this.restartDelay }, "audio capture stopped; restarting");
+      this.restartTimer = setTimeout(() => {
+        this.restartTimer = null;
+        this.restarts++;
+        this.start();
+      }, this.restartDelay);
+      this.restartTimer.unref();
+      this.restartDelay = Math.min(this.restartDelay * 2, RESTART_MAX_DELAY_MS);
+      this.partialBytes = 0;
+    });
+  }
+
+  private take(chunk: Buffer): void {
+    let offset = 0;
+    if (this.partialBytes > 0) {
+      const n = Math.min(FRAME_BYTES - this.partialBytes, chunk.length);
+      chunk.copy(this.partial, this.partialBytes, 0, n);
+      this.partialBytes += n;
+      offset = n;
+      if (this.partialBytes < FRAME_BYTES) return;
+      this.emit(this.partial, 0);
+      this.partialBytes = 0;
+    }
+    while (chunk.length - offset >= FRAME_BYTES) {
+      this.emit(chunk, offset);
+      offset += FRAME_BYTES;
+    }
+    if (offset < chunk.length) {
+      chunk.copy(this.partial, 0, offset);
+      this.partialBytes = chunk.length - offset;
+    }
+  }
+
+  /** Copies one frame into an aligned array of its own (wrtc reads the whole backing buffer). */
+  private emit(source: Buffer, offset: number): void {
+    const samples = new Int16Array(FRAME_SAMPLES * CHANNELS);
+    Buffer.from(samples.buffer).set(source.subarray(offset, offset + FRAME_BYTES));
+    this.framesCaptured++;
+    const now = Date.now();
+    let loud = false;
+    for (let i = 0; i < samples.length; i++) {
+      const s = samples[i]!;
+      if (s > SOUND_THRESHOLD || s < -SOUND_THRESHOLD) {
+        loud = true;
+        break;
+      }
+    }
+    if (loud) this.lastSoundAt = now;
+    const playing = now - this.lastSoundAt < PLAYING_HANGOVER_MS;
+    if (playing !== this.playingNow) {
+      this.playingNow = playing;
+      this.options.onPlaying(playing);
+    }
+    this.options.onFrame(samples);
+  }
+
+  close(): Promise<void> {
+    this.closed = true;
+    if (this.restartTimer) clearTimeout(this.restartTimer);
+    const child = this.child;
+    if (!child) return Promise.resolve();
+    return new Promise((resolve) => {
+      child.once("close", () => resolve());
+      child.kill("SIGTERM");
+    });
+  }
+}
