@@ -41,11 +41,7 @@ export function commandLine(pid: number): string {
 
 /** The Chromium browser process (not a renderer/GPU/utility child) among a process's children. */
 export function chromiumBrowserPid(root: number): number | null {
-  for (const pid of descendants(root)) {
-    const cmd = commandLine(pid);
-    if (/chrom/.test(cmd.split(" ")[0] ?? "") && !cmd.includes("--type=")) return pid;
-  }
-  return null;
+  return chromiumBrowserPids(root)[0] ?? null;
 }
 
 export function openFds(pid: number): number {
@@ -56,4 +52,17 @@ export function rssMiB(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, "utf8");
   const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
   return Math.round(kb / 1024);
+}
+
+/** Every Chromium browser process (one per browser instance) below a process. */
+export function chromiumBrowserPids(root: number): number[] {
+  return descendants(root).filter((pid) => {
+    const cmd = commandLine(pid);
+    return /chrom/.test(cmd.split(" ")[0] ?? "") && !cmd.includes("--type=");
+  });
+}
+
+/** Processes below `root` whose program (first word of the command line) ends with `name`. */
+export function descendantsNamed(root: number, name: string): number[] {
+  return descendants(root).filter((pid) => (commandLine(pid).split(" ")[0] ?? "").endsWith(`/${name}`) || commandLine(pid).split(" ")[0] === name);
 }
