@@ -38,13 +38,15 @@ RUN npm run build \
  && npm prune --omit=dev
 
 # ---------------------------------------------------------------------------
-# Stage "runtime": Chromium, fonts, an init process, the compiled app. Nothing else.
+# Stage "runtime": Chromium, fonts, PulseAudio, an init process, the compiled app. Nothing else.
 # ---------------------------------------------------------------------------
 FROM node:20-bookworm-slim AS runtime
 
 # chromium: driven by playwright-core through CDP (never a downloaded browser).
 # fonts-*: Latin metric-compatible fonts, CJK and colour emoji, so kiosk pages render text
 #   instead of empty boxes (the slim base image has almost no fonts).
+# pulseaudio, pulseaudio-utils: the appliance's own sound server for kiosks with `audio: true`
+#   (one null sink per session, read with parec); no sound card or host audio is used.
 # dumb-init: PID 1 that forwards SIGTERM to node and reaps Chromium's zombie processes.
 # ca-certificates: HTTPS kiosk pages.
 RUN apt-get update \
@@ -53,6 +55,8 @@ RUN apt-get update \
       fonts-liberation \
       fonts-noto-cjk \
       fonts-noto-color-emoji \
+      pulseaudio \
+      pulseaudio-utils \
       dumb-init \
       ca-certificates \
  && rm -rf /var/lib/apt/lists/*

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * Makes the machine ready for `npm start` or `npm test`, idempotently and quickly when already
- * done: Debian packages (Chromium, fonts, coturn), `npm ci` when the lockfile changed, and a
+ * done: Debian packages (Chromium, fonts, coturn, PulseAudio), `npm ci` when the lockfile changed, and a
  * build when a source is newer than the last build. Uses only Node built-ins: it runs before
  * node_modules exists. Set JIOMOSA_SKIP_SETUP=1 to skip it (the container image does).
  *
@@ -24,6 +24,9 @@ const PACKAGES = {
     ["fonts-noto-cjk", "/usr/share/fonts/opentype/noto"],
     ["fonts-noto-color-emoji", "/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf"],
     ["coturn", "/usr/bin/turnserver"],
+    // Page sound: the appliance's own sound server (no sound card needed), pactl and parec.
+    ["pulseaudio", "/usr/bin/pulseaudio"],
+    ["pulseaudio-utils", "/usr/bin/parec"],
   ],
 };
 PACKAGES.test = [...PACKAGES.start];

@@ -239,10 +239,10 @@ test("Dockerfile: the build stage runs npm ci, then npm run build, then npm prun
   assert.ok(prune > compile, "`npm prune --omit=dev` must follow `npm run build`");
 });
 
-test("Dockerfile: the runtime stage installs chromium, Latin/CJK/emoji fonts, an init and CA certificates", () => {
+test("Dockerfile: the runtime stage installs chromium, Latin/CJK/emoji fonts, PulseAudio, an init and CA certificates", () => {
   const { runtime } = dockerfile();
   const packages = aptPackages(runtime);
-  for (const required of ["chromium", "fonts-liberation", "fonts-noto-cjk", "fonts-noto-color-emoji", "ca-certificates"]) {
+  for (const required of ["chromium", "fonts-liberation", "fonts-noto-cjk", "fonts-noto-color-emoji", "pulseaudio", "pulseaudio-utils", "ca-certificates"]) {
     assert.ok(packages.includes(required), `runtime stage does not apt-get install ${required}`);
   }
   assert.ok(
