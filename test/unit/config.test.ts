@@ -42,6 +42,8 @@ describe("config", () => {
     assert.deepEqual(config.iceServers, []);
     assert.equal(config.chromium.executablePath, "/usr/bin/chromium");
     assert.equal(config.kiosks[0]!.url, "http://10.0.0.5/");
+    assert.deepEqual(config.audio, { default: false }, "no sound unless asked for");
+    assert.equal(config.kiosks[0]!.audio, undefined);
   });
 
   test("a full file keeps every value", () => {
@@ -49,7 +51,8 @@ describe("config", () => {
 name: Lobby
 listen: { host: 127.0.0.1, port: 9000 }
 kiosks:
-  - { id: a-1, title: A, url: "https://example.org/x", icon: /icons/a.png }
+  - { id: a-1, title: A, url: "https://example.org/x", icon: /icons/a.png, audio: true }
+audio: { default: true }
 allow: ["http://127.0.0.1:9000/*"]
 viewport: { width: 800, height: 1280, mobile: true }
 ui: { navigationBar: false }
@@ -61,6 +64,8 @@ chromium: { executablePath: /opt/chromium, args: [--lang=de] }
     assert.equal(config.name, "Lobby");
     assert.equal(config.listen.port, 9000);
     assert.equal(config.kiosks[0]!.icon, "/icons/a.png");
+    assert.equal(config.kiosks[0]!.audio, true);
+    assert.deepEqual(config.audio, { default: true });
     assert.deepEqual(config.allow, ["http://127.0.0.1:9000/*"]);
     assert.deepEqual(config.viewport, { width: 800, height: 1280, mobile: true });
     assert.deepEqual(config.ui, { navigationBar: false });
@@ -93,6 +98,8 @@ chromium: { executablePath: /opt/chromium, args: [--lang=de] }
     ["a top level that is a list", "- a\n- b\n", /expected an object/],
     ["a 2-digit PIN", `auth: { pin: "12" }\n${MINIMAL}`, /^auth\.pin: expected at least 4 characters/],
     ["an allowed origin with a path", `allowedOrigins: ["http://10.0.0.5:9000/app"]\n${MINIMAL}`, /^allowedOrigins\[0\]: expected an origin/],
+    ["a kiosk audio that is not a boolean", "kiosks:\n  - { id: a, title: A, url: http://x/, audio: loud }\n", /^kiosks\[0\]\.audio: expected true or false/],
+    ["a misspelt audio key", `audio: { enabled: true }\n${MINIMAL}`, /^audio\.enabled: unknown key/],
     ["a chromium switch without dashes", `chromium: { args: [lang=de] }\n${MINIMAL}`, /^chromium\.args\[0\]: expected a switch/],
   ];
   for (const [name, yaml, expected] of bad) {
