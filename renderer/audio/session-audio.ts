@@ -57,7 +57,9 @@ export class SessionAudio {
       onPlaying: (playing) => this.onPlaying(playing),
     });
     this.capture.start();
-    const browser = new BrowserPool({ ...chromium, log: this.log, soundEnv: { ...pulse.clientEnv(), PULSE_SINK: this.sink } });
+    // PULSE_LATENCY_MSEC: Chromium's playback buffer in the sink; libpulse's default (≈ 2 s
+    // allowed, ≈ 100 ms seen) doubled the tone-to-tablet latency (bench:audio: 204 → 103 ms p50).
+    const browser = new BrowserPool({ ...chromium, log: this.log, soundEnv: { ...pulse.clientEnv(), PULSE_SINK: this.sink, PULSE_LATENCY_MSEC: "20" } });
     this.browserPool = browser;
     browser.onCrash = () => {
       if (!this.closed && this.browserPool === browser) this.onBrowserCrash?.();
