@@ -5,7 +5,9 @@
  *   node dist/bench/run.js [--runs R] [--taps N] [--fps-seconds S] [--max-fps F]
  *                          [--jpeg-quality Q] [--chromium-args=--a,--b] [--relay]
  *
- * --relay adds a scenario forced through a local coturn (TURN over UDP) next to the direct one.
+ * Every system (ours, baseline (a) screenshot polling, baseline (b) JPEG over a WebSocket) runs
+ * on the animated page and on a static page (test/fixtures/static.html, which changes only when
+ * tapped). --relay adds ours forced through a local coturn (TURN over UDP) on the animated page.
  */
 import { spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -73,6 +75,13 @@ async function runScenario(client: Browser, rendererUrl: string, rendererPid: nu
   return runs;
 }
 
+/** Frames the client decoded ÷ frames Chromium's screencast produced in the same session. */
+function deliveredShare(run: Run): number {
+  const captured = (run.server as { capture?: { captured?: number } }).capture?.captured;
+  const decoded = run.client.framesDecoded;
+  return captured && decoded !== undefined ? decoded / captured : NaN;
+}
+
 function summarize(name: string, runs: Run[]) {
   const taps = runs.flatMap((r) => r.tapLatenciesMs);
   return {
@@ -86,6 +95,7 @@ function summarize(name: string, runs: Run[]) {
     kbitPerSecond: round(median(runs.map((r) => (r.bytesReceived * 8) / 1000 / r.seconds))),
     clientJitterBufferMs: round(median(runs.map((r) => r.client.avgJitterBufferMs ?? NaN))),
     rendererCpuPercent: round(median(runs.map((r) => r.rendererCpuPercent))),
+    deliveredPercent: round(median(runs.map((r) => deliveredShare(r) * 100))),
   };
 }
 
@@ -186,7 +196,7 @@ async function main(): Promise<void> {
 listen: { host: 127.0.0.1, port: 0 }
 kiosks:
   - { id: animated, title: Animated, url: "${fixtures.origin}/animated.html" }
-  - { id: static, title: Static, url: "${fixtures.origin}/test-page.html" }
+  - { id: static, title: Static, url: "${fixtures.origin}/static.html" }
 viewport: { width: ${VIEWPORT.width}, height: ${VIEWPORT.height} }
 video: { maxFps: ${MAX_FPS}, maxBitrateKbps: 2500, jpegQuality: ${JPEG_QUALITY}, capture: ${capture} }
 sessions: { max: 8, idleTimeoutSeconds: 60 }
@@ -195,8 +205,11 @@ chromium: { args: ${JSON.stringify(CHROMIUM_ARGS)} }
 `;
   const renderer = await startRenderer(rendererConfig("screencast", true), { LOG_LEVEL: "warn" });
   const client = await launchClient();
-  const scenarios: Scenario[] = [{ name: "direct", options: {} }];
-  if (turn) scenarios.push({ name: "relay (TURN/UDP only)", options: { iceTransportPolicy: "relay", turnTransport: "udp" } });
+  const scenarios: Scenario[] = [
+    { name: "ours · animated", options: {} },
+    { name: "ours · static", options: { kiosk: "static" } },
+  ];
+  if (turn) scenarios.push({ name: "ours, relay · animated", options: { iceTransportPolicy: "relay", turnTransport: "udp" } });
   const results: { name: string; runs: Run[] }[] = [];
   const rendererPid = renderer.child.pid!;
   let staticPage: { cpuPercent: number; kbitPerSecond: number } | null = null;
@@ -209,11 +222,16 @@ chromium: { args: ${JSON.stringify(CHROMIUM_ARGS)} }
       // Baseline (a): the original design's capture, screenshot polling, into the same WebRTC path.
       const polling = await startRenderer(rendererConfig("screenshot", false), { LOG_LEVEL: "warn" });
       try {
-        results.push({ name: "baseline: screenshot polling", runs: await runScenario(client, polling.url, polling.child.pid!, { name: "baseline: screenshot polling", options: {} }) });
+        for (const [page, kiosk] of [["animated", "animated"], ["static", "static"]] as const) {
+          const name = `(a) polling · ${page}`;
+          results.push({ name, runs: await runScenario(client, polling.url, polling.child.pid!, { name, options: { kiosk } }) });
+        }
       } finally {
         await polling.stop();
       }
-      results.push({ name: "baseline: JPEG over WebSocket", runs: await runJpegWebSocketBaseline(client, `${fixtures.origin}/animated.html`) });
+      for (const page of ["animated", "static"] as const) {
+        results.push({ name: `(b) JPEG/WS · ${page}`, runs: await runJpegWebSocketBaseline(client, `${fixtures.origin}/${page}.html`) });
+      }
     }
     idlePssMiB = treeUsage(rendererPid).pssMiB;
     concurrency.push(...(await measureConcurrency(client, renderer.url, rendererPid)));
@@ -226,6 +244,7 @@ chromium: { args: ${JSON.stringify(CHROMIUM_ARGS)} }
 
   const machine = { cpus: cpus().length, model: cpus()[0]?.model ?? "unknown", memoryGiB: round(totalmem() / 2 ** 30, 1), node: process.version };
   const summaries = results.map((r) => summarize(r.name, r.runs));
+  const oursOn = (scenario: string) => summaries.find((s) => s.scenario === (scenario.endsWith("static") ? "ours · static" : "ours · animated"))!;
   const rows: [string, ...string[]][] = [
     ["metric", ...summaries.map((s) => s.scenario)],
     ["path (local candidate)", ...summaries.map((s) => s.path)],
@@ -236,8 +255,12 @@ chromium: { args: ${JSON.stringify(CHROMIUM_ARGS)} }
     ["video kbit/s, median", ...summaries.map((s) => String(s.kbitPerSecond))],
     ["client jitter buffer ms, median", ...summaries.map((s) => String(s.clientJitterBufferMs))],
     ["renderer + Chromium CPU %, median", ...summaries.map((s) => String(s.rendererCpuPercent))],
-    ["ours ÷ this: fps", ...summaries.map((s) => `${round(summaries[0]!.fps.median / s.fps.median, 2)}×`)],
-    ["this ÷ ours: tap p50", ...summaries.map((s) => `${round(s.tapToVisibleMs.p50 / summaries[0]!.tapToVisibleMs.p50, 2)}×`)],
+    ["decoded ÷ Chromium's frames %", ...summaries.map((s) => (Number.isFinite(s.deliveredPercent) ? String(s.deliveredPercent) : "–"))],
+    // Ratios against ours on the same page.
+    ["ours ÷ this: fps", ...summaries.map((s) => `${round(oursOn(s.scenario).fps.median / s.fps.median, 2)}×`)],
+    ["this ÷ ours: tap p50", ...summaries.map((s) => `${round(s.tapToVisibleMs.p50 / oursOn(s.scenario).tapToVisibleMs.p50, 2)}×`)],
+    ["this ÷ ours: CPU", ...summaries.map((s) => `${round(s.rendererCpuPercent / oursOn(s.scenario).rendererCpuPercent, 2)}×`)],
+    ["this ÷ ours: bits on the wire", ...summaries.map((s) => `${round(s.kbitPerSecond / oursOn(s.scenario).kbitPerSecond, 2)}×`)],
   ];
   const held = concurrency.filter((c) => Math.min(...c.fps) >= 20).map((c) => c.sessions);
   const perSession = concurrency.map((c) => (c.pssMiB - idlePssMiB) / c.sessions);

@@ -13,6 +13,12 @@ import { JpegDecoder } from "./jpeg-decoder.js";
 
 /** A static page sends no frames; re-push the last one this often so new viewers see a picture. */
 export const REPUSH_INTERVAL_MS = 1000;
+/**
+ * A changed frame is pushed once more this long after it when nothing newer came: the encoder may
+ * have dropped it (bitrate), and on a static page the next chance would be the re-push a second
+ * later. The second copy also lets VP8 sharpen a picture that stands still.
+ */
+export const SETTLE_REPUSH_MS = 120;
 
 export interface ScreencastOptions {
   cdp: CDPSession;
@@ -39,6 +45,10 @@ export class ScreencastCapture implements FrameCapture {
   private lastEmit = 0;
   private pumpTimer: NodeJS.Timeout | null = null;
   private readonly repushTimer: NodeJS.Timeout;
+  /** A frame held back so frames reach the encoder at most maxFps apart (closer ones it drops). */
+  private held: I420Frame | null = null;
+  private heldTimer: NodeJS.Timeout | null = null;
+  private settleTimer: NodeJS.Timeout | null = null;
   private viewport: { width: number; height: number };
   private readonly minIntervalMs: number;
   private readonly onScreencastFrame = (event: ScreencastFrameEvent) => this.handleFrame(event);
@@ -117,14 +127,42 @@ export class ScreencastCapture implements FrameCapture {
       });
   }
 
-  private emit(frame: I420Frame): void {
-    this.lastFrame = frame;
+  /**
+   * Hands a frame to the peers, never sooner than 1/maxFps after the previous one: libwebrtc drops
+   * frames that come faster than the encoding's maxFramerate, and on a static page a dropped frame
+   * (often the one showing a tap's effect, arriving right after a re-push) stayed unseen until the
+   * next re-push, a second later.
+   */
+  private emit(frame: I420Frame, fresh = true): void {
+    if (fresh) this.lastFrame = frame;
+    const wait = this.lastEmit + this.minIntervalMs - performance.now();
+    if (wait > 0) {
+      this.held = frame;
+      this.heldTimer ??= setTimeout(() => {
+        this.heldTimer = null;
+        const held = this.held;
+        this.held = null;
+        if (held && !this.closed) this.deliver(held, held === this.lastFrame);
+      }, wait);
+      return;
+    }
+    this.deliver(frame, fresh);
+  }
+
+  private deliver(frame: I420Frame, fresh: boolean): void {
     this.lastEmit = performance.now();
     this.options.onFrame(frame);
+    if (!fresh) return;
+    if (this.settleTimer) clearTimeout(this.settleTimer);
+    const emittedAt = this.lastEmit;
+    this.settleTimer = setTimeout(() => {
+      this.settleTimer = null;
+      if (this.lastEmit === emittedAt && this.lastFrame && !this.decoding && !this.closed) this.deliver(this.lastFrame, false);
+    }, SETTLE_REPUSH_MS);
   }
 
   private repush(): void {
-    if (this.lastFrame && !this.decoding && performance.now() - this.lastEmit >= REPUSH_INTERVAL_MS) this.emit(this.lastFrame);
+    if (this.lastFrame && !this.decoding && !this.held && performance.now() - this.lastEmit >= REPUSH_INTERVAL_MS) this.emit(this.lastFrame, false);
   }
 
   async close(): Promise<void> {
@@ -132,6 +170,8 @@ export class ScreencastCapture implements FrameCapture {
     this.closed = true;
     clearInterval(this.repushTimer);
     if (this.pumpTimer) clearTimeout(this.pumpTimer);
+    if (this.heldTimer) clearTimeout(this.heldTimer);
+    if (this.settleTimer) clearTimeout(this.settleTimer);
     this.options.cdp.off("Page.screencastFrame", this.onScreencastFrame);
     await this.options.cdp.send("Page.stopScreencast").catch(() => {});
   }
