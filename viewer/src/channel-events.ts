@@ -1,10 +1,12 @@
 /**
  * Reader for what the renderer sends on the "input" DataChannel: the page bridge's events
- * (focus, select-open, dialog, page, notice, viewport) and input-error. Like server-messages.ts,
+ * (focus, select-open, dialog, page, notice, viewport), whether the page plays sound (audio)
+ * and input-error. Like server-messages.ts,
  * nothing from the wire is used before it is checked; an unknown or malformed event is dropped
  * (a newer renderer's extension must never break an older viewer).
  */
 import {
+  type AudioEvent,
   type ChannelEvent,
   type DialogEvent,
   type FocusEvent,
@@ -93,6 +95,7 @@ const eventReaders: { [K in ChannelEvent["type"]]: (o: Obj) => Extract<ChannelEv
     width: required(o, "width", "", (v, p) => readNumber(v, p, { min: 1 })),
     height: required(o, "height", "", (v, p) => readNumber(v, p, { min: 1 })),
   }),
+  audio: (o): AudioEvent => ({ type: "audio", playing: required(o, "playing", "", readBoolean) }),
   "input-error": (o) => ({
     type: "input-error",
     code: "invalid_input",
