@@ -311,3 +311,52 @@ describe("<jiomosa-stream-view>", () => {
     expect(received).to.deep.equal([]);
   });
 });
+
+describe("<jiomosa-stream-view> sound", () => {
+  let view: JiomosaStreamView;
+  let audio: AudioContext;
+  let stream: MediaStream;
+  let source: { stream: MediaStream; stop: () => void };
+
+  beforeEach(() => {
+    audio = new AudioContext();
+    source = startCanvasStream();
+    stream = new MediaStream([...source.stream.getVideoTracks(), ...audio.createMediaStreamDestination().stream.getAudioTracks()]);
+    view = document.createElement("jiomosa-stream-view");
+    view.style.cssText = "position:fixed;left:0;top:0;width:400px;height:400px";
+    document.body.append(view);
+  });
+
+  afterEach(async () => {
+    view.remove();
+    source.stop();
+    await audio.close();
+  });
+
+  it("starts muted and applies muted and volume to the video at once, not at the next render", async () => {
+    view.stream = stream;
+    await view.updateComplete;
+    const video = view.video!;
+    expect([view.muted, video.muted, video.volume]).to.deep.equal([true, true, 1]);
+    view.volume = 0.5;
+    expect(video.volume).to.equal(0.5);
+    view.volume = -3;
+    expect(video.volume).to.equal(0);
+    view.muted = false;
+    expect(video.muted).to.equal(false);
+    view.muted = true;
+    expect(video.muted).to.equal(true);
+  });
+
+  it("goes back to muted, and says so, when the browser will not play sound without a gesture", async () => {
+    // Nothing in this page was clicked: Chromium's autoplay policy refuses sound.
+    let refused = 0;
+    view.addEventListener("jiomosa-sound-refused", () => (refused += 1));
+    view.muted = false;
+    view.stream = stream;
+    await view.updateComplete;
+    await waitFor(() => refused > 0, "the refusal");
+    expect([view.muted, view.video!.muted]).to.deep.equal([true, true]);
+    await waitFor(() => !view.video!.paused, "the muted video to play");
+  });
+});

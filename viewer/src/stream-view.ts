@@ -6,6 +6,9 @@ import { type FingerState, TouchTracker } from "./touch-tracker.js";
 /** Name of the event that carries one InputMessage up to whoever owns the connection. */
 export const INPUT_EVENT = "jiomosa-input";
 
+/** Fired (bubbling, composed) when the browser would not play with sound: the view is muted again. */
+export const SOUND_REFUSED_EVENT = "jiomosa-sound-refused";
+
 /** Pixels per line for `WheelEvent.DOM_DELTA_LINE` (what Chromium scrolls per wheel notch, roughly). */
 export const WHEEL_LINE_PX = 40;
 
@@ -27,6 +30,7 @@ const MAX_TOUCH_RADIUS = 1000;
  * becomes `pointer` messages. It knows nothing about the network.
  *
  * @fires jiomosa-input - `CustomEvent<InputMessage>`, bubbling and composed, one per input message.
+ * @fires jiomosa-sound-refused - The browser would not play with sound; the view is muted again.
  */
 export class JiomosaStreamView extends LitElement {
   static override properties = {
@@ -69,6 +73,8 @@ export class JiomosaStreamView extends LitElement {
    */
   declare focusOnPress: boolean;
 
+  private mutedValue = true;
+  private volumeValue = 1;
   private frames = 0;
   private frameCallback = 0;
   private frameVideo: HTMLVideoElement | null = null;
@@ -98,6 +104,33 @@ export class JiomosaStreamView extends LitElement {
     return this.renderRoot?.querySelector("video") ?? null;
   }
 
+  /**
+   * Whether the video's sound is off. It starts muted, which is what lets it autoplay. Mobile
+   * browsers allow sound only from a user's gesture, so a new value reaches the <video> at once
+   * rather than at the next render, and unmuting asks it to play again while the gesture lasts.
+   */
+  get muted(): boolean {
+    return this.mutedValue;
+  }
+  set muted(value: boolean) {
+    if (value === this.mutedValue) return;
+    this.mutedValue = value;
+    const video = this.video;
+    if (!video) return;
+    video.muted = value;
+    if (!value && this.stream) this.play(video);
+  }
+
+  /** The video's volume, 0 to 1 (applied at once, like `muted`). */
+  get volume(): number {
+    return this.volumeValue;
+  }
+  set volume(value: number) {
+    this.volumeValue = Math.min(1, Math.max(0, Number.isFinite(value) ? value : 1));
+    const video = this.video;
+    if (video) video.volume = this.volumeValue;
+  }
+
   /** Video frames presented so far; counts only while connected to the document. */
   get frameCount(): number {
     const video = this.video;
@@ -122,7 +155,8 @@ export class JiomosaStreamView extends LitElement {
   }
 
   override render() {
-    return html`<video autoplay playsinline muted .muted=${true} disablepictureinpicture></video>`;
+    // Muted from the start (attribute and property) so it may autoplay; the `muted` setter unmutes it later.
+    return html`<video autoplay playsinline muted .muted=${this.mutedValue} .volume=${this.volumeValue} disablepictureinpicture></video>`;
   }
 
   protected override firstUpdated(): void {
@@ -134,7 +168,18 @@ export class JiomosaStreamView extends LitElement {
     if (!video || !changed.has("stream")) return;
     if (video.srcObject !== this.stream) video.srcObject = this.stream;
     // autoplay alone is not enough on some WebViews once srcObject changes.
-    if (this.stream) video.play().catch(() => undefined);
+    if (this.stream) this.play(video);
+  }
+
+  private play(video: HTMLVideoElement): void {
+    video.play().catch((err: unknown) => {
+      if (video.muted || (err as { name?: unknown } | null)?.name !== "NotAllowedError") return;
+      // Sound is not allowed yet (no gesture since this document loaded): a silent picture beats a frozen one.
+      this.mutedValue = true;
+      video.muted = true;
+      this.dispatchEvent(new CustomEvent(SOUND_REFUSED_EVENT, { bubbles: true, composed: true }));
+      video.play().catch(() => undefined);
+    });
   }
 
   // ---- frames -------------------------------------------------------------------------------
@@ -354,6 +399,7 @@ declare global {
   }
   interface HTMLElementEventMap {
     "jiomosa-input": CustomEvent<InputMessage>;
+    "jiomosa-sound-refused": CustomEvent<undefined>;
   }
 }
 
