@@ -1,9 +1,10 @@
 /**
  * The navigation bar above the remote page: back, forward, reload, the kiosk's start page, the
- * page's title and a loading bar. It is rendered into the viewer's own shadow root (scripts and
- * end-to-end tests look for `nav.nav-bar` there), so it is a template with its styles rather than
- * an element with a shadow root of its own. Its buttons fire `jiomosa-input` (a `navigate`
- * message), bubbling and composed, like every input source of the viewer.
+ * page's title, the sound control of a session with sound, and a loading bar. It is rendered
+ * into the viewer's own shadow root (scripts and end-to-end tests look for `nav.nav-bar` there),
+ * so it is a template with its styles rather than an element with a shadow root of its own. Its
+ * buttons fire `jiomosa-input` (a `navigate` message), bubbling and composed, like every input
+ * source of the viewer.
  */
 import { css, html, svg, type TemplateResult } from "lit";
 import type { InputMessage, NavigateInput, PageEvent } from "../../protocol/index.js";
@@ -26,11 +27,13 @@ export interface NavBarOptions {
   page: PageEvent | null;
   /** Shown first (the viewer's exit button). */
   start?: unknown;
+  /** Shown last (the sound control). */
+  end?: unknown;
   /** Receives the bar's `jiomosa-input` events. */
   onInput: (e: CustomEvent<InputMessage>) => void;
 }
 
-export function renderNavBar({ page, start, onInput }: NavBarOptions): TemplateResult {
+export function renderNavBar({ page, start, end, onInput }: NavBarOptions): TemplateResult {
   const disabled: Record<NavigateInput["action"], boolean> = { back: !page?.canGoBack, forward: !page?.canGoForward, reload: false, home: false };
   const loading = page?.loading ?? false;
   return html`<nav class="nav-bar" aria-label="Page navigation" @jiomosa-input=${onInput}>
@@ -42,6 +45,7 @@ export function renderNavBar({ page, start, onInput }: NavBarOptions): TemplateR
         </button>`,
     )}
     <div class="title" title=${page?.url ?? ""}>${page ? page.title || page.url : ""}</div>
+    ${end}
     <div class="progress" data-loading=${loading ? "true" : "false"} role="progressbar" aria-label="Loading" aria-hidden=${loading ? "false" : "true"}></div>
   </nav>`;
 }

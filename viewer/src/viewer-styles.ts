@@ -1,6 +1,7 @@
 /**
  * Styles of `<jiomosa-viewer>`: a column of the navigation bar, the stream area (the video, the
- * status overlay and the notices) and, while typing on a touch screen, the key bar.
+ * status overlay and the notices) and, while typing on a touch screen, the key bar. Without the
+ * bar, the exit and sound buttons float in the top corners.
  * Plain top/right/bottom/left instead of "inset", and margins instead of flex "gap": old Android
  * WebViews (Chrome < 84) support neither.
  */
@@ -150,6 +151,12 @@ export const viewerStyles = css`
   }
   .home.in-bar:active {
     background: #2c313a;
+  }
+  jiomosa-sound-control[floating] {
+    position: absolute;
+    top: 10px;
+    right: 10px;
+    z-index: 5;
   }
   .home svg {
     width: 24px;

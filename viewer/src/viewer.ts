@@ -10,6 +10,9 @@ import "./page-dialog.js";
 import { RemotePage } from "./remote-page.js";
 import "./select-picker.js";
 import { SessionController, type SessionControllerOptions, type SessionStatus } from "./session-controller.js";
+import "./sound-control.js";
+import type { SoundChange } from "./sound-control.js";
+import { SoundController } from "./sound-controller.js";
 import "./stream-view.js";
 import type { JiomosaStreamView } from "./stream-view.js";
 import { viewerStyles } from "./viewer-styles.js";
@@ -36,8 +39,8 @@ export type ViewerConnection = Omit<SessionControllerOptions, "target" | "viewpo
  * One remote page, full screen: creates (or rejoins) a renderer session for a kiosk or URL,
  * shows its stream below a navigation bar and sends the user's input back. What the picture
  * cannot show is rendered here: the soft keyboard's bridge and key bar, <select> pickers, JS
- * dialogs and notices. Every element's `jiomosa-input` event is forwarded to the session and
- * keeps bubbling, so a page can observe it.
+ * dialogs, notices and, for a session with sound, the sound control. Every element's
+ * `jiomosa-input` event is forwarded to the session and keeps bubbling, so a page can observe it.
  */
 export class JiomosaViewer extends LitElement {
   static override properties = {
@@ -59,6 +62,7 @@ export class JiomosaViewer extends LitElement {
   declare touchScreen: boolean | null;
 
   private session!: SessionController;
+  private sound!: SoundController;
   private readonly remote = new RemotePage(this);
   private readonly kioskMode = new KioskMode(this);
   private readonly follower: ViewportFollower;
@@ -86,9 +90,15 @@ export class JiomosaViewer extends LitElement {
       onPageEvent: (event) => this.onPageEvent(event),
       onChannelOpen: () => {
         this.remote.connectionOpened();
+        this.sound.connectionOpened();
         this.keyboardBridge?.close();
         this.follower.connectionOpened();
       },
+    });
+    this.sound ??= new SoundController(this, {
+      stream: () => this.session.stream,
+      output: () => this.streamView,
+      storage: this.connection.storage,
     });
     super.connectedCallback();
   }
@@ -108,7 +118,7 @@ export class JiomosaViewer extends LitElement {
     const keyBar = this.isTouchScreen() && remote.focus.editable && session.status === "streaming";
     return html`
       <div class="layout">
-        ${navigationBar ? renderNavBar({ page: remote.page, start: this.renderExit(true), onInput: this.onInput }) : nothing}
+        ${navigationBar ? renderNavBar({ page: remote.page, start: this.renderExit(true), end: this.renderSound(false), onInput: this.onInput }) : nothing}
         <div class="stream-area">
           <jiomosa-stream-view
             .stream=${session.stream}
@@ -120,7 +130,7 @@ export class JiomosaViewer extends LitElement {
         </div>
         ${keyBar ? html`<jiomosa-key-bar @jiomosa-input=${this.onInput}></jiomosa-key-bar>` : nothing}
       </div>
-      ${navigationBar ? nothing : this.renderExit(false)}
+      ${navigationBar ? nothing : html`${this.renderExit(false)}${this.renderSound(true)}`}
       <jiomosa-keyboard-bridge @jiomosa-input=${this.onInput}></jiomosa-keyboard-bridge>
       <jiomosa-select-picker .request=${remote.select} @jiomosa-input=${this.onInput}></jiomosa-select-picker>
       <jiomosa-page-dialog .dialog=${remote.dialogs[0] ?? null} .origin=${hostOf(remote.page?.url)} @jiomosa-input=${this.onInput}></jiomosa-page-dialog>
@@ -142,6 +152,20 @@ export class JiomosaViewer extends LitElement {
     return html`<button class="home ${inBar ? "in-bar" : ""}" title="Home: all kiosks" aria-label="Home" @click=${this.goHome}>
       <svg viewBox="0 0 24 24" aria-hidden="true"><path fill="currentColor" d="M4 4h7v7H4zm9 0h7v7h-7zM4 13h7v7H4zm9 0h7v7h-7z" /></svg>
     </button>`;
+  }
+
+  /** The sound control, only for a stream with sound: in the navigation bar, else floating top-right. */
+  private renderSound(floating: boolean) {
+    const sound = this.sound;
+    if (!sound.available) return nothing;
+    return html`<jiomosa-sound-control
+      ?floating=${floating}
+      .muted=${sound.muted}
+      .volume=${sound.volume}
+      .playing=${sound.playing}
+      .hint=${sound.needsTap}
+      @jiomosa-sound-change=${this.onSoundChange}
+    ></jiomosa-sound-control>`;
   }
 
   private renderOverlay() {
@@ -171,6 +195,10 @@ export class JiomosaViewer extends LitElement {
   }
 
   private onPageEvent(event: PageChannelEvent): void {
+    if (event.type === "audio") {
+      this.sound.setPlaying(event.playing);
+      return;
+    }
     this.remote.apply(event);
     if (event.type !== "focus") return;
     const bridge = this.keyboardBridge;
@@ -193,6 +221,13 @@ export class JiomosaViewer extends LitElement {
     if (input.type === "touch" && input.action === "end" && input.points.length === 0 && this.remote.focus.editable && this.isTouchScreen()) {
       this.keyboardBridge?.showKeyboard();
     }
+  };
+
+  /** Applied at once: an unmute must happen inside the user's click. */
+  private readonly onSoundChange = (e: CustomEvent<SoundChange>): void => {
+    const change = e.detail;
+    if ("muted" in change) this.sound.setMuted(change.muted);
+    else this.sound.setVolume(change.volume);
   };
 
   private readonly goHome = async (): Promise<void> => {
