@@ -101,4 +101,27 @@ describe("<jiomosa-launcher>", () => {
     expect(field.getAttribute("inputmode")).to.equal("url");
     expect(launcher.shadowRoot?.querySelector("h1")?.textContent).to.equal("Jiomosa");
   });
+
+  it("marks the tiles of kiosks with sound with a small speaker", async () => {
+    stubFetch(200, {
+      success: true,
+      kiosks: [
+        { id: "radio", title: "Radio", url: "http://example.test/radio", audio: true },
+        { id: "clock", title: "Clock", url: "http://example.test/clock" },
+        { id: "odd", title: "Odd", url: "http://example.test/odd", audio: "yes" },
+      ],
+    });
+    launcher = document.createElement("jiomosa-launcher");
+    document.body.append(launcher);
+    const tiles = await waitFor(() => {
+      const found = launcher.shadowRoot?.querySelectorAll<HTMLAnchorElement>("a.tile");
+      return found && found.length === 3 ? [...found] : null;
+    }, "tiles");
+    expect(tiles.map((t) => t.querySelector(".sound")?.getAttribute("aria-label") ?? null)).to.deep.equal(["With sound", null, null]);
+    const tile = tiles[0]!.getBoundingClientRect();
+    const badge = tiles[0]!.querySelector(".sound")!.getBoundingClientRect();
+    expect(badge.width).to.be.within(16, 32);
+    expect(badge.right).to.be.within(tile.right - 24, tile.right); // In the tile's corner.
+    expect(badge.top).to.be.within(tile.top, tile.top + 24);
+  });
 });

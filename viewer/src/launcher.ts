@@ -1,4 +1,4 @@
-import { css, html, LitElement } from "lit";
+import { css, html, LitElement, nothing } from "lit";
 import type { KioskInfo } from "../../protocol/index.js";
 import { describeError, errorMessageOf, readKiosksReply } from "./server-messages.js";
 
@@ -57,6 +57,7 @@ export class JiomosaLauncher extends LitElement {
       gap: 20px;
     }
     .tile {
+      position: relative;
       display: flex;
       flex-direction: column;
       align-items: center;
@@ -103,6 +104,17 @@ export class JiomosaLauncher extends LitElement {
     .tile > * + *,
     .message > * + * {
       margin-top: 14px;
+    }
+    .sound {
+      position: absolute;
+      top: 12px;
+      right: 12px;
+      width: 22px;
+      height: 22px;
+      color: #9aa4b2;
+    }
+    .tile > .sound {
+      margin-top: 0;
     }
     .title {
       font-size: 20px;
@@ -257,6 +269,11 @@ export class JiomosaLauncher extends LitElement {
     return html`<a class="tile" href="/viewer?kiosk=${encodeURIComponent(kiosk.id)}" data-kiosk=${kiosk.id}>
       ${this.renderIcon(kiosk)}
       <span class="title">${kiosk.title}</span>
+      ${kiosk.audio
+        ? html`<svg class="sound" viewBox="0 0 24 24" role="img" aria-label="With sound">
+            <path fill="currentColor" d="M3 9v6h4l5 5V4L7 9H3zm13.5 3A4.5 4.5 0 0 0 14 8v8a4.5 4.5 0 0 0 2.5-4zM14 3.2v2.1a7 7 0 0 1 0 13.4v2.1a9 9 0 0 0 0-17.6z" />
+          </svg>`
+        : nothing}
     </a>`;
   }
 

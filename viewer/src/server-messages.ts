@@ -137,6 +137,8 @@ const readKiosk = (v: unknown, p: string): KioskInfo => {
   };
   const icon = optional(o, "icon", p, (x, xp) => readString(x, xp));
   if (icon) kiosk.icon = icon;
+  // Presentation only (a badge on the tile): anything but `true` means no sound.
+  if (o.audio === true) kiosk.audio = true;
   return kiosk;
 };
 
