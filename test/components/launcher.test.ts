@@ -36,7 +36,7 @@ describe("<jiomosa-launcher>", () => {
       success: true,
       kiosks: [
         { id: "clock", title: "Wall Clock", url: "http://example.test/clock" },
-        { id: "weather-now", title: "Weather", url: "http://example.test/weather", icon: "data:image/gif;base64,R0lGODlhAQABAAAAACw=" },
+        { id: "weather-now", title: "Weather", url: "http://example.test/weather", icon: "data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7" },
         { id: "news", title: "news desk", url: "http://example.test/news", icon: "📰" },
       ],
     });
@@ -54,6 +54,7 @@ describe("<jiomosa-launcher>", () => {
     expect(tiles.map((t) => t.getAttribute("href"))).to.deep.equal(["/viewer?kiosk=clock", "/viewer?kiosk=weather-now", "/viewer?kiosk=news"]);
     // No icon: a letter badge; an image icon: an <img>; an emoji icon: the emoji.
     expect(tiles[0]!.querySelector(".badge")?.textContent).to.equal("W");
+    // A valid image: a broken one would be swapped for the letter badge as soon as it fails to decode.
     expect(tiles[1]!.querySelector("img")?.getAttribute("src")).to.match(/^data:image\/gif/);
     expect(tiles[2]!.querySelector(".glyph")?.textContent).to.equal("📰");
     expect(launcher.shadowRoot?.querySelector("[role=status]")).to.equal(null);
