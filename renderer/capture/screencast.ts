@@ -11,7 +11,12 @@ import type { I420Frame } from "../webrtc/wrtc.js";
 import type { CaptureStats, FrameCapture } from "./frame-capture.js";
 import { JpegDecoder } from "./jpeg-decoder.js";
 
-/** A static page sends no frames; re-push the last one this often so new viewers see a picture. */
+/**
+ * A static page sends no frames; re-push the last one this often so new viewers see a picture and
+ * a keyframe request can be served. Not longer: at 2 s the tablet's Chromium took the gap for a
+ * stall and kept asking for keyframes (16–22 PLIs in 30 s), dropping the delta frames that showed
+ * taps until the next re-push (static-page tap p50 1.8 s). Costs ≈ 1 % CPU per static session.
+ */
 export const REPUSH_INTERVAL_MS = 1000;
 /**
  * A changed frame is pushed once more this long after it when nothing newer came: the encoder may

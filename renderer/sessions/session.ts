@@ -20,6 +20,8 @@ import type { Peer } from "../webrtc/peer.js";
 import type { I420Frame } from "../webrtc/wrtc.js";
 
 const MEMORY_CHECK_INTERVAL_MS = 10_000;
+/** The second push of the newest frame to a viewer that just connected. */
+const REFRESH_REPEAT_MS = 150;
 
 /** How long a navigation may take to commit before the request fails. */
 export const NAVIGATION_TIMEOUT_MS = 20_000;
@@ -255,10 +257,17 @@ export class Session {
     if (this.options.audioUnavailable) peer.sendEvent({ type: "notice", code: "audio_unavailable", message: this.options.audioUnavailable });
   }
 
-  /** Sends the newest frame to one peer again (it just connected, or asked for a keyframe). */
+  /**
+   * Sends the newest frame to one peer again (it just connected): at once, and once more shortly
+   * after, because a fresh encoder may drop its first input and a static page sends no other.
+   */
   refreshPeer(peer: Peer): void {
-    const frame = this.capture?.lastFrame;
-    if (frame && this.peers.has(peer)) peer.pushFrame(frame);
+    const push = () => {
+      const frame = this.capture?.lastFrame;
+      if (frame && this.peers.has(peer)) peer.pushFrame(frame);
+    };
+    push();
+    setTimeout(push, REFRESH_REPEAT_MS).unref();
   }
 
   detachPeer(peer: Peer): void {
