@@ -186,8 +186,31 @@ test("PulseAudio killed: it is restarted and every sound session is set up again
   await page.close();
 });
 
+test("in the viewer a sound kiosk shows the sound control; the first tap unmutes, the speaker mutes again", async () => {
+  const page = await client.newPage({ viewport: { width: 1280, height: 800 } });
+  await page.goto(`${renderer.url}/viewer?kiosk=tone-440`);
+  const control = page.locator('[data-testid="sound-control"]');
+  await control.waitFor({ timeout: 30_000 });
+  const videoMuted = () => page.evaluate(() => document.querySelector("jiomosa-viewer")!.shadowRoot!.querySelector("jiomosa-stream-view")!.shadowRoot!.querySelector("video")!.muted);
+  assert.equal(await videoMuted(), true, "the picture starts muted (autoplay rules)");
+  // The tone plays from load: the renderer says so, and the viewer asks for a tap.
+  await page.waitForFunction(() => document.querySelector("jiomosa-viewer")!.shadowRoot!.querySelector('[data-testid="sound-control"]')!.hasAttribute("playing"), undefined, { timeout: 20_000 });
+  await page.locator('[data-testid="sound-hint"]').waitFor({ state: "visible", timeout: 10_000 });
+  const box = (await page.locator("jiomosa-stream-view").boundingBox())!;
+  await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+  await page.waitForFunction(() => !document.querySelector("jiomosa-viewer")!.shadowRoot!.querySelector("jiomosa-stream-view")!.shadowRoot!.querySelector("video")!.muted, undefined, { timeout: 10_000 });
+  await page.locator('[data-testid="sound-hint"]').waitFor({ state: "hidden", timeout: 10_000 });
+  const toggle = page.locator('[data-testid="sound-toggle"]');
+  assert.equal(await toggle.getAttribute("aria-pressed"), "false");
+  await toggle.click();
+  assert.equal(await toggle.getAttribute("aria-pressed"), "true");
+  assert.equal(await videoMuted(), true, "the speaker button mutes");
+  await page.close();
+});
+
 test("closing the sessions leaves no sink, capture process or browser behind", async () => {
-  for (const id of sessionIds) {
+  const listed = (await (await fetch(`${renderer.url}/api/sessions`)).json()) as { sessions: { session_id: string }[] };
+  for (const id of new Set([...sessionIds, ...listed.sessions.map((s) => s.session_id)])) {
     const res = await fetch(`${renderer.url}/api/session/${id}`, { method: "DELETE" });
     assert.ok(res.status === 200 || res.status === 404, `DELETE ${id}: ${res.status}`);
   }
