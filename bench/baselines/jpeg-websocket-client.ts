@@ -42,7 +42,15 @@ export async function runCanvasClient(opts: { fpsSeconds: number; taps: number; 
     latest = e.data as ArrayBuffer;
     void drawLatest();
   };
-  const nextDraw = () => new Promise<number>((resolve) => drawWaiters.push(resolve));
+  /** The time of the next drawn frame, or NaN when none comes within timeoutMs (a static page sends none). */
+  const nextDraw = (timeoutMs = 30_000) =>
+    new Promise<number>((resolve) => {
+      const timer = setTimeout(() => resolve(NaN), timeoutMs);
+      drawWaiters.push((t) => {
+        clearTimeout(timer);
+        resolve(t);
+      });
+    });
   await new Promise((r) => (ws.onopen = r));
   const opened = performance.now();
   const first = await nextDraw();
@@ -57,13 +65,15 @@ export async function runCanvasClient(opts: { fpsSeconds: number; taps: number; 
   const tapLatenciesMs: number[] = [];
   let missedTaps = 0;
   for (let i = 0; i < opts.taps; i++) {
-    await nextDraw();
+    // Tap in a random phase after a frame on a moving page; a static page draws nothing until tapped.
+    await nextDraw(100);
     const before = bright();
     const sentAt = performance.now();
     ws.send(JSON.stringify({ type: "click", x: opts.tapAt.x, y: opts.tapAt.y }));
     let seen = false;
     while (performance.now() - sentAt < 2000) {
-      const at = await nextDraw();
+      const at = await nextDraw(sentAt + 2000 - performance.now());
+      if (Number.isNaN(at)) break;
       if (bright() !== before) {
         tapLatenciesMs.push(at - sentAt);
         seen = true;
