@@ -150,11 +150,22 @@ turn: { enabled: false }
     const before = treeUsage(pid).pssMiB;
     const session = await open(kiosk);
     await session.page.waitForTimeout(3000);
-    const { cpuPercent } = await cpuDuring(pid, () => session.page.waitForTimeout(SECONDS * 1000));
+    const received = () =>
+      session.page.evaluate(async () => {
+        let bytes = 0;
+        const stats = await (window as unknown as { __stream: { pc: RTCPeerConnection } }).__stream.pc.getStats();
+        stats.forEach((s) => {
+          if (s.type === "inbound-rtp" && s.kind === "audio") bytes = s.bytesReceived;
+        });
+        return bytes;
+      });
+    const bytesBefore = await received();
+    const { cpuPercent, seconds } = await cpuDuring(pid, () => session.page.waitForTimeout(SECONDS * 1000));
+    const audioKbitPerSecond = round(((await received()) - bytesBefore) * 8 / 1000 / seconds);
     const pss = treeUsage(pid).pssMiB - before;
     await close(session);
     await new Promise((r) => setTimeout(r, 1500));
-    return { kiosk, cpuPercent, pssMiB: pss, processes: treeUsage(pid).processes };
+    return { kiosk, cpuPercent, pssMiB: pss, audioKbitPerSecond, processes: treeUsage(pid).processes };
   };
   const costs = [await cost("silent"), await cost("sound"), await cost("playing")];
 
@@ -179,9 +190,9 @@ turn: { enabled: false }
     ["tone start → picture at the client (video latency)", summary.videoLatencyMs],
     ["A/V offset (sound − picture)", summary.avOffsetMs],
   ] as const) process.stdout.write(`| ${name} | ${v.p50} | ${v.p95} |\n`);
-  process.stdout.write(`\n| session (one viewer) | renderer tree CPU % | PSS added (MiB) |\n|---|---|---|\n`);
+  process.stdout.write(`\n| session (one viewer) | renderer tree CPU % | PSS added (MiB) | audio kbit/s |\n|---|---|---|---|\n`);
   const label: Record<string, string> = { silent: "silent (audio: false)", sound: "sound, page quiet", playing: "sound, page playing a tone" };
-  for (const c of costs) process.stdout.write(`| ${label[c.kiosk]} | ${c.cpuPercent} | ${c.pssMiB} |\n`);
+  for (const c of costs) process.stdout.write(`| ${label[c.kiosk]} | ${c.cpuPercent} | ${c.pssMiB} | ${c.audioKbitPerSecond} |\n`);
   process.stdout.write(`(renderer tree idle: ${idle} MiB PSS)\n`);
   const dir = join(REPO_ROOT, "bench", "results");
   mkdirSync(dir, { recursive: true });
