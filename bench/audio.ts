@@ -16,6 +16,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
+import { listen } from "../test/support/audio-probe.js";
 import { launchClient } from "../test/support/client-browser.js";
 import { FixtureServer } from "../test/support/fixture-server.js";
 import { REPO_ROOT } from "../test/support/paths.js";
@@ -42,16 +43,8 @@ interface Trial {
 async function clientTrials(count: number): Promise<Trial[]> {
   const state = (window as unknown as { __stream: { video: HTMLVideoElement; dc: RTCDataChannel } }).__stream;
   const { video, dc } = state;
-  const stream = video.srcObject as MediaStream;
-  const track = stream.getAudioTracks()[0]!;
-  const element = new Audio();
-  element.muted = true;
-  element.srcObject = new MediaStream([track]);
-  void element.play().catch(() => {});
-  const context = new AudioContext();
-  const analyser = context.createAnalyser();
-  analyser.fftSize = 256;
-  context.createMediaStreamSource(new MediaStream([track])).connect(analyser);
+  // Set up by the audio probe's listen(page, 256): a short window, so sound is seen as it starts.
+  const { analyser } = (window as unknown as { __audio: { analyser: AnalyserNode } }).__audio;
   const samples = new Float32Array(analyser.fftSize);
   const loud = () => {
     analyser.getFloatTimeDomainData(samples);
@@ -134,6 +127,7 @@ turn: { enabled: false }
   // Latency: one warm-up trial, then the measured ones.
   const sound = await open("sound");
   await sound.page.waitForTimeout(2000);
+  await listen(sound.page, 256);
   await sound.page.evaluate(clientTrials, 1);
   const firstMeasured = fixtures.reports.length;
   const trials = await sound.page.evaluate(clientTrials, TRIALS);

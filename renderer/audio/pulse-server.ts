@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { stopChild } from "../child-process.js";
 import type { Logger } from "../log.js";
 
 const run = promisify(execFile);
@@ -154,14 +155,7 @@ export class PulseServer {
     if (this.closed) return;
     this.closed = true;
     if (this.restartTimer) clearTimeout(this.restartTimer);
-    const child = this.child;
-    if (child) {
-      const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-      child.kill("SIGTERM");
-      const timer = setTimeout(() => child.kill("SIGKILL"), STOP_TIMEOUT_MS);
-      await exited;
-      clearTimeout(timer);
-    }
+    if (this.child) await stopChild(this.child, STOP_TIMEOUT_MS);
     rmSync(this.dir, { recursive: true, force: true });
   }
 }

@@ -5,6 +5,7 @@
  * Restarted (with backoff) if parec dies while its session lives.
  */
 import { type ChildProcess, spawn } from "node:child_process";
+import { stopChild } from "../child-process.js";
 import type { Logger } from "../log.js";
 import { CHANNELS, SAMPLE_RATE } from "./pulse-server.js";
 
@@ -22,6 +23,7 @@ const RESTART_FIRST_DELAY_MS = 250;
 const RESTART_MAX_DELAY_MS = 5_000;
 /** A capture that ran this long is healthy again: the next failure restarts quickly. */
 const HEALTHY_AFTER_MS = 10_000;
+const STOP_TIMEOUT_MS = 2_000;
 
 export interface SinkCaptureOptions {
   /** The sink whose `.monitor` source is read. */
@@ -129,14 +131,9 @@ export class SinkCapture {
     this.options.onFrame(samples);
   }
 
-  close(): Promise<void> {
+  async close(): Promise<void> {
     this.closed = true;
     if (this.restartTimer) clearTimeout(this.restartTimer);
-    const child = this.child;
-    if (!child) return Promise.resolve();
-    return new Promise((resolve) => {
-      child.once("close", () => resolve());
-      child.kill("SIGTERM");
-    });
+    if (this.child) await stopChild(this.child, STOP_TIMEOUT_MS);
   }
 }

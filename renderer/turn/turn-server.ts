@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TurnConfig } from "../config/schema.js";
+import { stopChild } from "../child-process.js";
 import type { Logger } from "../log.js";
 import { stunProbe } from "./stun-probe.js";
 
@@ -116,14 +117,7 @@ export class TurnServer {
     if (this.closed) return;
     this.closed = true;
     if (this.restartTimer) clearTimeout(this.restartTimer);
-    const child = this.child;
-    if (child) {
-      const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-      child.kill("SIGTERM");
-      const timer = setTimeout(() => child.kill("SIGKILL"), STOP_TIMEOUT_MS);
-      await exited;
-      clearTimeout(timer);
-    }
+    if (this.child) await stopChild(this.child, STOP_TIMEOUT_MS);
     rmSync(this.dir, { recursive: true, force: true });
   }
 }

@@ -14,9 +14,12 @@ export interface Spectrum {
   levels: Record<number, number>;
 }
 
-/** Starts analysing the stream's audio track (if any); call once per page. */
-export async function listen(page: Page): Promise<number> {
-  return page.evaluate(() => {
+/**
+ * Starts analysing the stream's audio track (if any) into `window.__audio.analyser`; call once per
+ * page. A long FFT resolves tones; a short one (256) tells when sound starts.
+ */
+export async function listen(page: Page, fftSize = 8192): Promise<number> {
+  return page.evaluate((size) => {
     const state = (window as unknown as { __stream: { video: HTMLVideoElement } }).__stream;
     const stream = state.video.srcObject as MediaStream;
     const track = stream.getAudioTracks()[0];
@@ -28,12 +31,12 @@ export async function listen(page: Page): Promise<number> {
     void element.play().catch(() => {});
     const context = new AudioContext();
     const analyser = context.createAnalyser();
-    analyser.fftSize = 8192;
+    analyser.fftSize = size;
     analyser.smoothingTimeConstant = 0;
     context.createMediaStreamSource(new MediaStream([track])).connect(analyser);
     (window as unknown as { __audio: unknown }).__audio = { context, analyser, element };
     return stream.getAudioTracks().length;
-  });
+  }, fftSize);
 }
 
 /** One spectrum of the last ~170 ms of received sound. */
@@ -59,13 +62,18 @@ export async function spectrum(page: Page, frequencies: number[]): Promise<Spect
   }, frequencies);
 }
 
-/** Polls until the loudest received frequency is `hz` (± 15 Hz) and clearly above silence. */
+/**
+ * Polls until the loudest received frequency is `hz` (± 15 Hz), clearly above silence, and each of
+ * `others` at least 20 dB below it (a mix of two tones never gets there). A moment of concealment
+ * in the jitter buffer of a busy machine may blur one spectrum; the next one counts.
+ */
 export async function waitForTone(page: Page, hz: number, others: number[] = [], timeoutMs = 20_000): Promise<Spectrum> {
   const deadline = Date.now() + timeoutMs;
   let last: Spectrum | null = null;
   while (Date.now() < deadline) {
     last = await spectrum(page, [hz, ...others]);
-    if (last.peakHz !== null && Math.abs(last.peakHz - hz) <= 15 && (last.peakDb ?? -Infinity) > -60) return last;
+    const own = last.levels[hz]!;
+    if (last.peakHz !== null && Math.abs(last.peakHz - hz) <= 15 && (last.peakDb ?? -Infinity) > -60 && others.every((f) => own - last!.levels[f]! > 20)) return last;
     await page.waitForTimeout(200);
   }
   throw new Error(`no ${hz} Hz tone in the received audio within ${timeoutMs} ms; last spectrum: ${JSON.stringify(last)}`);
