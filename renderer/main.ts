@@ -140,7 +140,7 @@ async function main(): Promise<void> {
     sessions,
     browser,
     iceServers,
-    audio: { enabled: pulse !== null, reason: audioUnavailable },
+    audio: { enabled: pulse !== null, reason: pulse ? null : (audioUnavailable ?? "no kiosk has audio: true (and audio.default is false)") },
     metrics,
     access,
     viewerDir: fileURLToPath(new URL("../viewer/", import.meta.url)),
