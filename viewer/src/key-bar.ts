@@ -1,6 +1,5 @@
 import { css, html, LitElement } from "lit";
-import type { InputMessage } from "../../protocol/index.js";
-import { INPUT_EVENT } from "./stream-view.js";
+import { inputEvent } from "./stream-view.js";
 
 /** The keys a soft keyboard lacks, in the order shown. */
 export const KEY_BAR_KEYS: readonly { key: string; label: string; name: string }[] = [
@@ -85,7 +84,7 @@ export class JiomosaKeyBar extends LitElement {
   }
 
   private press(key: string): void {
-    this.dispatchEvent(new CustomEvent<InputMessage>(INPUT_EVENT, { detail: { type: "key", key }, bubbles: true, composed: true }));
+    this.dispatchEvent(inputEvent({ type: "key", key }));
   }
 
   /** Where the keyboard overlays the page instead of resizing it, sit on top of the keyboard. */

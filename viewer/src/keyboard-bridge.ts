@@ -1,6 +1,6 @@
 import { css, html, LitElement } from "lit";
 import type { FocusEvent, InputMessage, Modifier } from "../../protocol/index.js";
-import { INPUT_EVENT } from "./stream-view.js";
+import { inputEvent } from "./stream-view.js";
 
 /**
  * What keeps the caret context neutral: the IME sees a character before the caret (so it does
@@ -149,7 +149,7 @@ export class JiomosaKeyboardBridge extends LitElement {
   }
 
   private emit(detail: InputMessage): void {
-    this.dispatchEvent(new CustomEvent<InputMessage>(INPUT_EVENT, { detail, bubbles: true, composed: true }));
+    this.dispatchEvent(inputEvent(detail));
   }
 
   private sendText(text: string): void {

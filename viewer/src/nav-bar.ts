@@ -8,7 +8,7 @@
  */
 import { css, html, svg, type TemplateResult } from "lit";
 import type { InputMessage, NavigateInput, PageEvent } from "../../protocol/index.js";
-import { INPUT_EVENT } from "./stream-view.js";
+import { inputEvent } from "./stream-view.js";
 
 /** Height of the bar in CSS pixels; the stream area is what remains below it. */
 export const NAV_BAR_HEIGHT_PX = 52;
@@ -54,7 +54,7 @@ export function renderNavBar({ page, start, end, onInput }: NavBarOptions): Temp
 function navigate(action: NavigateInput["action"]): (e: Event) => void {
   return (e) => {
     const detail: InputMessage = { type: "navigate", action };
-    (e.currentTarget as Element).dispatchEvent(new CustomEvent<InputMessage>(INPUT_EVENT, { detail, bubbles: true, composed: true }));
+    (e.currentTarget as Element).dispatchEvent(inputEvent(detail));
   };
 }
 

@@ -1,6 +1,6 @@
 import { css, html, LitElement, nothing, type PropertyValues } from "lit";
 import type { DialogEvent, InputMessage } from "../../protocol/index.js";
-import { INPUT_EVENT } from "./stream-view.js";
+import { inputEvent } from "./stream-view.js";
 
 /** Words of each kind of dialog: its heading (null: who is asking), and its two buttons. */
 const WORDING: Record<DialogEvent["kind"], { title: string | null; accept: string; dismiss: string | null }> = {
@@ -163,7 +163,7 @@ export class JiomosaPageDialog extends LitElement {
     const detail: InputMessage = { type: "dialog-answer", id: dialog.id, accept };
     if (accept && dialog.kind === "prompt") detail.text = this.promptInput?.value ?? "";
     this.dialog = null;
-    this.dispatchEvent(new CustomEvent<InputMessage>(INPUT_EVENT, { detail, bubbles: true, composed: true }));
+    this.dispatchEvent(inputEvent(detail));
   }
 }
 

@@ -1,6 +1,6 @@
 import { css, html, LitElement, nothing, type PropertyValues } from "lit";
 import type { InputMessage, SelectOpenEvent } from "../../protocol/index.js";
-import { INPUT_EVENT } from "./stream-view.js";
+import { inputEvent } from "./stream-view.js";
 
 /**
  * The tablet's own picker for a `<select>` the remote page opened (its popup is a separate
@@ -197,7 +197,7 @@ export class JiomosaSelectPicker extends LitElement {
     if (!request) return;
     this.request = null;
     const detail: InputMessage = { type: "select-answer", id: request.id, indexes };
-    this.dispatchEvent(new CustomEvent<InputMessage>(INPUT_EVENT, { detail, bubbles: true, composed: true }));
+    this.dispatchEvent(inputEvent(detail));
   }
 }
 

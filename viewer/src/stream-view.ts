@@ -6,6 +6,11 @@ import { type FingerState, TouchTracker } from "./touch-tracker.js";
 /** Name of the event that carries one InputMessage up to whoever owns the connection. */
 export const INPUT_EVENT = "jiomosa-input";
 
+/** The bubbling, composed INPUT_EVENT that carries `detail`. */
+export function inputEvent(detail: InputMessage): CustomEvent<InputMessage> {
+  return new CustomEvent<InputMessage>(INPUT_EVENT, { detail, bubbles: true, composed: true });
+}
+
 /** Fired (bubbling, composed) when the browser would not play with sound: the view is muted again. */
 export const SOUND_REFUSED_EVENT = "jiomosa-sound-refused";
 
@@ -224,7 +229,7 @@ export class JiomosaStreamView extends LitElement {
   }
 
   private emit(detail: InputMessage): void {
-    this.dispatchEvent(new CustomEvent<InputMessage>(INPUT_EVENT, { detail, bubbles: true, composed: true }));
+    this.dispatchEvent(inputEvent(detail));
   }
 
   // ---- pointer ------------------------------------------------------------------------------
