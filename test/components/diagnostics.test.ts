@@ -3,6 +3,7 @@ import { JiomosaDiagnostics } from "../../viewer/src/diagnostics.js";
 import "../../viewer/src/launcher.js";
 import type { JiomosaLauncher } from "../../viewer/src/launcher.js";
 import type { FetchFunction, PeerConnectionConstructor, WebSocketConstructor } from "../../viewer/src/session-controller.js";
+import { waitFor } from "./session-fakes.js";
 
 // ---- a fake box and network ------------------------------------------------------------------
 
@@ -167,16 +168,6 @@ class FakePeer {
 }
 
 // ---- helpers ---------------------------------------------------------------------------------
-
-async function waitFor<T>(read: () => T | null | undefined, what: string, timeoutMs = 5_000): Promise<T> {
-  const deadline = performance.now() + timeoutMs;
-  for (;;) {
-    const value = read();
-    if (value) return value;
-    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 interface ShownRow {
   result: string | undefined;

@@ -1,6 +1,7 @@
 import { expect } from "@esm-bundle/chai";
 import "../../viewer/src/launcher.js";
 import type { JiomosaLauncher } from "../../viewer/src/launcher.js";
+import { waitFor } from "./session-fakes.js";
 
 const realFetch = window.fetch;
 
@@ -11,16 +12,6 @@ function stubFetch(status: number, body: unknown): string[] {
     return new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
   };
   return requested;
-}
-
-async function waitFor<T>(read: () => T | null | undefined, what: string, timeoutMs = 5_000): Promise<T> {
-  const deadline = performance.now() + timeoutMs;
-  for (;;) {
-    const value = read();
-    if (value) return value;
-    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }
 
 describe("<jiomosa-launcher>", () => {

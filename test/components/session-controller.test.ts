@@ -9,7 +9,7 @@ import {
   type PeerConnectionConstructor,
   type WebSocketConstructor,
 } from "../../viewer/src/session-controller.js";
-import { type Call, FakeChannel, FakeEnvironment, FakeHost, fakeFetch, FakePeer, FakeSocket, ManualTimers, MemoryStorage, settle } from "./session-fakes.js";
+import { acceptOffer, type Call, FakeEnvironment, FakeHost, fakeFetch, FakePeer, FakeSocket, ManualTimers, MemoryStorage, settle } from "./session-fakes.js";
 
 const OFFER = { type: "offer", offer: { type: "offer", sdp: "v=0 offer-1" }, iceServers: [{ urls: "turn:turn.test:3478", username: "u", credential: "p" }], viewport: { width: 1024, height: 768 } };
 const REMOTE_CANDIDATE = { candidate: "candidate:1 1 udp 2122260223 192.0.2.1 50000 typ host", sdpMid: "0", sdpMLineIndex: 0 };
@@ -44,16 +44,7 @@ describe("SessionController", () => {
   async function connect() {
     controller.hostConnected();
     await settle();
-    const socket = FakeSocket.instances.at(-1)!;
-    socket.open();
-    socket.receive(OFFER);
-    await settle();
-    const peer = FakePeer.instances.at(-1)!;
-    const channel = new FakeChannel("input");
-    peer.emitChannel(channel);
-    peer.emitTrack(new MediaStream());
-    peer.setState("connected");
-    return { socket, peer, channel };
+    return acceptOffer(FakeSocket.instances.at(-1)!, OFFER);
   }
 
   afterEach(() => controller?.hostDisconnected());

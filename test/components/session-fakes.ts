@@ -197,6 +197,36 @@ export const settle = async () => {
 };
 
 
+/** Polls `read` until it returns something truthy, failing with "timed out waiting for `what`" after `timeoutMs`. */
+export async function waitFor<T>(read: () => T | null | undefined | false, what: string, timeoutMs = 5_000, pollMs = 10): Promise<T> {
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    const value = read();
+    if (value) return value;
+    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, pollMs));
+  }
+}
+
+/** Opens the signaling socket, delivers `offer`, lets the answer settle, then opens the input channel, adds `stream` and connects the last peer. */
+export async function acceptOffer(socket: FakeSocket, offer: unknown, stream: MediaStream = new MediaStream()): Promise<{ socket: FakeSocket; peer: FakePeer; channel: FakeChannel }> {
+  socket.open();
+  socket.receive(offer);
+  await settle();
+  const peer = FakePeer.instances.at(-1)!;
+  const channel = new FakeChannel("input");
+  peer.emitChannel(channel);
+  peer.emitTrack(stream);
+  peer.setState("connected");
+  return { socket, peer, channel };
+}
+
+/** Delivers `event` on the input channel, then awaits each update in order (each read only once the previous one is done). */
+export async function receiveOn(channel: FakeChannel, event: unknown, ...updates: Array<() => Promise<unknown> | undefined>): Promise<void> {
+  channel.onmessage?.({ data: JSON.stringify(event) });
+  for (const update of updates) await update();
+}
+
 /** localStorage as a Map. */
 export class MemoryStorage implements KeyValueStore {
   readonly items = new Map<string, string>();

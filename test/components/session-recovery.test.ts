@@ -11,7 +11,7 @@ import {
   WAKE_CHECK_TIMEOUT_MS,
   type WebSocketConstructor,
 } from "../../viewer/src/session-controller.js";
-import { type Call, FakeChannel, FakeEnvironment, FakeHost, fakeFetch, FakePeer, FakeSocket, ManualTimers, MemoryStorage, settle } from "./session-fakes.js";
+import { acceptOffer, type Call, FakeEnvironment, FakeHost, fakeFetch, FakePeer, FakeSocket, ManualTimers, MemoryStorage, settle } from "./session-fakes.js";
 
 const OFFER = { type: "offer", offer: { type: "offer", sdp: "v=0 offer-1" }, viewport: { width: 1280, height: 720 } };
 
@@ -58,16 +58,7 @@ describe("SessionController: resume, page events, offline and wake", () => {
   }
 
   async function stream() {
-    const socket = FakeSocket.instances.at(-1)!;
-    socket.open();
-    socket.receive(OFFER);
-    await settle();
-    const peer = FakePeer.instances.at(-1)!;
-    const channel = new FakeChannel("input");
-    peer.emitChannel(channel);
-    peer.emitTrack(new MediaStream());
-    peer.setState("connected");
-    return { socket, peer, channel };
+    return acceptOffer(FakeSocket.instances.at(-1)!, OFFER);
   }
 
   const posts = () => calls.filter((c) => c.method === "POST");

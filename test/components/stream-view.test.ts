@@ -2,6 +2,7 @@ import { expect } from "@esm-bundle/chai";
 import { type InputMessage, readInputMessage } from "../../protocol/index.js";
 import "../../viewer/src/stream-view.js";
 import type { JiomosaStreamView } from "../../viewer/src/stream-view.js";
+import { waitFor } from "./session-fakes.js";
 
 /** A 1280x720 source that keeps producing frames: a canvas redrawn on a timer. */
 function startCanvasStream(): { stream: MediaStream; stop: () => void } {
@@ -27,16 +28,6 @@ function startCanvasStream(): { stream: MediaStream; stop: () => void } {
       for (const track of stream.getTracks()) track.stop();
     },
   };
-}
-
-async function waitFor<T>(read: () => T | null | undefined | false, what: string, timeoutMs = 10_000): Promise<T> {
-  const deadline = performance.now() + timeoutMs;
-  for (;;) {
-    const value = read();
-    if (value) return value;
-    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 const nextFrame = () => new Promise<void>((resolve) => requestAnimationFrame(() => resolve()));
@@ -73,7 +64,7 @@ describe("<jiomosa-stream-view>", () => {
     source = startCanvasStream();
     view.stream = source.stream;
     await view.updateComplete;
-    await waitFor(() => view.video && view.video.videoWidth === 1280 && view.video.videoHeight === 720, "video metadata");
+    await waitFor(() => view.video && view.video.videoWidth === 1280 && view.video.videoHeight === 720, "video metadata", 10_000);
   });
 
   afterEach(() => {
@@ -97,7 +88,7 @@ describe("<jiomosa-stream-view>", () => {
   });
 
   it("counts presented frames", async () => {
-    await waitFor(() => view.frameCount >= 3, "three presented frames");
+    await waitFor(() => view.frameCount >= 3, "three presented frames", 10_000);
     expect(view.frameCount).to.be.greaterThan(2);
   });
 
@@ -355,8 +346,8 @@ describe("<jiomosa-stream-view> sound", () => {
     view.muted = false;
     view.stream = stream;
     await view.updateComplete;
-    await waitFor(() => refused > 0, "the refusal");
+    await waitFor(() => refused > 0, "the refusal", 10_000);
     expect([view.muted, view.video!.muted]).to.deep.equal([true, true]);
-    await waitFor(() => !view.video!.paused, "the muted video to play");
+    await waitFor(() => !view.video!.paused, "the muted video to play", 10_000);
   });
 });

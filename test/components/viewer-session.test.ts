@@ -4,17 +4,7 @@ import { RESIZE_DEBOUNCE_MS } from "../../viewer/src/viewport-follower.js";
 import type { PeerConnectionConstructor, WebSocketConstructor } from "../../viewer/src/session-controller.js";
 import "../../viewer/src/viewer.js";
 import type { JiomosaViewer } from "../../viewer/src/viewer.js";
-import { type Call, FakeChannel, FakeEnvironment, fakeFetch, FakePeer, FakeSocket, MemoryStorage, settle } from "./session-fakes.js";
-
-async function waitFor<T>(read: () => T | null | undefined | false, what: string, timeoutMs = 5_000): Promise<T> {
-  const deadline = performance.now() + timeoutMs;
-  for (;;) {
-    const value = read();
-    if (value) return value;
-    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
+import { acceptOffer, type Call, FakeChannel, FakeEnvironment, fakeFetch, FakePeer, FakeSocket, MemoryStorage, receiveOn, waitFor } from "./session-fakes.js";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -46,25 +36,15 @@ describe("<jiomosa-viewer> with a live session", () => {
     viewer.style.cssText = `position:fixed;left:0;top:0;width:800px;height:${options.height ?? 600}px`;
     document.body.append(viewer);
     const socket = await waitFor(() => FakeSocket.instances.at(-1), "the signaling socket");
-    socket.open();
     const body = (calls[0]?.body ?? {}) as { width?: number; height?: number };
-    socket.receive({ type: "offer", offer: { type: "offer", sdp: "v=0" }, viewport: { width: body.width ?? 1280, height: body.height ?? 720 } });
-    await settle();
-    const peer = FakePeer.instances.at(-1)!;
-    channel = new FakeChannel("input");
-    peer.emitChannel(channel);
-    peer.emitTrack(new MediaStream());
-    peer.setState("connected");
+    ({ channel } = await acceptOffer(socket, { type: "offer", offer: { type: "offer", sdp: "v=0" }, viewport: { width: body.width ?? 1280, height: body.height ?? 720 } }));
     await viewer.updateComplete;
     return socket;
   }
 
   const root = () => viewer.shadowRoot!;
   const sent = () => channel.sent.map((text) => JSON.parse(text) as InputMessage);
-  const receive = async (event: ChannelEvent) => {
-    channel.onmessage?.({ data: JSON.stringify(event) });
-    await viewer.updateComplete;
-  };
+  const receive = (event: ChannelEvent) => receiveOn(channel, event, () => viewer.updateComplete);
   const inner = <E extends Element>(host: string, selector: string) => root().querySelector(host)?.shadowRoot?.querySelector<E>(selector) ?? null;
 
   beforeEach(() => {

@@ -6,17 +6,7 @@ import type { JiomosaSoundControl } from "../../viewer/src/sound-control.js";
 import { SOUND_KEY } from "../../viewer/src/sound-controller.js";
 import "../../viewer/src/viewer.js";
 import type { JiomosaViewer } from "../../viewer/src/viewer.js";
-import { FakeChannel, FakeEnvironment, fakeFetch, FakePeer, FakeSocket, MemoryStorage, settle } from "./session-fakes.js";
-
-async function waitFor<T>(read: () => T | null | undefined | false, what: string, timeoutMs = 10_000): Promise<T> {
-  const deadline = performance.now() + timeoutMs;
-  for (;;) {
-    const value = read();
-    if (value) return value;
-    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+import { acceptOffer, FakeChannel, FakeEnvironment, fakeFetch, FakePeer, FakeSocket, MemoryStorage, receiveOn, waitFor } from "./session-fakes.js";
 
 /** What the renderer sends for a kiosk with sound: a moving picture and an (Opus, here silent) audio track in one stream. */
 function soundStream(audio: AudioContext): { stream: MediaStream; stop: () => void } {
@@ -64,15 +54,9 @@ describe("<jiomosa-viewer> sound", () => {
     };
     viewer.style.cssText = "position:fixed;left:0;top:0;width:800px;height:600px";
     document.body.append(viewer);
-    const socket = await waitFor(() => FakeSocket.instances.at(-1), "the signaling socket");
-    socket.open();
-    socket.receive({ type: "offer", offer: { type: "offer", sdp: "v=0" }, viewport: { width: 800, height: 548 } });
-    await settle();
-    const peer = FakePeer.instances.at(-1)!;
-    channel = new FakeChannel("input");
-    peer.emitChannel(channel);
-    peer.emitTrack(options.sound === false ? new MediaStream(source.stream.getVideoTracks()) : source.stream);
-    peer.setState("connected");
+    const socket = await waitFor(() => FakeSocket.instances.at(-1), "the signaling socket", 10_000);
+    const offer = { type: "offer", offer: { type: "offer", sdp: "v=0" }, viewport: { width: 800, height: 548 } };
+    ({ channel } = await acceptOffer(socket, offer, options.sound === false ? new MediaStream(source.stream.getVideoTracks()) : source.stream));
     await viewer.updateComplete;
   }
 
@@ -82,11 +66,7 @@ describe("<jiomosa-viewer> sound", () => {
   // Booleans, not elements, in assertions: a failing chai assertion on a Lit element hangs the test browser.
   const shown = (testId: string) => part(testId) !== null;
   const video = () => root().querySelector("jiomosa-stream-view")!.video!;
-  const receive = async (event: ChannelEvent) => {
-    channel.onmessage?.({ data: JSON.stringify(event) });
-    await viewer!.updateComplete;
-    await control()?.updateComplete;
-  };
+  const receive = (event: ChannelEvent) => receiveOn(channel, event, () => viewer!.updateComplete, () => control()?.updateComplete);
   /** A real click (the browser counts it as the user's activation), at the middle of an element. */
   const click = async (element: Element) => {
     const rect = element.getBoundingClientRect();
@@ -132,7 +112,7 @@ describe("<jiomosa-viewer> sound", () => {
 
   it("turns the sound on with the first click on the page, and the video keeps playing", async () => {
     await open();
-    await waitFor(() => !video().paused, "the muted video to autoplay");
+    await waitFor(() => !video().paused, "the muted video to autoplay", 10_000);
     await click(root().querySelector("jiomosa-stream-view")!);
     expect(video().muted).to.equal(false);
     expect(part("sound-toggle")!.getAttribute("aria-pressed")).to.equal("false");

@@ -1,18 +1,9 @@
 import { expect } from "@esm-bundle/chai";
 import "../../viewer/src/viewer.js";
 import type { JiomosaViewer } from "../../viewer/src/viewer.js";
+import { waitFor } from "./session-fakes.js";
 
 const realFetch = window.fetch;
-
-async function waitFor<T>(read: () => T | null | undefined, what: string, timeoutMs = 5_000): Promise<T> {
-  const deadline = performance.now() + timeoutMs;
-  for (;;) {
-    const value = read();
-    if (value) return value;
-    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 describe("<jiomosa-viewer>", () => {
   let viewer: JiomosaViewer;
