@@ -1,5 +1,6 @@
 import { css, html, LitElement } from "lit";
 import type { FocusEvent, InputMessage, Modifier } from "../../protocol/index.js";
+import { IGNORED_KEYS, IME_KEY_CODE, isAltGraph, isPrintable, MODIFIER_KEYS, modifiersOf } from "./keys.js";
 import { inputEvent } from "./stream-view.js";
 
 /**
@@ -14,9 +15,6 @@ const PLAIN_TYPES = new Set(["email", "url", "password"]);
 const MODE_BY_TYPE: Record<string, string> = { number: "decimal", tel: "tel", email: "email", url: "url", search: "search" };
 const INPUT_MODES = new Set(["none", "text", "decimal", "numeric", "tel", "search", "email", "url"]);
 const ENTER_HINTS = new Set(["enter", "done", "go", "next", "previous", "search", "send"]);
-const MODIFIER_KEYS = new Set(["Alt", "AltGraph", "Control", "Meta", "Shift", "CapsLock", "NumLock", "Fn", "OS", "Hyper", "Super"]);
-const IGNORED_KEYS = new Set(["Unidentified", "Process", "Dead"]);
-const IME_KEY_CODE = 229;
 /** Text that ends a sentence: the next word may start with a capital. */
 const SENTENCE_END = /(^|[.!?\n]\s*)$/;
 
@@ -170,16 +168,11 @@ export class JiomosaKeyboardBridge extends LitElement {
   private readonly onKeyDown = (e: KeyboardEvent): void => {
     const key = e.key;
     if (e.isComposing || this.composing || e.keyCode === IME_KEY_CODE || !key || IGNORED_KEYS.has(key) || MODIFIER_KEYS.has(key)) return;
-    const altGraph = e.getModifierState?.("AltGraph") ?? false;
+    const altGraph = isAltGraph(e);
     const shortcut = (e.ctrlKey && !altGraph) || e.metaKey;
     if (isPrintable(key) && !shortcut) return; // The character arrives as beforeinput insertText.
     e.preventDefault();
-    const modifiers: Modifier[] = [];
-    if (e.altKey && !altGraph) modifiers.push("Alt");
-    if (e.ctrlKey && !altGraph) modifiers.push("Control");
-    if (e.metaKey) modifiers.push("Meta");
-    if (e.shiftKey) modifiers.push("Shift");
-    this.sendKey(key, modifiers);
+    this.sendKey(key, modifiersOf(e));
   };
 
   // ---- beforeinput / input: what the keyboard changed ------------------------------------------
@@ -304,11 +297,6 @@ export class JiomosaKeyboardBridge extends LitElement {
 
 function keyboardAttributes(textarea: HTMLTextAreaElement): string {
   return ["inputmode", "enterkeyhint", "autocapitalize", "autocorrect"].map((name) => textarea.getAttribute(name) ?? "").join("|");
-}
-
-/** A key that types one character (letters, digits, space, emoji) rather than naming an action. */
-function isPrintable(key: string): boolean {
-  return [...key].length === 1 && !/[\u0000-\u001f\u007f]/.test(key);
 }
 
 declare global {

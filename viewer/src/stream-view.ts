@@ -1,6 +1,7 @@
 import { css, html, LitElement, type PropertyValues } from "lit";
-import type { InputMessage, Modifier, MouseButton, PointerInput, ScrollInput, Viewport } from "../../protocol/index.js";
+import type { InputMessage, MouseButton, PointerInput, ScrollInput, Viewport } from "../../protocol/index.js";
 import { clampToPage, containedBox, mapToPage, type PagePoint, type Size } from "./input-mapper.js";
+import { IGNORED_KEYS, IME_KEY_CODE, isAltGraph, isPrintable, MODIFIER_KEYS, modifiersOf } from "./keys.js";
 import { type FingerState, TouchTracker } from "./touch-tracker.js";
 
 /** Name of the event that carries one InputMessage up to whoever owns the connection. */
@@ -18,12 +19,6 @@ export const SOUND_REFUSED_EVENT = "jiomosa-sound-refused";
 export const WHEEL_LINE_PX = 40;
 
 const BUTTONS: readonly MouseButton[] = ["left", "middle", "right"];
-/** Pressing a modifier alone sends nothing: the modifiers travel with the next key. */
-const MODIFIER_KEYS = new Set(["Alt", "AltGraph", "Control", "Meta", "Shift", "CapsLock", "NumLock", "Fn", "OS", "Hyper", "Super"]);
-/** Keys that are not a key at all: IME composition and dead keys produce text elsewhere. */
-const IGNORED_KEYS = new Set(["Unidentified", "Process", "Dead"]);
-/** keyCode of every keydown an IME (e.g. an Android soft keyboard) handles. */
-const IME_KEY_CODE = 229;
 
 /** Largest touch radius the protocol accepts, in page pixels. */
 const MAX_TOUCH_RADIUS = 1000;
@@ -372,17 +367,13 @@ export class JiomosaStreamView extends LitElement {
     if (e.isComposing || e.keyCode === IME_KEY_CODE || !key || IGNORED_KEYS.has(key) || MODIFIER_KEYS.has(key)) return;
     e.preventDefault();
     // AltGr arrives as Ctrl+Alt on Windows keyboards; the character it makes is still text.
-    const altGraph = e.getModifierState?.("AltGraph") ?? false;
+    const altGraph = isAltGraph(e);
     const chord = !altGraph && (e.ctrlKey || e.metaKey || e.altKey);
     if (!chord && isPrintable(key)) {
       this.emit({ type: "text", text: key });
       return;
     }
-    const modifiers: Modifier[] = [];
-    if (e.altKey && !altGraph) modifiers.push("Alt");
-    if (e.ctrlKey && !altGraph) modifiers.push("Control");
-    if (e.metaKey) modifiers.push("Meta");
-    if (e.shiftKey) modifiers.push("Shift");
+    const modifiers = modifiersOf(e);
     this.emit(modifiers.length ? { type: "key", key, modifiers } : { type: "key", key });
   };
 }
@@ -390,12 +381,6 @@ export class JiomosaStreamView extends LitElement {
 /** requestVideoFrameCallback arrived in Chrome 83; older WebViews count decoded frames instead. */
 function hasFrameCallbacks(video: HTMLVideoElement): boolean {
   return typeof video.requestVideoFrameCallback === "function";
-}
-
-/** A key that types one character (letters, digits, space, emoji) rather than naming an action. */
-function isPrintable(key: string): boolean {
-  const chars = [...key];
-  return chars.length === 1 && !/[\u0000-\u001f\u007f]/.test(key);
 }
 
 declare global {
