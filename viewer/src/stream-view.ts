@@ -214,13 +214,13 @@ export class JiomosaStreamView extends LitElement {
     return { width: video.videoWidth, height: video.videoHeight };
   }
 
-  private toPage(e: { clientX: number; clientY: number }, clamp: boolean): PagePoint | null {
+  /** `rect` is the video's bounding box when the caller has already read it. */
+  private toPage(e: { clientX: number; clientY: number }, clamp: boolean, rect?: DOMRect): PagePoint | null {
     const video = this.video;
     const page = this.pageSize();
     if (!video || !page) return null;
     const picture = this.pictureSize() ?? page;
-    const rect = video.getBoundingClientRect();
-    return (clamp ? clampToPage : mapToPage)(e.clientX, e.clientY, rect, page, picture);
+    return (clamp ? clampToPage : mapToPage)(e.clientX, e.clientY, rect ?? video.getBoundingClientRect(), page, picture);
   }
 
   private emit(detail: InputMessage): void {
@@ -323,12 +323,14 @@ export class JiomosaStreamView extends LitElement {
    * they are left out so the page gets the usual defaults.
    */
   private fingerState(e: PointerEvent, clamp = true): FingerState | null {
-    const point = this.toPage(e, clamp);
-    const page = this.pageSize();
     const video = this.video;
-    if (!point || !page || !video) return null;
+    const page = this.pageSize();
+    if (!video || !page) return null;
+    const rect = video.getBoundingClientRect(); // Read once per move: it forces layout.
+    const point = this.toPage(e, clamp, rect);
+    if (!point) return null;
     const finger: FingerState = { x: point.x, y: point.y };
-    const box = containedBox(video.getBoundingClientRect(), this.pictureSize() ?? page);
+    const box = containedBox(rect, this.pictureSize() ?? page);
     const scale = box ? page.width / box.width : 1;
     const radius = (side: number) => Math.min(MAX_TOUCH_RADIUS, Math.round((side / 2) * scale * 10) / 10);
     if (e.width > 1 || e.height > 1) {
