@@ -147,7 +147,10 @@ const readCoordinate = (v: unknown, p: string) => readNumber(v, p, { min: -MAX_C
 const readDelta = (v: unknown, p: string) => readNumber(v, p, { min: -MAX_SCROLL_DELTA, max: MAX_SCROLL_DELTA });
 const readButton = (v: unknown, p: string) => readEnum<MouseButton>(v, p, ["left", "middle", "right"]);
 
-const MAX_TOUCH_POINTS = 10;
+/** Most fingers one `touch` message carries. */
+export const MAX_TOUCH_POINTS = 10;
+/** Largest touch radius (`radiusX`, `radiusY`) accepted, in page pixels. */
+export const MAX_TOUCH_RADIUS = 1000;
 
 function readTouchPoint(value: unknown, path: string): TouchPoint {
   const o = readObject(value, path);
@@ -156,8 +159,8 @@ function readTouchPoint(value: unknown, path: string): TouchPoint {
     x: required(o, "x", path, readCoordinate),
     y: required(o, "y", path, readCoordinate),
   };
-  const radiusX = optional(o, "radiusX", path, (v, p) => readNumber(v, p, { min: 0, max: 1000 }));
-  const radiusY = optional(o, "radiusY", path, (v, p) => readNumber(v, p, { min: 0, max: 1000 }));
+  const radiusX = optional(o, "radiusX", path, (v, p) => readNumber(v, p, { min: 0, max: MAX_TOUCH_RADIUS }));
+  const radiusY = optional(o, "radiusY", path, (v, p) => readNumber(v, p, { min: 0, max: MAX_TOUCH_RADIUS }));
   const force = optional(o, "force", path, (v, p) => readNumber(v, p, { min: 0, max: 1 }));
   if (radiusX !== undefined) point.radiusX = radiusX;
   if (radiusY !== undefined) point.radiusY = radiusY;

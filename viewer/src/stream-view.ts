@@ -1,5 +1,5 @@
 import { css, html, LitElement, type PropertyValues } from "lit";
-import type { InputMessage, MouseButton, PointerInput, ScrollInput, Viewport } from "../../protocol/index.js";
+import { type InputMessage, MAX_TOUCH_RADIUS, type MouseButton, type PointerInput, type ScrollInput, type Viewport } from "../../protocol/index.js";
 import { clampToPage, containedBox, mapToPage, type PagePoint, type Size } from "./input-mapper.js";
 import { IGNORED_KEYS, IME_KEY_CODE, isAltGraph, isPrintable, MODIFIER_KEYS, modifiersOf } from "./keys.js";
 import { type FingerState, TouchTracker } from "./touch-tracker.js";
@@ -19,9 +19,6 @@ export const SOUND_REFUSED_EVENT = "jiomosa-sound-refused";
 export const WHEEL_LINE_PX = 40;
 
 const BUTTONS: readonly MouseButton[] = ["left", "middle", "right"];
-
-/** Largest touch radius the protocol accepts, in page pixels. */
-const MAX_TOUCH_RADIUS = 1000;
 
 /**
  * Shows the remote page's video and turns the user's pointer, wheel and keyboard input into

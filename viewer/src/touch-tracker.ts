@@ -4,10 +4,7 @@
  * happen in the page itself). Moves are coalesced to one message per animation frame; a pending
  * move is always sent before the next start or end, so nothing is ever reordered.
  */
-import type { TouchInput, TouchPoint } from "../../protocol/index.js";
-
-/** The protocol's limit; further fingers are ignored until one lifts. */
-export const MAX_TOUCH_POINTS = 10;
+import { MAX_TOUCH_POINTS, type TouchInput, type TouchPoint } from "../../protocol/index.js";
 
 /** Schedules a callback for the next animation frame; returns a handle for `cancel`. */
 export interface FrameScheduler {
@@ -45,6 +42,7 @@ export class TouchTracker {
 
   /** A finger touched; false when it is one too many. */
   start(pointerId: number, state: FingerState): boolean {
+    // The protocol's limit; further fingers are ignored until one lifts.
     if (this.fingers.has(pointerId) || this.fingers.size >= MAX_TOUCH_POINTS) return false;
     this.flush();
     this.fingers.set(pointerId, { id: this.freeId(), ...state });
