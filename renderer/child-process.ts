@@ -1,4 +1,4 @@
-/** Stopping a helper process the renderer owns (coturn, PulseAudio): SIGTERM, then SIGKILL. */
+/** Helper processes the renderer owns (coturn, PulseAudio, parec): never left behind it. */
 import type { ChildProcess } from "node:child_process";
 
 /** Asks the process to stop and waits for it; kills it if it is still there after `graceMs`. */
@@ -9,4 +9,11 @@ export async function stopChild(child: ChildProcess, graceMs: number): Promise<v
   const timer = setTimeout(() => child.kill("SIGKILL"), graceMs);
   await exited;
   clearTimeout(timer);
+}
+
+/** Kills the child if the renderer exits without stopping it (a crash, process.exit). */
+export function killOnParentExit(child: ChildProcess, signal: NodeJS.Signals): void {
+  const kill = () => child.kill(signal);
+  process.once("exit", kill);
+  child.once("exit", () => process.off("exit", kill));
 }

@@ -109,15 +109,14 @@ async function main(): Promise<void> {
   });
   const { port } = server.address() as AddressInfo;
 
-  // Metrics read the session manager when scraped; it is created just below.
-  let sessionsRef: SessionManager | null = null;
-  const metrics = new Metrics({
-    sessions: () => sessionsRef?.list().length ?? 0,
-    viewers: () => sessionsRef?.viewerCount() ?? 0,
+  // Metrics read the session manager only when scraped; it is created just below.
+  const metrics: Metrics = new Metrics({
+    sessions: () => sessions.list().length,
+    viewers: () => sessions.viewerCount(),
     browserUp: () => browser.connected,
   });
   const iceServers = new IceServers(config.iceServers, config.turn, turnPlan.enabled ? turnPlan.secret : null, "127.0.0.1");
-  const sessions = new SessionManager({
+  const sessions: SessionManager = new SessionManager({
     config,
     browser,
     selfOrigin: `http://127.0.0.1:${port}`,
@@ -127,7 +126,6 @@ async function main(): Promise<void> {
     log,
     metrics,
   });
-  sessionsRef = sessions;
   if (pulse) pulse.onRestart = () => sessions.recoverAllAudio();
   const access = new Access({
     pin: process.env.JIOMOSA_PIN || config.auth.pin,
@@ -140,7 +138,6 @@ async function main(): Promise<void> {
     sessions,
     browser,
     iceServers,
-    audio: { enabled: pulse !== null, reason: pulse ? null : (audioUnavailable ?? "no kiosk has audio: true (and audio.default is false)") },
     metrics,
     access,
     viewerDir: fileURLToPath(new URL("../viewer/", import.meta.url)),

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { stopChild } from "../child-process.js";
+import { killOnParentExit, stopChild } from "../child-process.js";
 import type { Logger } from "../log.js";
 
 const run = promisify(execFile);
@@ -78,8 +78,7 @@ export class PulseServer {
     const env = { ...process.env, HOME: this.dir, XDG_RUNTIME_DIR: this.dir, XDG_CONFIG_HOME: this.dir, XDG_STATE_HOME: this.dir };
     const child = spawn(this.options.binary ?? PULSEAUDIO_PATH, args, { stdio: ["ignore", "ignore", "pipe"], env, detached: true });
     this.child = child;
-    const killOnExit = () => child.kill("SIGKILL");
-    process.once("exit", killOnExit);
+    killOnParentExit(child, "SIGKILL");
     let stderr = "";
     child.stderr!.on("data", (chunk: Buffer) => {
       const text = chunk.toString();
@@ -89,7 +88,6 @@ export class PulseServer {
     const spawnError = new Promise<never>((_, reject) => child.once("error", (err) => reject(new Error(`could not run ${PULSEAUDIO_PATH}: ${err.message}; ${INSTALL_HINT}`))));
     spawnError.catch(() => {});
     child.once("exit", (code, signal) => {
-      process.off("exit", killOnExit);
       if (this.child === child) this.child = null;
       if (this.closed) return;
       this.log.error({ code, signal, stderr: stderr.trim().slice(-300) }, "pulseaudio exited; restarting");
@@ -143,12 +141,6 @@ export class PulseServer {
 
   async removeSink(moduleIndex: number): Promise<void> {
     await this.pactl(["unload-module", String(moduleIndex)]);
-  }
-
-  /** Names of the sinks that exist now (the discard sink included). */
-  async sinkNames(): Promise<string[]> {
-    const out = await this.pactl(["list", "short", "sinks"]);
-    return out.split("\n").map((line) => line.split("\t")[1]).filter((name): name is string => Boolean(name));
   }
 
   async close(): Promise<void> {

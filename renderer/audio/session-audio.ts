@@ -6,6 +6,7 @@
  */
 import { BrowserPool, type PageOptions, type SessionPage } from "../browser/browser-pool.js";
 import type { Logger } from "../log.js";
+import type { AudioData } from "../webrtc/wrtc.js";
 import type { PulseServer } from "./pulse-server.js";
 import { SinkCapture } from "./sink-capture.js";
 
@@ -27,7 +28,7 @@ export class SessionAudio {
   private readonly log: Logger;
   private closed = false;
   /** Set by the session: where frames and the playing state go. */
-  onFrame: (samples: Int16Array) => void = () => {};
+  onFrame: (frame: AudioData) => void = () => {};
   onPlaying: (playing: boolean) => void = () => {};
   /** Set by the session manager: the session's Chromium died on its own. */
   onBrowserCrash: (() => void) | null = null;
@@ -53,7 +54,7 @@ export class SessionAudio {
       sink: this.sink,
       env: pulse.clientEnv(),
       log: this.log,
-      onFrame: (samples) => this.onFrame(samples),
+      onFrame: (frame) => this.onFrame(frame),
       onPlaying: (playing) => this.onPlaying(playing),
     });
     this.capture.start();

@@ -5,8 +5,9 @@
  * Restarted (with backoff) if parec dies while its session lives.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { stopChild } from "../child-process.js";
+import { killOnParentExit, stopChild } from "../child-process.js";
 import type { Logger } from "../log.js";
+import type { AudioData } from "../webrtc/wrtc.js";
 import { CHANNELS, SAMPLE_RATE } from "./pulse-server.js";
 
 export const PAREC_PATH = "/usr/bin/parec";
@@ -30,8 +31,8 @@ export interface SinkCaptureOptions {
   sink: string;
   env: Record<string, string>;
   log: Logger;
-  /** One 10 ms frame of FRAME_SAMPLES samples; the array is the receiver's to keep. */
-  onFrame: (samples: Int16Array) => void;
+  /** One 10 ms frame, ready for RTCAudioSource.onData; the receiver may keep it. */
+  onFrame: (frame: AudioData) => void;
   onPlaying: (playing: boolean) => void;
 }
 
@@ -45,8 +46,6 @@ export class SinkCapture {
   private partialBytes = 0;
   private lastSoundAt = 0;
   private playingNow = false;
-  framesCaptured = 0;
-  restarts = 0;
 
   constructor(private readonly options: SinkCaptureOptions) {}
 
@@ -64,21 +63,18 @@ export class SinkCapture {
     const child = spawn(PAREC_PATH, args, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...this.options.env } });
     this.child = child;
     const startedAt = Date.now();
-    const killOnExit = () => child.kill("SIGKILL");
-    process.once("exit", killOnExit);
+    killOnParentExit(child, "SIGKILL");
     let stderr = "";
     child.stderr!.on("data", (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-500)));
     child.stdout!.on("data", (chunk: Buffer) => this.take(chunk));
     child.once("error", (err) => this.options.log.error({ err: err.message }, "could not run parec"));
     child.once("close", (code, signal) => {
-      process.off("exit", killOnExit);
       if (this.child === child) this.child = null;
       if (this.closed) return;
       if (Date.now() - startedAt > HEALTHY_AFTER_MS) this.restartDelay = RESTART_FIRST_DELAY_MS;
       this.options.log.error({ code, signal, stderr: stderr.trim(), retryInMs: this.restartDelay }, "audio capture stopped; restarting");
       this.restartTimer = setTimeout(() => {
         this.restartTimer = null;
-        this.restarts++;
         this.start();
       }, this.restartDelay);
       this.restartTimer.unref();
@@ -108,11 +104,10 @@ export class SinkCapture {
     }
   }
 
-  /** Copies one frame into an aligned array of its own (wrtc reads the whole backing buffer). */
+  /** Copies one frame into an aligned buffer of its own (wrtc reads the whole backing buffer). */
   private emit(source: Buffer, offset: number): void {
-    const samples = new Int16Array(FRAME_SAMPLES * CHANNELS);
-    Buffer.from(samples.buffer).set(source.subarray(offset, offset + FRAME_BYTES));
-    this.framesCaptured++;
+    const start = source.byteOffset + offset;
+    const samples = new Int16Array(source.buffer.slice(start, start + FRAME_BYTES));
     const now = Date.now();
     let loud = false;
     for (let i = 0; i < samples.length; i++) {
@@ -128,7 +123,7 @@ export class SinkCapture {
       this.playingNow = playing;
       this.options.onPlaying(playing);
     }
-    this.options.onFrame(samples);
+    this.options.onFrame({ samples, sampleRate: SAMPLE_RATE, bitsPerSample: 16, channelCount: CHANNELS, numberOfFrames: FRAME_SAMPLES });
   }
 
   async close(): Promise<void> {

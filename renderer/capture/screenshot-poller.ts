@@ -45,10 +45,11 @@ export class ScreenshotPoller implements FrameCapture {
       const started = performance.now();
       try {
         // A screenshot waits for a new frame; one that never comes must not stop the stream.
+        let timer: NodeJS.Timeout | undefined;
         const shot = (await Promise.race([
           this.options.cdp.send("Page.captureScreenshot", { format: "jpeg", quality: this.options.jpegQuality }),
-          new Promise<never>((_, reject) => setTimeout(() => reject(new Error("screenshot timed out")), SCREENSHOT_TIMEOUT_MS)),
-        ])) as { data: string };
+          new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error("screenshot timed out")), SCREENSHOT_TIMEOUT_MS))),
+        ]).finally(() => clearTimeout(timer))) as { data: string };
         this.stats.captured++;
         this.options.metrics?.framesCaptured.inc();
         const frame = await this.decoder.decode(Buffer.from(shot.data, "base64"));

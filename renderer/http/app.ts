@@ -33,8 +33,6 @@ export interface AppOptions {
   sessions: SessionManager;
   browser: BrowserPool;
   iceServers: IceServerSource;
-  /** Whether the sound server runs (only when sound is configured), and why not if it failed. */
-  audio?: { enabled: boolean; reason: string | null };
   metrics: Metrics;
   access: Access;
   /** Directory of the built viewer (index.html, app.js). */
@@ -139,8 +137,7 @@ export function createApp(options: AppOptions): Koa {
           codec: "opus",
           sampleRate: SAMPLE_RATE,
           channels: CHANNELS,
-          available: options.audio?.enabled ?? false,
-          ...(options.audio?.reason ? { reason: options.audio.reason } : {}),
+          ...sessions.audioAvailability(),
           ...sessions.audioCounts(),
         },
       },

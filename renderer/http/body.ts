@@ -4,18 +4,23 @@ import { AppError } from "../errors.js";
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
-/** Reads the JSON body; an empty body is `undefined` (the original client may send none). */
-export async function readJsonBody(ctx: Context, limit = MAX_BODY_BYTES): Promise<unknown> {
-  const declared = Number(ctx.get("content-length") || 0);
-  if (declared > limit) throw new AppError(413, "payload_too_large", `request body is larger than ${limit} bytes`);
+/** The body as text, refused with 413 once it passes `limit` bytes. */
+async function readBodyText(ctx: Context, limit: number): Promise<string> {
+  const tooLarge = () => new AppError(413, "payload_too_large", `request body is larger than ${limit} bytes`);
+  if (Number(ctx.get("content-length") || 0) > limit) throw tooLarge();
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of ctx.req) {
     size += (chunk as Buffer).length;
-    if (size > limit) throw new AppError(413, "payload_too_large", `request body is larger than ${limit} bytes`);
+    if (size > limit) throw tooLarge();
     chunks.push(chunk as Buffer);
   }
-  const text = Buffer.concat(chunks).toString("utf8").trim();
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+/** Reads the JSON body; an empty body is `undefined` (the original client may send none). */
+export async function readJsonBody(ctx: Context, limit = MAX_BODY_BYTES): Promise<unknown> {
+  const text = (await readBodyText(ctx, limit)).trim();
   if (text === "") return undefined;
   try {
     return JSON.parse(text);
@@ -30,14 +35,7 @@ export async function readJsonBody(ctx: Context, limit = MAX_BODY_BYTES): Promis
 
 /** Reads a small urlencoded form or JSON body into string fields (the PIN form). */
 export async function readFormBody(ctx: Context, limit = 4 * 1024): Promise<Record<string, string>> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of ctx.req) {
-    size += (chunk as Buffer).length;
-    if (size > limit) throw new AppError(413, "payload_too_large", `request body is larger than ${limit} bytes`);
-    chunks.push(chunk as Buffer);
-  }
-  const text = Buffer.concat(chunks).toString("utf8");
+  const text = await readBodyText(ctx, limit);
   if (/json/i.test(ctx.get("content-type"))) {
     try {
       const parsed = JSON.parse(text) as Record<string, unknown>;

@@ -63,10 +63,7 @@ export class PageBridge {
       if (frame === page.mainFrame()) void this.refreshState(true);
     });
     page.on("load", () => void this.refreshState(false));
-    page.on("crash", () => {
-      log.error("page crashed");
-      this.options.emit({ type: "notice", code: "page_crashed", message: "The page crashed; reloading it." });
-    });
+    // A crash is the session's to handle: it reopens the page and tells the viewers once.
   }
 
   /** Events a newly joined viewer needs to see the page as it is. */

@@ -3,6 +3,7 @@
  * idle closing, and attaching a viewer's peer to a session.
  */
 import { randomBytes } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
 import type { CreateSessionBody, IceCandidateInit, IceServer, KioskInfo, Viewport } from "../../protocol/index.js";
 import type { PulseServer } from "../audio/pulse-server.js";
 import { SessionAudio } from "../audio/session-audio.js";
@@ -222,30 +223,54 @@ export class SessionManager {
     const audio = session.audio;
     if (!audio || session.isClosed || this.closing || this.recoveringAudio.has(session)) return;
     this.recoveringAudio.add(session);
-    let delay = RELAUNCH_FIRST_DELAY_MS;
     try {
-      while (!session.isClosed && !this.closing) {
-        try {
+      const restored = await this.retrying(
+        "restoring the session's sound failed",
+        async () => {
           await audio.restart();
           if (session.isClosed) return;
           this.options.metrics?.chromiumRestarts.inc();
-          await session.rebuild(() => audio.newPage({ viewport: session.viewport, mobile: this.options.config.viewport.mobile }), false);
-          this.log.info({ session: session.id }, "session sound and page restored");
-          return;
-        } catch (err) {
-          this.log.error({ err: String(err), session: session.id, retryInMs: delay }, "restoring the session's sound failed");
-          await new Promise((r) => setTimeout(r, delay));
-          delay = Math.min(delay * 2, RELAUNCH_MAX_DELAY_MS);
-        }
-      }
+          await this.reopenPage(session, audio);
+        },
+        () => session.isClosed || this.closing,
+        { session: session.id },
+      );
+      if (restored && !session.isClosed) this.log.info({ session: session.id }, "session sound and page restored");
     } finally {
       this.recoveringAudio.delete(session);
     }
   }
 
+  /** Puts a session on a new page of `pages` at its last URL (after its browser was relaunched). */
+  private reopenPage(session: Session, pages: Pick<BrowserPool, "newPage">): Promise<void> {
+    return session.rebuild(() => pages.newPage({ viewport: session.viewport, mobile: this.options.config.viewport.mobile }));
+  }
+
+  /** Runs `attempt` until it succeeds or `stopped()`, doubling the wait after each failure. */
+  private async retrying(failure: string, attempt: () => Promise<void>, stopped: () => boolean, fields: Record<string, unknown> = {}): Promise<boolean> {
+    let delay = RELAUNCH_FIRST_DELAY_MS;
+    while (!stopped()) {
+      try {
+        await attempt();
+        return true;
+      } catch (err) {
+        this.log.error({ ...fields, err: String(err), retryInMs: delay }, failure);
+        await sleep(delay);
+        delay = Math.min(delay * 2, RELAUNCH_MAX_DELAY_MS);
+      }
+    }
+    return false;
+  }
+
   /** PulseAudio came back after dying: every session with sound is set up again. */
   recoverAllAudio(): void {
     for (const session of this.list()) if (session.audio) void this.recoverSessionAudio(session);
+  }
+
+  /** Whether sessions can have sound, and why not. */
+  audioAvailability(): { available: boolean; reason?: string } {
+    if (this.options.pulse) return { available: true };
+    return { available: false, reason: this.options.audioUnavailable ?? "no kiosk has audio: true (and audio.default is false)" };
   }
 
   audioCounts(): AudioCounts {
@@ -318,27 +343,14 @@ export class SessionManager {
     if (this.recovering || this.closing) return;
     this.recovering = true;
     const started = Date.now();
-    let delay = RELAUNCH_FIRST_DELAY_MS;
     try {
-      while (!this.closing) {
-        try {
-          await this.options.browser.start();
-          break;
-        } catch (err) {
-          this.log.error({ err: String(err), retryInMs: delay }, "relaunching chromium failed");
-          await new Promise((r) => setTimeout(r, delay));
-          delay = Math.min(delay * 2, RELAUNCH_MAX_DELAY_MS);
-        }
-      }
-      if (this.closing) return;
+      const browser = this.options.browser;
+      if (!(await this.retrying("relaunching chromium failed", () => browser.start(), () => this.closing))) return;
       this.options.metrics?.chromiumRestarts.inc();
-      const mobile = this.options.config.viewport.mobile;
       // Sessions with sound have a browser of their own, which did not die with this one.
       await Promise.all(
         this.list().filter((session) => !session.audio).map((session) =>
-          session
-            .rebuild(() => this.options.browser.newPage({ viewport: session.viewport, mobile }), false)
-            .catch((err: unknown) => this.log.error({ err: String(err), session: session.id }, "session could not be restored")),
+          this.reopenPage(session, browser).catch((err: unknown) => this.log.error({ err: String(err), session: session.id }, "session could not be restored")),
         ),
       );
       this.log.info({ sessions: this.sessions.size, ms: Date.now() - started }, "chromium relaunched; sessions restored");

@@ -20,6 +20,7 @@ import type { Peer } from "../webrtc/peer.js";
 import type { I420Frame } from "../webrtc/wrtc.js";
 
 const MEMORY_CHECK_INTERVAL_MS = 10_000;
+const PAGE_REOPENED = "The page stopped working and was reopened.";
 /** The second push of the newest frame to a viewer that just connected. */
 const REFRESH_REPEAT_MS = 150;
 
@@ -98,8 +99,8 @@ export class Session {
     this.log = options.log.child({ module: "session", session: options.id });
     const audio = options.audio;
     if (audio) {
-      audio.onFrame = (samples) => {
-        for (const peer of this.peers) peer.pushAudio(samples);
+      audio.onFrame = (frame) => {
+        for (const peer of this.peers) peer.pushAudio(frame);
       };
       audio.onPlaying = (playing) => this.broadcast({ type: "audio", playing });
     }
@@ -173,13 +174,13 @@ export class Session {
   }
 
   /** The page's renderer process died (out of memory, a crash): a fresh page at the last URL. */
-  private async recoverCrashedPage(crashed: Page, notice = "The page stopped working and was reopened."): Promise<void> {
+  private async recoverCrashedPage(crashed: Page, notice = PAGE_REOPENED): Promise<void> {
     if (this.closed || crashed !== this.currentPage) return;
     this.log.error({ url: this.lastUrl }, "page crashed; reopening it");
     this.options.metrics?.pageCrashes.inc();
     try {
       const context = this.context;
-      await this.rebuild(async () => ({ context, page: await context.newPage() }), false, notice);
+      await this.rebuild(async () => ({ context, page: await context.newPage() }), notice);
       await crashed.close().catch(() => {});
     } catch (err) {
       this.log.error({ err: String(err) }, "could not reopen the crashed page");
@@ -192,9 +193,9 @@ export class Session {
    * The old page's parts are detached before the new page exists, so its popup guard does not
    * mistake the new page for a popup.
    */
-  async rebuild(makePage: () => Promise<SessionPage>, closeOldContext: boolean, notice = "The page stopped working and was reopened."): Promise<void> {
+  async rebuild(makePage: () => Promise<SessionPage>, notice = PAGE_REOPENED): Promise<void> {
     if (this.closed) return;
-    await this.detachPage(closeOldContext);
+    await this.detachPage(false);
     const { context, page } = await makePage();
     this.context = context;
     this.currentPage = page;

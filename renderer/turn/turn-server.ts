@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TurnConfig } from "../config/schema.js";
-import { stopChild } from "../child-process.js";
+import { killOnParentExit, stopChild } from "../child-process.js";
 import type { Logger } from "../log.js";
 import { stunProbe } from "./stun-probe.js";
 
@@ -89,9 +89,7 @@ export class TurnServer {
     // order, instead of killing both at once. The exit hook covers a renderer that dies abruptly.
     const child = spawn(this.options.binary ?? TURNSERVER_PATH, ["-c", config], { stdio: ["ignore", "pipe", "pipe"], detached: true });
     this.child = child;
-    const killOnExit = () => child.kill("SIGTERM");
-    process.once("exit", killOnExit);
-    child.once("exit", () => process.off("exit", killOnExit));
+    killOnParentExit(child, "SIGTERM");
     const relay = (chunk: Buffer) => {
       for (const line of chunk.toString().split("\n")) {
         if (!line.trim()) continue;

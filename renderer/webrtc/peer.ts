@@ -18,9 +18,7 @@ import {
 import type { Logger } from "../log.js";
 import type { Metrics } from "../metrics.js";
 import { TokenBucket } from "../rate-limit.js";
-import { CHANNELS, SAMPLE_RATE } from "../audio/pulse-server.js";
-import { FRAME_SAMPLES } from "../audio/sink-capture.js";
-import { type I420Frame, type WrtcAudioSource, type WrtcDataChannel, type WrtcPeerConnection, type WrtcVideoSource, wrtc } from "./wrtc.js";
+import { type AudioData, type I420Frame, type WrtcAudioSource, type WrtcDataChannel, type WrtcPeerConnection, type WrtcVideoSource, wrtc } from "./wrtc.js";
 
 /**
  * The original client ignores server-sent `ice-candidate` messages, so the offer should already
@@ -161,10 +159,10 @@ export class Peer {
     this.options.metrics?.framesSent.inc();
   }
 
-  /** One 10 ms frame of the session's sound (48 kHz, 16-bit). */
-  pushAudio(samples: Int16Array): void {
+  /** One 10 ms frame of the session's sound. */
+  pushAudio(frame: AudioData): void {
     if (this.closed || !this.audioSource) return;
-    this.audioSource.onData({ samples, sampleRate: SAMPLE_RATE, bitsPerSample: 16, channelCount: CHANNELS, numberOfFrames: FRAME_SAMPLES });
+    this.audioSource.onData(frame);
   }
 
   private handleChannelMessage(data: string | ArrayBuffer): void {
