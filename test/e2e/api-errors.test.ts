@@ -16,7 +16,7 @@ let renderer: RendererProcess;
 before(async () => {
   fixtures = new FixtureServer();
   await fixtures.start();
-  const config = testConfig(fixtures.origin).replace("sessions: { max: 4, idleTimeoutSeconds: 60 }", "sessions: { max: 3, idleTimeoutSeconds: 3 }");
+  const config = testConfig(fixtures.origin, { sessionsMax: 3, idleTimeoutSeconds: 3 });
   renderer = await startRenderer(config);
 });
 

@@ -36,8 +36,7 @@ before(async () => {
     title: Tone without sound
     url: ${fixtures.origin}/tone.html?freq=440
     audio: false`;
-  const config = testConfig(fixtures.origin).replace("sessions: { max: 4,", "sessions: { max: 8,");
-  renderer = await startRenderer(config.replace("    url: " + `${fixtures.origin}/tablet-page.html`, `    url: ${fixtures.origin}/tablet-page.html${kiosks}`));
+  renderer = await startRenderer(testConfig(fixtures.origin, { sessionsMax: 8, extraKiosks: kiosks }));
   client = await launchClient();
 });
 

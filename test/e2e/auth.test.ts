@@ -23,7 +23,7 @@ let open: RendererProcess;
 before(async () => {
   fixtures = new FixtureServer();
   await fixtures.start();
-  locked = await startRenderer(testConfig(fixtures.origin, `auth: { pin: "${PIN}", adminToken: ${ADMIN} }\nallowedOrigins: ["${LISTED}"]`));
+  locked = await startRenderer(testConfig(fixtures.origin, { extra: `auth: { pin: "${PIN}", adminToken: ${ADMIN} }\nallowedOrigins: ["${LISTED}"]` }));
   open = await startRenderer(testConfig(fixtures.origin));
 });
 
@@ -132,7 +132,7 @@ describe("auth on", () => {
 
   test("a tablet enters the PIN once and reaches the launcher", async () => {
     // A fresh renderer: the rate limit of the test above applies to this address.
-    const fresh = await startRenderer(testConfig(fixtures.origin, `auth: { pin: "${PIN}" }`));
+    const fresh = await startRenderer(testConfig(fixtures.origin, { extra: `auth: { pin: "${PIN}" }` }));
     const client = await launchClient();
     try {
       const page = await client.newPage();

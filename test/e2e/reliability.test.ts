@@ -13,7 +13,7 @@ import { testConfig } from "../support/config.js";
 import { FixtureServer } from "../support/fixture-server.js";
 import { chromiumBrowserPid, descendants, openFds, rssMiB } from "../support/proc.js";
 import { startRenderer, type RendererProcess } from "../support/renderer-process.js";
-import { framesDuring, openStream, sendInput, waitForChannel } from "../support/stream-client.js";
+import { framesDuring, openStream, waitForChannel } from "../support/stream-client.js";
 
 let fixtures: FixtureServer;
 let renderer: RendererProcess;
@@ -23,7 +23,7 @@ let watcher: Page;
 before(async () => {
   fixtures = new FixtureServer();
   await fixtures.start();
-  renderer = await startRenderer(testConfig(fixtures.origin).replace("sessions: { max: 4, idleTimeoutSeconds: 60 }", "sessions: { max: 6, idleTimeoutSeconds: 60 }"));
+  renderer = await startRenderer(testConfig(fixtures.origin, { sessionsMax: 6 }));
   client = await launchClient();
   watcher = await client.newPage();
   await openStream(watcher, renderer.url, "animated");

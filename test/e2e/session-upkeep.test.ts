@@ -15,7 +15,7 @@ let renderer: RendererProcess;
 before(async () => {
   fixtures = new FixtureServer();
   await fixtures.start();
-  renderer = await startRenderer(testConfig(fixtures.origin).replace("sessions: { max: 4, idleTimeoutSeconds: 60 }", "sessions: { max: 4, idleTimeoutSeconds: 60, maxPageMemoryMB: 64, resetAfterIdleSeconds: 3, clearStorageOnReset: true }"));
+  renderer = await startRenderer(testConfig(fixtures.origin, { sessionFields: "maxPageMemoryMB: 64, resetAfterIdleSeconds: 3, clearStorageOnReset: true" }));
 });
 
 after(async () => {

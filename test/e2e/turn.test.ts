@@ -24,7 +24,7 @@ before(async () => {
   fixtures = new FixtureServer();
   await fixtures.start();
   turn = await startTestTurn();
-  renderer = await startRenderer(testConfig(fixtures.origin, turnSection(turn)));
+  renderer = await startRenderer(testConfig(fixtures.origin, { extra: turnSection(turn) }));
   client = await launchClient();
 });
 
@@ -149,7 +149,7 @@ test("the diagnostics page reports the relay working over UDP and TCP", async ()
 });
 
 test("with a secret that differs from coturn's, diagnostics says so", async () => {
-  const wrong = await startRenderer(testConfig(fixtures.origin, turnSection(turn, "a-different-secret-0123456789")));
+  const wrong = await startRenderer(testConfig(fixtures.origin, { extra: turnSection(turn, "a-different-secret-0123456789") }));
   try {
     const rows = await diagnostics(wrong.url);
     assert.equal(rows["turn-udp"]?.result, "fail");

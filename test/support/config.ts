@@ -1,5 +1,20 @@
+/** What a test changes in the base config. */
+export interface TestConfigOptions {
+  /** `sessions.max` (default 4). */
+  sessionsMax?: number;
+  /** `sessions.idleTimeoutSeconds` (default 60). */
+  idleTimeoutSeconds?: number;
+  /** More `sessions` fields, written after the two above, e.g. "maxPageMemoryMB: 64". */
+  sessionFields?: string;
+  /** YAML list items added after the built-in kiosks (starting with a newline). */
+  extraKiosks?: string;
+  /** Top-level YAML added at the end; a `turn:` section here replaces the disabled default. */
+  extra?: string;
+}
+
 /** Test configs for the renderer: kiosks on the fixture server's origin. */
-export function testConfig(fixtureOrigin: string, extra = ""): string {
+export function testConfig(fixtureOrigin: string, options: TestConfigOptions = {}): string {
+  const { sessionsMax = 4, idleTimeoutSeconds = 60, sessionFields, extraKiosks = "", extra = "" } = options;
   return `
 name: Jiomosa Test
 listen: { host: 127.0.0.1, port: 0 }
@@ -12,10 +27,10 @@ kiosks:
     url: ${fixtureOrigin}/animated.html
   - id: tablet
     title: Tablet
-    url: ${fixtureOrigin}/tablet-page.html
+    url: ${fixtureOrigin}/tablet-page.html${extraKiosks}
 viewport: { width: 1280, height: 720 }
 video: { maxFps: 30, maxBitrateKbps: 2500 }
-sessions: { max: 4, idleTimeoutSeconds: 60 }
+sessions: { max: ${sessionsMax}, idleTimeoutSeconds: ${idleTimeoutSeconds}${sessionFields ? `, ${sessionFields}` : ""} }
 ${extra.includes("turn:") ? "" : "turn: { enabled: false }"}
 ${extra}
 `;

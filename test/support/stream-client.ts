@@ -60,7 +60,3 @@ export async function framesDuring(page: Page, ms: number): Promise<number> {
 export async function waitForChannel(page: Page): Promise<void> {
   await page.waitForFunction(() => (window as unknown as { __stream: { dc: RTCDataChannel | null } }).__stream.dc?.readyState === "open", undefined, { timeout: 30_000 });
 }
-
-export async function sendInput(page: Page, message: unknown): Promise<void> {
-  await page.evaluate((m) => (window as unknown as { __stream: { dc: RTCDataChannel } }).__stream.dc.send(typeof m === "string" ? m : JSON.stringify(m)), message);
-}
