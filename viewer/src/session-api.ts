@@ -3,6 +3,7 @@
  * Failures come back as values that say whether trying again can help; nothing here throws.
  */
 import { type CreateSessionBody, type CreateSessionReply, MAX_VIEWPORT, MIN_VIEWPORT, type Viewport } from "../../protocol/index.js";
+import type { LinkTimers } from "./peer-link.js";
 import { describeError, errorMessageOf, readCreateSessionReply } from "./server-messages.js";
 
 export type FetchFunction = (input: string, init?: RequestInit) => Promise<Response>;
@@ -51,7 +52,7 @@ export async function createSession(fetch: FetchFunction, url: string, body: Cre
 export async function deleteSession(
   fetch: FetchFunction,
   url: string,
-  timers: { setTimeout(callback: () => void, ms: number): unknown; clearTimeout(handle: unknown): void },
+  timers: LinkTimers,
   timeoutMs: number,
 ): Promise<void> {
   const request = fetch(url, { method: "DELETE", keepalive: true }).then(

@@ -4,19 +4,16 @@
  * what its events mean; `close()` closes both and silences every callback, so a stale link can
  * never touch the controller's state.
  */
-import type { ChannelEvent, ClientMessage, IceCandidateInit, InputMessage, OfferMessage, Viewport } from "../../protocol/index.js";
-import { type LinkTimers, type PeerConnectionConstructor, PeerLink } from "./peer-link.js";
+import type { ClientMessage, IceCandidateInit, InputMessage, OfferMessage, Viewport } from "../../protocol/index.js";
+import type { PageChannelEvent } from "./channel-events.js";
+import { type PeerConnectionConstructor, PeerLink } from "./peer-link.js";
 import { describeError, type InboundSignal, type InboundSignalType, readInboundSignal, type ServerErrorMessage } from "./server-messages.js";
+import type { Timers } from "./timers.js";
 
 /** The server answers a ping with a pong; the traffic also keeps proxies from closing an idle socket. */
 export const PING_INTERVAL_MS = 15_000;
 
 export type WebSocketConstructor = new (url: string) => WebSocket;
-
-export interface SessionLinkTimers extends LinkTimers {
-  setInterval(callback: () => void, ms: number): unknown;
-  clearInterval(handle: unknown): void;
-}
 
 export interface SessionLinkEvents {
   /** The renderer's offer or a `viewport` event named the page's size. */
@@ -34,13 +31,13 @@ export interface SessionLinkEvents {
   inputError(message: string): void;
   channelOpen(): void;
   /** A page-bridge event (not viewport, not input-error: those are handled above). */
-  pageEvent(event: Exclude<ChannelEvent, { type: "viewport" | "input-error" }>): void;
+  pageEvent(event: PageChannelEvent): void;
 }
 
 export interface SessionLinkDeps {
   WebSocket: WebSocketConstructor;
   RTCPeerConnection: PeerConnectionConstructor;
-  timers: SessionLinkTimers;
+  timers: Timers;
 }
 
 export class SessionLink {
