@@ -15,6 +15,7 @@ import { FixtureServer } from "../support/fixture-server.js";
 import { chromiumBrowserPids, commandLine, descendantsNamed } from "../support/proc.js";
 import { startRenderer, type RendererProcess } from "../support/renderer-process.js";
 import { framesDuring, openStream, waitForChannel } from "../support/stream-client.js";
+import { waitFor } from "../support/wait.js";
 
 let fixtures: FixtureServer;
 let renderer: RendererProcess;
@@ -219,12 +220,3 @@ test("closing the sessions leaves no sink, capture process or browser behind", a
   assert.deepEqual(descendantsNamed(renderer.child.pid!, "parec"), [], "no capture process");
   assert.equal(chromiumBrowserPids(renderer.child.pid!).length, 1, "only the shared Chromium is left");
 });
-
-async function waitFor(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`timed out waiting: ${what}`);
-}

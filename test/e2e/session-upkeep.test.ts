@@ -8,6 +8,7 @@ import { after, before, test } from "node:test";
 import { testConfig } from "../support/config.js";
 import { FixtureServer } from "../support/fixture-server.js";
 import { startRenderer, type RendererProcess } from "../support/renderer-process.js";
+import { pollUntil } from "../support/wait.js";
 
 let fixtures: FixtureServer;
 let renderer: RendererProcess;
@@ -28,8 +29,7 @@ test("a page over the memory ceiling is reopened at its URL", async () => {
   assert.equal(res.status, 200);
   const { session_id: id } = (await res.json()) as { session_id: string };
   await fixtures.waitFor((r) => r.event === "loaded" && r.path === "/hog.html", 15_000, "the hog page");
-  const deadline = Date.now() + 40_000;
-  while (Date.now() < deadline && !renderer.logs.join("").includes("page memory over the ceiling")) await new Promise((r) => setTimeout(r, 250));
+  await pollUntil(() => renderer.logs.join("").includes("page memory over the ceiling"), 40_000, 250);
   assert.ok(renderer.logs.join("").includes("page memory over the ceiling"), "the ceiling was noticed and logged");
   const loadsAtCeiling = fixtures.reports.filter((r) => r.event === "loaded" && r.path === "/hog.html").length;
   await fixtures.waitFor(() => fixtures.reports.filter((r) => r.event === "loaded" && r.path === "/hog.html").length > loadsAtCeiling, 15_000, "the page reopened");
@@ -46,13 +46,11 @@ test("without input for resetAfterIdleSeconds the page returns home with its sto
   const load = await fetch(`${renderer.url}/api/session/${id}/load`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ url: `${fixtures.origin}/page2.html?away=1` }) });
   assert.equal(load.status, 200);
   await fixtures.waitFor(() => loads() > before, 15_000, "the page moved away from home");
-  const deadline = Date.now() + 20_000;
   let url = "";
-  while (Date.now() < deadline) {
+  await pollUntil(async () => {
     url = ((await (await fetch(`${renderer.url}/api/session/${id}`)).json()) as { session: { url: string } }).session.url;
-    if (url.endsWith("/test-page.html")) break;
-    await new Promise((r) => setTimeout(r, 250));
-  }
+    return url.endsWith("/test-page.html");
+  }, 20_000, 250);
   assert.equal(url, `${fixtures.origin}/test-page.html`, "back on the kiosk's page");
   assert.ok(renderer.logs.join("").includes("back to the kiosk page"));
 });

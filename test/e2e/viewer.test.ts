@@ -12,6 +12,7 @@ import { testConfig } from "../support/config.js";
 import { FixtureServer } from "../support/fixture-server.js";
 import { startRenderer, type RendererProcess } from "../support/renderer-process.js";
 import { pageToClient } from "../support/viewer-page.js";
+import { pollUntil } from "../support/wait.js";
 import { installProbe, isGreen, isRed, waitForFrames, waitForPixel } from "../support/video-probe.js";
 
 let fixtures: FixtureServer;
@@ -108,12 +109,11 @@ test("the home button ends the session and returns to the launcher", async () =>
   assert.equal(before.sessions.length, 1);
   await page.locator("button.home").click();
   await page.waitForURL(`${renderer.url}/`);
-  const deadline = Date.now() + 10_000;
   let count = 1;
-  while (Date.now() < deadline && count > 0) {
+  await pollUntil(async () => {
     count = ((await (await fetch(`${renderer.url}/api/sessions`)).json()) as { sessions: unknown[] }).sessions.length;
-    await new Promise((r) => setTimeout(r, 200));
-  }
+    return count === 0;
+  }, 10_000, 200);
   assert.equal(count, 0, "the session was closed");
 });
 
