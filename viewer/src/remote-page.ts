@@ -9,7 +9,10 @@ import type { DialogEvent, FocusEvent, InputMessage, NoticeEvent, PageEvent, Sel
 import type { PageChannelEvent } from "./channel-events.js";
 import { browserTimers, type Timers } from "./timers.js";
 
-/** How long a notice (a refused download, a blocked URL…) stays on screen. */
+/**
+ * How long a notice stays on screen: the page's (a refused download, a blocked URL…) and the
+ * session controller's transient ones (a rejected input, a server error while streaming).
+ */
 export const PAGE_NOTICE_DURATION_MS = 4_000;
 /** Older notices give way when several arrive at once. */
 export const MAX_VISIBLE_NOTICES = 3;

@@ -11,6 +11,7 @@ import type { ReactiveController, ReactiveControllerHost } from "lit";
 import { type CreateSessionBody, type InputMessage, SIGNALING_PATH, type Viewport } from "../../protocol/index.js";
 import type { PageChannelEvent } from "./channel-events.js";
 import { browserEnvironment, type NetworkEnvironment, NetworkWatch } from "./network-watch.js";
+import { PAGE_NOTICE_DURATION_MS } from "./remote-page.js";
 import type { PeerConnectionConstructor } from "./peer-link.js";
 import { createSession, deleteSession, type FetchFunction, rendererViewport } from "./session-api.js";
 import { SessionLink, type WebSocketConstructor } from "./session-link.js";
@@ -28,8 +29,6 @@ export type { Timers } from "./timers.js";
 /** First reconnect delay; each further attempt doubles it up to RECONNECT_MAX_DELAY_MS. */
 export const RECONNECT_BASE_DELAY_MS = 1_000;
 export const RECONNECT_MAX_DELAY_MS = 10_000;
-/** How long a transient notice (a rejected input, a server error while streaming) stays visible. */
-export const NOTICE_DURATION_MS = 4_000;
 /** `end()` waits at most this long for the DELETE, so a dead server never blocks the home button. */
 export const END_REQUEST_TIMEOUT_MS = 2_000;
 /** A server that keeps forgetting fresh sessions is broken; stop recreating after this many in a row. */
@@ -411,7 +410,7 @@ export class SessionController implements ReactiveController {
       this.noticeTimer = undefined;
       this.noticeValue = null;
       this.host.requestUpdate();
-    }, NOTICE_DURATION_MS);
+    }, PAGE_NOTICE_DURATION_MS);
     this.host.requestUpdate();
   }
 
