@@ -31,11 +31,6 @@ export class TouchTracker {
     private readonly frames: FrameScheduler = animationFrames,
   ) {}
 
-  /** Fingers down now. */
-  get count(): number {
-    return this.fingers.size;
-  }
-
   has(pointerId: number): boolean {
     return this.fingers.has(pointerId);
   }

@@ -30,6 +30,10 @@ const STATUS_TITLES: Record<SessionStatus, string> = {
   error: "Cannot open this page",
   closed: "Session closed",
 };
+
+/** Whether the main pointer is a finger; `matches` follows the device, so one query serves every call. */
+const COARSE_POINTER: MediaQueryList | undefined = globalThis.matchMedia?.("(pointer: coarse)");
+
 const WAITING: ReadonlySet<SessionStatus> = new Set<SessionStatus>(["creating", "connecting", "reconnecting", "offline"]);
 
 /** The network parts of a session, replaceable in tests (everything but what the viewer wires itself). */
@@ -191,7 +195,7 @@ export class JiomosaViewer extends LitElement {
   }
 
   private isTouchScreen(): boolean {
-    return this.touchScreen ?? globalThis.matchMedia?.("(pointer: coarse)").matches ?? false;
+    return this.touchScreen ?? COARSE_POINTER?.matches ?? false;
   }
 
   private onPageEvent(event: PageChannelEvent): void {
