@@ -12,23 +12,15 @@
  * Cost: CPU % and PSS of the renderer's process tree for a silent session, a sound session whose
  * page is quiet, and a sound session playing, each with one viewer.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
-import { cpus, totalmem } from "node:os";
-import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { listen } from "../test/support/audio-probe.js";
 import { launchClient } from "../test/support/client-browser.js";
 import { FixtureServer } from "../test/support/fixture-server.js";
-import { REPO_ROOT } from "../test/support/paths.js";
 import { startRenderer } from "../test/support/renderer-process.js";
-import { openStream, waitForChannel } from "../test/support/stream-client.js";
+import { closeSession, openStream, waitForChannel } from "../test/support/stream-client.js";
 import { cpuDuring, treeUsage } from "./process-usage.js";
+import { arg, machine as describeMachine, timestamp, writeResults } from "./report.js";
 import { median, percentile, round } from "./stats.js";
-
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
-}
 
 const TRIALS = arg("trials", 20);
 const SECONDS = arg("seconds", 10);
@@ -121,7 +113,7 @@ turn: { enabled: false }
   };
   const close = async ({ page, id }: { page: Page; id: string }) => {
     await page.close();
-    await fetch(`${renderer.url}/api/session/${id}`, { method: "DELETE" });
+    await closeSession(renderer.url, id);
   };
 
   // Latency: one warm-up trial, then the measured ones.
@@ -175,7 +167,7 @@ turn: { enabled: false }
     videoLatencyMs: col(rows.map((r) => r.videoMs)),
     avOffsetMs: col(rows.map((r) => r.offsetMs)),
   };
-  const machine = { cpus: cpus().length, model: cpus()[0]?.model ?? "unknown", memoryGiB: round(totalmem() / 2 ** 30, 1), node: process.version };
+  const machine = describeMachine();
   process.stdout.write(`\nJiomosa audio bench — ${machine.cpus} cores ${machine.model}, ${rows.length} taps\n`);
   process.stdout.write(`| figure (ms) | p50 | p95 |\n|---|---|---|\n`);
   for (const [name, v] of [
@@ -188,10 +180,7 @@ turn: { enabled: false }
   const label: Record<string, string> = { silent: "silent (audio: false)", sound: "sound, page quiet", playing: "sound, page playing a tone" };
   for (const c of costs) process.stdout.write(`| ${label[c.kiosk]} | ${c.cpuPercent} | ${c.pssMiB} | ${c.audioKbitPerSecond} |\n`);
   process.stdout.write(`(renderer tree idle: ${idle} MiB PSS)\n`);
-  const dir = join(REPO_ROOT, "bench", "results");
-  mkdirSync(dir, { recursive: true });
-  const file = join(dir, `audio-${new Date().toISOString().replace(/[:.]/g, "-").slice(0, 19)}.json`);
-  writeFileSync(file, JSON.stringify({ machine, settings: { trials: TRIALS, seconds: SECONDS }, summary, costs, idlePssMiB: idle, rows }, null, 2));
+  const file = writeResults(`audio-${timestamp().slice(0, 19)}.json`, { machine, settings: { trials: TRIALS, seconds: SECONDS }, summary, costs, idlePssMiB: idle, rows });
   process.stdout.write(`\nwritten ${file}\n`);
 }
 

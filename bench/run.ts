@@ -10,8 +10,6 @@
  * tapped). --relay adds ours forced through a local coturn (TURN over UDP) on the animated page.
  */
 import { spawn } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
-import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
 import type { Browser } from "playwright-core";
 import { launchClient } from "../test/support/client-browser.js";
@@ -20,15 +18,11 @@ import { REPO_ROOT } from "../test/support/paths.js";
 import { startRenderer } from "../test/support/renderer-process.js";
 import { startTestTurn, type TestTurn, turnSection } from "../test/support/turn.js";
 import { runWebRtcClient, type WebRtcRunOptions, type WebRtcRunResult } from "../test/support/webrtc-client.js";
-import { framesDuring, openStream } from "../test/support/stream-client.js";
+import { closeSession, framesDuring, openStream } from "../test/support/stream-client.js";
 import { runCanvasClient } from "./baselines/jpeg-websocket-client.js";
 import { cpuDuring, treeUsage } from "./process-usage.js";
+import { arg, machine as describeMachine, timestamp, writeResults } from "./report.js";
 import { median, percentile, round } from "./stats.js";
-
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
-}
 
 const TAPS = arg("taps", 30);
 const FPS_SECONDS = arg("fps-seconds", 10);
@@ -58,7 +52,7 @@ async function runScenario(client: Browser, rendererUrl: string, rendererPid: nu
     await page.goto(`${rendererUrl}/health`);
     const { result, cpuPercent } = await cpuDuring(rendererPid, () => page.evaluate(runWebRtcClient, options));
     await page.close();
-    await fetch(`${rendererUrl}/api/session/${result.sessionId}`, { method: "DELETE" });
+    await closeSession(rendererUrl, result.sessionId);
     return { ...result, rendererCpuPercent: cpuPercent } as Run;
   };
   // A warm-up call so first-use costs (codec init, a fresh renderer process) are not counted.
@@ -160,7 +154,7 @@ async function measureStatic(client: Browser, rendererUrl: string, rendererPid: 
   const { cpuPercent, seconds } = await cpuDuring(rendererPid, () => new Promise((r) => setTimeout(r, 10_000)));
   const kbitPerSecond = round(((await sent()) - bytesBefore) * 8 / 1000 / seconds);
   await page.close();
-  await fetch(`${rendererUrl}/api/session/${id}`, { method: "DELETE" });
+  await closeSession(rendererUrl, id);
   return { cpuPercent, kbitPerSecond };
 }
 
@@ -182,7 +176,7 @@ async function measureConcurrency(client: Browser, rendererUrl: string, renderer
     }
   } finally {
     for (const p of pages) await p.close().catch(() => {});
-    for (const id of ids) await fetch(`${rendererUrl}/api/session/${id}`, { method: "DELETE" }).catch(() => {});
+    for (const id of ids) await closeSession(rendererUrl, id).catch(() => {});
   }
   return out;
 }
@@ -242,7 +236,7 @@ chromium: { args: ${JSON.stringify(CHROMIUM_ARGS)} }
     await fixtures.stop();
   }
 
-  const machine = { cpus: cpus().length, model: cpus()[0]?.model ?? "unknown", memoryGiB: round(totalmem() / 2 ** 30, 1), node: process.version };
+  const machine = describeMachine();
   const summaries = results.map((r) => summarize(r.name, r.runs));
   const oursOn = (scenario: string) => summaries.find((s) => s.scenario === (scenario.endsWith("static") ? "ours · static" : "ours · animated"))!;
   const rows: [string, ...string[]][] = [
@@ -274,10 +268,7 @@ chromium: { args: ${JSON.stringify(CHROMIUM_ARGS)} }
   process.stdout.write(`\nJiomosa bench — animated ${VIEWPORT.width}x${VIEWPORT.height}, maxFps ${MAX_FPS}, ${machine.cpus} cores ${machine.model}, Node ${machine.node}\n`);
   for (const row of rows) process.stdout.write(`${row.map((cell, c) => cell.padEnd(widths[c]!)).join("  ")}\n`);
   for (const line of extra) process.stdout.write(`${line}\n`);
-  const dir = join(REPO_ROOT, "bench", "results");
-  mkdirSync(dir, { recursive: true });
-  const file = join(dir, `bench-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
-  writeFileSync(file, JSON.stringify({ machine, settings: { maxFps: MAX_FPS, jpegQuality: JPEG_QUALITY, chromiumArgs: CHROMIUM_ARGS, taps: TAPS, fpsSeconds: FPS_SECONDS }, summaries, staticPage, concurrency, idlePssMiB, results }, null, 2));
+  const file = writeResults(`bench-${timestamp()}.json`, { machine, settings: { maxFps: MAX_FPS, jpegQuality: JPEG_QUALITY, chromiumArgs: CHROMIUM_ARGS, taps: TAPS, fpsSeconds: FPS_SECONDS }, summaries, staticPage, concurrency, idlePssMiB, results });
   process.stdout.write(`\nwritten: ${file}\n`);
 }
 

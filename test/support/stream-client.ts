@@ -60,3 +60,8 @@ export async function framesDuring(page: Page, ms: number): Promise<number> {
 export async function waitForChannel(page: Page): Promise<void> {
   await page.waitForFunction(() => (window as unknown as { __stream: { dc: RTCDataChannel | null } }).__stream.dc?.readyState === "open", undefined, { timeout: 30_000 });
 }
+
+/** Ends a session on the renderer (DELETE /api/session/:id); the response is not checked. */
+export function closeSession(rendererUrl: string, id: string): Promise<Response> {
+  return fetch(`${rendererUrl}/api/session/${id}`, { method: "DELETE" });
+}
