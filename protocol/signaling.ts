@@ -88,6 +88,10 @@ export type ErrorCode =
   | "too_many_viewers"
   | "negotiation_failed"
   | "session_closed"
+  /** The offer got no answer in time; the viewer slot was given back. */
+  | "answer_timeout"
+  /** Too many joins (TURN credentials minted) from this address; try again a little later. */
+  | "rate_limited"
   | "internal";
 export interface ErrorMessage {
   type: "error";

@@ -19,6 +19,9 @@ export type AppErrorCode =
   | "wrong_pin"
   | "too_many_attempts"
   | "forbidden"
+  | "cross_site_request"
+  | "misdirected_request"
+  | "rate_limited"
   | "internal";
 
 export class AppError extends Error {
@@ -26,6 +29,8 @@ export class AppError extends Error {
     readonly status: number,
     readonly code: AppErrorCode,
     message: string,
+    /** Extra reply headers, e.g. Retry-After on a 429. */
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
     this.name = "AppError";

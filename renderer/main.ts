@@ -13,6 +13,7 @@ import { Access } from "./http/access.js";
 import { createApp } from "./http/app.js";
 import { createLogger } from "./log.js";
 import { Metrics } from "./metrics.js";
+import { KeyedBuckets } from "./rate-limit.js";
 import { SessionManager } from "./sessions/session-manager.js";
 import { SignalingServer } from "./signaling/signaling-server.js";
 import { TurnServer } from "./turn/turn-server.js";
@@ -21,6 +22,12 @@ import { IceServers } from "./webrtc/ice-servers.js";
 
 /** Shutdown must finish in this time or the process exits anyway (a box must be restartable). */
 const SHUTDOWN_TIMEOUT_MS = 10_000;
+/**
+ * TURN credentials one client address may have minted (joins and /api/ice-servers): a burst
+ * for a tablet opening several kiosks or reconnecting, then one every few seconds.
+ */
+const TURN_MINT_BURST = 20;
+const TURN_MINTS_PER_SECOND = 1 / 3;
 
 const ROOT = new URL("../../", import.meta.url);
 
@@ -128,11 +135,16 @@ async function main(): Promise<void> {
   });
   if (pulse) pulse.onRestart = () => sessions.recoverAllAudio();
   const access = new Access({
-    pin: process.env.JIOMOSA_PIN || config.auth.pin,
-    adminToken: process.env.JIOMOSA_ADMIN_TOKEN || config.auth.adminToken,
+    pin: config.auth.pin,
+    adminToken: config.auth.adminToken,
     allowedOrigins: config.allowedOrigins,
+    hosts: config.listen.hosts,
+    tokenTtlSeconds: config.auth.tokenTtlSeconds,
+    tokenFile: config.auth.tokenFile,
+    log,
   });
-  const app = createApp({
+  const mintLimit = new KeyedBuckets(TURN_MINTS_PER_SECOND, TURN_MINT_BURST);
+  const { app } = createApp({
     config,
     version,
     sessions,
@@ -140,12 +152,18 @@ async function main(): Promise<void> {
     iceServers,
     metrics,
     access,
+    mintLimit,
     viewerDir: fileURLToPath(new URL("../viewer/", import.meta.url)),
     pagesDir: fileURLToPath(new URL("./pages/", import.meta.url)),
     log,
   });
   server.on("request", app.callback());
-  const signaling = new SignalingServer(server, sessions, log, metrics, (req) => access.checkUpgrade(req));
+  const signaling = new SignalingServer(server, sessions, log, metrics, {
+    checkUpgrade: (req) => access.checkUpgrade(req),
+    identify: (req) => access.identify(req),
+    mintLimit,
+    maxSocketsPerClient: config.listen.maxSocketsPerClient,
+  });
   sessions.onClosed = (id) => signaling.notifySessionClosed(id);
   browser.onCrash = () => void sessions.recoverBrowser();
 
@@ -169,6 +187,7 @@ async function main(): Promise<void> {
     await browser.close();
     await pulse?.close();
     await turnServer?.close();
+    access.close();
     log.info("stopped");
     // Exit explicitly: the WebRTC binding may crash at exit if the event loop winds down on its own.
     process.exit(0);

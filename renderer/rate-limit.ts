@@ -22,3 +22,26 @@ export class TokenBucket {
     return true;
   }
 }
+
+/** One token bucket per key (a client address), the least recently used forgotten past `maxKeys`. */
+export class KeyedBuckets {
+  private readonly buckets = new Map<string, TokenBucket>();
+
+  constructor(
+    private readonly rate: number,
+    private readonly burst: number,
+    private readonly maxKeys = 1000,
+    private readonly now: () => number = () => performance.now(),
+  ) {}
+
+  take(key: string): boolean {
+    let bucket = this.buckets.get(key);
+    if (bucket) this.buckets.delete(key);
+    else {
+      if (this.buckets.size >= this.maxKeys) this.buckets.delete(this.buckets.keys().next().value!);
+      bucket = new TokenBucket(this.rate, this.burst, this.now);
+    }
+    this.buckets.set(key, bucket);
+    return bucket.take();
+  }
+}

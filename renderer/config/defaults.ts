@@ -9,6 +9,14 @@ export const DEFAULTS = {
     /** All interfaces: tablets on the LAN must reach the box. */
     host: "0.0.0.0",
     port: 8000,
+    /**
+     * DNS names tablets use for the box, besides its interface addresses, its hostname (and
+     * hostname.local) and localhost. Requests naming any other Host get 421: a foreign web page
+     * whose name was rebound to the box's address cannot use the API or the signaling.
+     */
+    hosts: [] as string[],
+    /** Signaling WebSockets one client address may hold at once (a tablet uses one per open viewer). */
+    maxSocketsPerClient: 16,
   },
   /** Extra URL patterns (with `*` wildcards) a session may open besides its kiosk origins. */
   allow: [] as string[],
@@ -45,6 +53,12 @@ export const DEFAULTS = {
     clearStorageOnReset: false,
     /** A page whose JavaScript heap grows past this (MiB) is reopened at its URL, so one leaking site cannot exhaust the box. */
     maxPageMemoryMB: 1024,
+    /**
+     * Sessions one client address may hold. A tablet opening another kiosk frees its previous,
+     * unwatched session first, so normal use never meets this; it keeps one address from taking
+     * every session.
+     */
+    maxPerClient: 2,
   },
   /** Extra STUN/TURN servers handed to the tablets and used by the renderer's peers. */
   iceServers: [] as { urls: string | string[]; username?: string; credential?: string }[],
@@ -61,10 +75,11 @@ export const DEFAULTS = {
     /** Shared with coturn (`static-auth-secret`); TURN_SECRET overrides. Empty + spawn: a per-run secret. */
     secret: "",
     /**
-     * Lifetime of minted credentials. coturn refuses to refresh an allocation once its credential
-     * expired, so a relayed tablet reconnects at most once per this period.
+     * Lifetime of minted credentials. Every join (and so every reconnect) gets fresh ones; coturn
+     * refuses to refresh an allocation once its credential expired, so a relayed tablet reconnects
+     * at most once per this period.
      */
-    ttlSeconds: 86_400,
+    ttlSeconds: 3600,
     realm: "jiomosa.local",
     /** Listening port of the spawned turnserver (UDP and TCP). */
     port: 3478,
@@ -72,10 +87,17 @@ export const DEFAULTS = {
     relayPorts: { min: 49160, max: 49200 },
   },
   auth: {
-    /** A PIN tablets enter once (kept in a cookie; or a ?token=PIN pairing link). Empty: an open LAN. */
+    /** A PIN (6 or more characters) tablets enter once, or a ?token=PIN pairing link. Empty: an open LAN. */
     pin: "",
-    /** Bearer token for listing/closing all sessions and /metrics. Empty: those routes are open. */
+    /** Bearer token for listing/closing all sessions, revoking tokens and /metrics. Empty: those routes need only the PIN. */
     adminToken: "",
+    /** A tablet's login token stays valid this long after its last use (sliding; 30 days). */
+    tokenTtlSeconds: 30 * 86_400,
+    /**
+     * Where login tokens are kept (hashed) so a restart does not log tablets out; a relative path
+     * is beside the config file. Empty: in memory only. A new PIN revokes every token.
+     */
+    tokenFile: "tablet-tokens.json",
   },
   /**
    * The launcher's free URL field: any public http(s) site may be opened. Private, loopback and

@@ -1,10 +1,13 @@
-/** Loading the one YAML file: path from JIOMOSA_CONFIG, port override from PORT. */
+/**
+ * Loading the one YAML file: path from JIOMOSA_CONFIG; PORT, JIOMOSA_PIN and JIOMOSA_ADMIN_TOKEN
+ * override their keys and are validated like them.
+ */
 import { readFile } from "node:fs/promises";
-import { resolve } from "node:path";
+import { dirname, resolve } from "node:path";
 import { parseDocument } from "yaml";
 import { ValidationError } from "../../protocol/index.js";
 import { DEFAULT_CONFIG_PATH } from "./defaults.js";
-import { type Config, readConfig } from "./schema.js";
+import { type Config, readConfig, readPin } from "./schema.js";
 
 export class ConfigError extends Error {
   constructor(
@@ -50,5 +53,14 @@ export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(file, [`PORT: expected a port number 0-65535, got ${JSON.stringify(env.PORT)}`]);
     config.listen.port = port;
   }
+  try {
+    if (env.JIOMOSA_PIN) config.auth.pin = readPin(env.JIOMOSA_PIN, "JIOMOSA_PIN");
+  } catch (err) {
+    if (err instanceof ValidationError) throw new ConfigError(file, [err.message]);
+    throw err;
+  }
+  if (env.JIOMOSA_ADMIN_TOKEN) config.auth.adminToken = env.JIOMOSA_ADMIN_TOKEN;
+  // Relative to the config file, not to wherever the appliance was started from.
+  if (config.auth.tokenFile) config.auth.tokenFile = resolve(dirname(file), config.auth.tokenFile);
   return { config, file };
 }

@@ -1,4 +1,5 @@
 /** Config types and the validator that turns parsed YAML into a Config with path-precise errors. */
+import { isIP } from "node:net";
 import {
   type Obj,
   KIOSK_ID_PATTERN,
@@ -31,7 +32,7 @@ export interface KioskConfig {
 
 export interface Config {
   name: string;
-  listen: { host: string; port: number };
+  listen: { host: string; port: number; hosts: string[]; maxSocketsPerClient: number };
   kiosks: KioskConfig[];
   allow: string[];
   viewport: { width: number; height: number; mobile: boolean };
@@ -43,11 +44,12 @@ export interface Config {
     resetAfterIdleSeconds: number;
     clearStorageOnReset: boolean;
     maxPageMemoryMB: number;
+    maxPerClient: number;
   };
   iceServers: IceServer[];
   turn: TurnConfig;
   ui: { navigationBar: boolean };
-  auth: { pin: string; adminToken: string };
+  auth: { pin: string; adminToken: string; tokenTtlSeconds: number; tokenFile: string };
   allowedOrigins: string[];
   allowCustomUrls: boolean;
   chromium: { executablePath: string; args: string[] };
@@ -170,19 +172,32 @@ function readOrigin(value: unknown, path: string): string {
   return url.origin;
 }
 
+/** The tablet PIN: short PINs fall to guessing even behind a rate limit. `path` names its source. */
+export function readPin(value: unknown, path: string): string {
+  return readString(value, path, { maxLength: 128, pattern: /^(|[^\s]{6,128})$/, patternHint: "expected at least 6 characters without spaces (or empty for no PIN)" });
+}
+
+/** A DNS name (or an IP address) tablets use to reach the box, for the Host allowlist. */
+function readHostName(value: unknown, path: string): string {
+  const text = readString(value, path, { minLength: 1, maxLength: 253 }).toLowerCase().replace(/\.$/, "");
+  const label = "[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?";
+  if (new RegExp(`^${label}(?:\\.${label})*$`).test(text) || isIP(text) !== 0) return text;
+  throw new ValidationError(path, `expected a host name such as kiosk.example.lan (no scheme, port or path), got ${JSON.stringify(value)}`);
+}
+
 /** Validates a parsed YAML document. Throws ValidationError naming the path of the first problem. */
 export function readConfig(doc: unknown): Config {
   const root = doc === undefined || doc === null ? {} : readObject(doc, "(top level)");
   rejectUnknownKeys(root, TOP_KEYS, "");
 
-  const listen = section(root, "listen", ["host", "port"]);
+  const listen = section(root, "listen", ["host", "port", "hosts", "maxSocketsPerClient"]);
   const viewport = section(root, "viewport", ["width", "height", "mobile"]);
   const video = section(root, "video", ["maxFps", "maxBitrateKbps", "jpegQuality", "capture"]);
-  const sessions = section(root, "sessions", ["max", "idleTimeoutSeconds", "maxViewersPerSession", "resetAfterIdleSeconds", "clearStorageOnReset", "maxPageMemoryMB"]);
+  const sessions = section(root, "sessions", ["max", "idleTimeoutSeconds", "maxViewersPerSession", "resetAfterIdleSeconds", "clearStorageOnReset", "maxPageMemoryMB", "maxPerClient"]);
   const chromium = section(root, "chromium", ["executablePath", "args"]);
   const turn = section(root, "turn", TURN_KEYS);
   const ui = section(root, "ui", ["navigationBar"]);
-  const auth = section(root, "auth", ["pin", "adminToken"]);
+  const auth = section(root, "auth", ["pin", "adminToken", "tokenTtlSeconds", "tokenFile"]);
   const audio = section(root, "audio", ["default"]);
 
   const kiosks = required(root, "kiosks", "", (v, p) => readArray(v, p, readKiosk));
@@ -199,6 +214,8 @@ export function readConfig(doc: unknown): Config {
     listen: {
       host: optional(listen, "host", "listen", (v, p) => readString(v, p, { minLength: 1 })) ?? DEFAULTS.listen.host,
       port: optional(listen, "port", "listen", int(0, 65535)) ?? DEFAULTS.listen.port,
+      hosts: optional(listen, "hosts", "listen", (v, p) => readArray(v, p, readHostName)) ?? [...DEFAULTS.listen.hosts],
+      maxSocketsPerClient: optional(listen, "maxSocketsPerClient", "listen", int(1, 1000)) ?? DEFAULTS.listen.maxSocketsPerClient,
     },
     kiosks,
     allow: optional(root, "allow", "", (v, p) => readArray(v, p, readAllowPattern)) ?? [...DEFAULTS.allow],
@@ -220,13 +237,16 @@ export function readConfig(doc: unknown): Config {
       resetAfterIdleSeconds: optional(sessions, "resetAfterIdleSeconds", "sessions", int(0, 7 * 24 * 3600)) ?? DEFAULTS.sessions.resetAfterIdleSeconds,
       clearStorageOnReset: optional(sessions, "clearStorageOnReset", "sessions", readBoolean) ?? DEFAULTS.sessions.clearStorageOnReset,
       maxPageMemoryMB: optional(sessions, "maxPageMemoryMB", "sessions", int(64, 65536)) ?? DEFAULTS.sessions.maxPageMemoryMB,
+      maxPerClient: optional(sessions, "maxPerClient", "sessions", int(1, 64)) ?? DEFAULTS.sessions.maxPerClient,
     },
     iceServers: optional(root, "iceServers", "", (v, p) => readArray(v, p, readIceServer)) ?? [],
     turn: readTurn(turn),
     ui: { navigationBar: optional(ui, "navigationBar", "ui", readBoolean) ?? DEFAULTS.ui.navigationBar },
     auth: {
-      pin: optional(auth, "pin", "auth", (v, p) => readString(String(v), p, { maxLength: 128, pattern: /^(|[^\s]{4,128})$/, patternHint: "expected at least 4 characters without spaces (or empty for no PIN)" })) ?? "",
+      pin: optional(auth, "pin", "auth", (v, p) => readPin(String(v), p)) ?? "",
       adminToken: optional(auth, "adminToken", "auth", (v, p) => readString(v, p, { maxLength: 256, pattern: /^(|[^\s]{16,256})$/, patternHint: "expected at least 16 characters without spaces (or empty)" })) ?? "",
+      tokenTtlSeconds: optional(auth, "tokenTtlSeconds", "auth", int(5, 10 * 365 * 86_400)) ?? DEFAULTS.auth.tokenTtlSeconds,
+      tokenFile: optional(auth, "tokenFile", "auth", (v, p) => readString(v, p, { maxLength: 4096 })) ?? DEFAULTS.auth.tokenFile,
     },
     allowedOrigins: optional(root, "allowedOrigins", "", (v, p) => readArray(v, p, readOrigin)) ?? [],
     allowCustomUrls: optional(root, "allowCustomUrls", "", readBoolean) ?? DEFAULTS.allowCustomUrls,

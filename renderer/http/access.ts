@@ -1,25 +1,27 @@
 /**
- * Who may use the appliance. Optional PIN for tablets (entered once on /login, kept in a cookie,
- * or given by a `?token=PIN` pairing link), an admin token for the routes that see or close every
- * session, a same-origin check on the signaling WebSocket, and CORS only for listed origins.
- * Secrets are compared in constant time; failed PIN attempts are rate-limited per address.
+ * Who may use the appliance. Optional PIN for tablets (entered once on /login, or given by a
+ * `?token=PIN` pairing link), which buys a random login token in a cookie; an admin token for
+ * the routes that see or close every session; the Host allowlist and the origin rule for writes
+ * and the signaling upgrade; CORS only for listed origins. Each route declares its class
+ * (routes.ts); this module decides what a class needs.
  */
-import { createHash, createHmac, timingSafeEqual } from "node:crypto";
+import { createHash, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import type { Context, Next } from "koa";
 import { AppError } from "../errors.js";
+import type { Logger } from "../log.js";
+import { TokenStore } from "./auth-tokens.js";
+import { HostAllowlist } from "./host-allowlist.js";
+import { crossSiteRefusal } from "./origin-check.js";
+import { PinGuard } from "./pin-guard.js";
+import { cookieOf, TABLET_COOKIE, tabletIdOf } from "./tablet-id.js";
 
 export const AUTH_COOKIE = "jiomosa_auth";
-const COOKIE_MAX_AGE_S = 400 * 24 * 3600;
-/** Failed PIN attempts allowed per address and window before answers are 429. */
-const MAX_FAILURES = 5;
-const FAILURE_WINDOW_MS = 60_000;
-const MAX_TRACKED_ADDRESSES = 1000;
+/** The cookie is renewed when using it moved its expiry by more than this share of its lifetime. */
+const COOKIE_RENEW_FRACTION = 1 / 30;
 
-/** Paths anyone may fetch: health, the login page, static app code and icons, built-in kiosk pages. */
-const PUBLIC = /^\/(health|login|app\.js|app\.js\.map|sw\.js|manifest\.webmanifest|icons\/.*|pages\/.*)$/;
-/** Paths that need the admin token when one is configured. */
-const ADMIN = (method: string, path: string) => path === "/metrics" || (path === "/api/sessions" && (method === "GET" || method === "DELETE"));
+/** public: anyone; tablet: the PIN when one is set; admin: the admin token when one is set, else as tablet. */
+export type AccessClass = "public" | "tablet" | "admin";
 
 export function safeEqual(a: string, b: string): boolean {
   const ha = createHash("sha256").update(a).digest();
@@ -27,64 +29,88 @@ export function safeEqual(a: string, b: string): boolean {
   return timingSafeEqual(ha, hb);
 }
 
-function cookieOf(header: string | undefined, name: string): string | null {
-  for (const part of (header ?? "").split(";")) {
-    const [k, ...v] = part.trim().split("=");
-    if (k === name) return v.join("=");
-  }
-  return null;
-}
-
 export interface AccessOptions {
   pin: string;
   adminToken: string;
   allowedOrigins: string[];
+  /** `listen.hosts`: DNS names besides the box's own addresses and hostname. */
+  hosts: string[];
+  tokenTtlSeconds: number;
+  /** Absolute path of the token file, or "" for memory only. */
+  tokenFile: string;
+  log: Logger;
+}
+
+/** A refused WebSocket upgrade: the HTTP status line and a one-line reason. */
+export interface UpgradeRefusal {
+  status: string;
+  message: string;
+}
+
+/** Who sent a request, as the session rules need it. */
+export interface ClientIdentity {
+  address: string;
+  tablet: string | null;
+  admin: boolean;
+}
+
+/** IPv4 clients of a dual-stack socket appear as ::ffff:a.b.c.d; quotas count them as a.b.c.d. */
+export function clientAddress(raw: string | undefined): string {
+  const address = raw ?? "unknown";
+  return address.startsWith("::ffff:") && address.includes(".") ? address.slice(7) : address;
 }
 
 export class Access {
-  private readonly cookieValue: string | null;
-  private readonly failures = new Map<string, { count: number; since: number }>();
+  private readonly tokens: TokenStore | null;
+  private readonly pins = new PinGuard();
+  readonly hosts: HostAllowlist;
 
   constructor(private readonly options: AccessOptions) {
-    // Derived from the PIN: stable across restarts, invalid as soon as the PIN changes.
-    this.cookieValue = options.pin ? createHmac("sha256", options.pin).update("jiomosa-auth-v1").digest("base64url") : null;
+    this.hosts = new HostAllowlist(options.hosts);
+    this.tokens = options.pin ? new TokenStore({ pin: options.pin, ttlMs: options.tokenTtlSeconds * 1000, file: options.tokenFile, log: options.log.child({ module: "auth" }) }) : null;
   }
 
-  private isAdmin(authorization: string | undefined): boolean {
+  get allowedOrigins(): readonly string[] {
+    return this.options.allowedOrigins;
+  }
+
+  isAdmin(authorization: string | undefined): boolean {
     if (!this.options.adminToken) return false;
     const match = /^Bearer (.+)$/.exec(authorization ?? "");
     return !!match && safeEqual(match[1]!, this.options.adminToken);
   }
 
-  /** A tablet that entered the PIN (or an admin, or no PIN configured). */
-  isViewer(cookieHeader: string | undefined, authorization: string | undefined): boolean {
-    if (!this.cookieValue) return true;
-    if (this.isAdmin(authorization)) return true;
-    const cookie = cookieOf(cookieHeader, AUTH_COOKIE);
-    return cookie !== null && safeEqual(cookie, this.cookieValue);
+  /** A tablet holding a valid login token (or an admin, or no PIN configured). */
+  private viewerToken(cookieHeader: string | undefined, authorization: string | undefined): { ok: boolean; renew: string | null } {
+    if (!this.tokens) return { ok: true, renew: null };
+    if (this.isAdmin(authorization)) return { ok: true, renew: null };
+    const token = cookieOf(cookieHeader, AUTH_COOKIE);
+    if (token === null) return { ok: false, renew: null };
+    const used = this.tokens.use(token);
+    if (!used.valid) return { ok: false, renew: null };
+    const moved = Date.now() + this.tokens.ttlMs - used.previousExpiry;
+    return { ok: true, renew: moved > this.tokens.ttlMs * COOKIE_RENEW_FRACTION ? token : null };
   }
 
-  /** Same origin (the Origin's host is the Host the request came to), a listed origin, or no Origin (not a browser). */
-  originAllowed(origin: string | undefined, host: string | undefined): boolean {
-    if (!origin) return true;
-    if (this.options.allowedOrigins.includes(origin)) return true;
-    try {
-      return new URL(origin).host === host;
-    } catch {
-      return false;
-    }
+  identify(req: IncomingMessage): ClientIdentity {
+    return { address: clientAddress(req.socket.remoteAddress), tablet: tabletIdOf(req.headers.cookie), admin: this.isAdmin(req.headers.authorization) };
   }
 
-  /** Decides a WebSocket upgrade: null to accept, else the HTTP status line to refuse with. */
-  checkUpgrade(req: IncomingMessage): string | null {
-    if (!this.originAllowed(req.headers.origin, req.headers.host)) return "403 Forbidden";
-    if (!this.isViewer(req.headers.cookie, req.headers.authorization)) return "401 Unauthorized";
+  /** Decides a WebSocket upgrade: null to accept, else the refusal. */
+  checkUpgrade(req: IncomingMessage): UpgradeRefusal | null {
+    const misdirected = this.hosts.refusal(req.headers.host);
+    if (misdirected) return { status: "421 Misdirected Request", message: misdirected };
+    const crossSite = crossSiteRefusal({ origin: req.headers.origin, secFetchSite: header(req.headers["sec-fetch-site"]), host: req.headers.host }, this.options.allowedOrigins);
+    if (crossSite) return { status: "403 Forbidden", message: crossSite };
+    if (!this.viewerToken(req.headers.cookie, req.headers.authorization).ok) return { status: "401 Unauthorized", message: "enter the kiosk PIN first (open /login)" };
     return null;
   }
 
-  /** Koa middleware: CORS for listed origins, the pairing link, PIN and admin checks. */
+  /** Koa middleware before routing: the Host allowlist, CORS for listed origins, the pairing link. */
   middleware() {
     return async (ctx: Context, next: Next) => {
+      const misdirected = this.hosts.refusal(ctx.req.headers.host);
+      if (misdirected) throw new AppError(421, "misdirected_request", misdirected);
       const origin = ctx.get("origin");
       if (origin && this.options.allowedOrigins.includes(origin)) {
         ctx.set("Access-Control-Allow-Origin", origin);
@@ -98,64 +124,84 @@ export class Access {
         }
       }
       const token = ctx.query.token;
-      if (typeof token === "string" && this.cookieValue && ctx.method === "GET") {
+      if (typeof token === "string" && ctx.method === "GET") {
         // A pairing link (e.g. from a QR code): remember the tablet, then drop the token from the URL.
-        const address = ctx.ip;
-        this.throttle(address);
         const url = new URL(ctx.url, "http://x");
         url.searchParams.delete("token");
-        if (safeEqual(token, this.options.pin)) {
-          this.setCookie(ctx);
-          ctx.redirect(url.pathname + url.search);
-          return;
+        const clean = url.pathname + url.search;
+        if (this.tokens) {
+          this.pins.check(ctx.ip);
+          if (safeEqual(token, this.options.pin)) {
+            this.pins.succeeded(ctx.ip);
+            this.setAuthCookie(ctx, this.tokens.issue());
+            ctx.redirect(clean);
+            return;
+          }
+          this.pins.failed(ctx.ip);
         }
-        this.fail(address);
-      }
-      const adminRoute = ADMIN(ctx.method, ctx.path);
-      if (adminRoute && this.options.adminToken) {
-        if (!this.isAdmin(ctx.get("authorization"))) throw new AppError(403, "forbidden", "this route needs the admin token (Authorization: Bearer …)");
-      } else if (!PUBLIC.test(ctx.path) && !this.isViewer(ctx.get("cookie"), ctx.get("authorization"))) {
-        if (ctx.path.startsWith("/api/") || ctx.path === "/metrics") throw new AppError(401, "auth_required", "enter the kiosk PIN first (open /login)");
-        ctx.redirect(`/login?next=${encodeURIComponent(ctx.url)}`);
+        ctx.redirect(clean);
         return;
       }
       await next();
     };
   }
 
-  /** POST /login with the PIN (form or JSON): sets the cookie and returns to `next`. */
-  async login(ctx: Context, pin: string, next: string): Promise<void> {
-    const address = ctx.ip;
-    this.throttle(address);
-    if (!this.cookieValue || !safeEqual(pin, this.options.pin)) {
-      this.fail(address);
-      throw new AppError(401, "wrong_pin", "wrong PIN");
-    }
-    this.failures.delete(address);
-    this.setCookie(ctx);
-    ctx.redirect(next.startsWith("/") && !next.startsWith("//") ? next : "/");
-  }
-
-  private setCookie(ctx: Context): void {
-    ctx.set("Set-Cookie", `${AUTH_COOKIE}=${this.cookieValue}; Path=/; Max-Age=${COOKIE_MAX_AGE_S}; HttpOnly; SameSite=Strict`);
-  }
-
-  private throttle(address: string): void {
-    const entry = this.failures.get(address);
-    if (!entry) return;
-    if (Date.now() - entry.since > FAILURE_WINDOW_MS) {
-      this.failures.delete(address);
+  /** The check a route of `access` makes before its handler runs. */
+  require(ctx: Context, access: AccessClass): void {
+    if (access === "public") return;
+    if (access === "admin" && this.options.adminToken) {
+      if (!this.isAdmin(ctx.get("authorization"))) throw new AppError(403, "forbidden", "this route needs the admin token (Authorization: Bearer …)");
       return;
     }
-    if (entry.count >= MAX_FAILURES) throw new AppError(429, "too_many_attempts", "too many wrong PINs; wait a minute");
+    const viewer = this.viewerToken(ctx.get("cookie"), ctx.get("authorization"));
+    if (viewer.renew) this.setAuthCookie(ctx, viewer.renew);
+    if (viewer.ok) return;
+    if (ctx.path.startsWith("/api/") || ctx.path === "/metrics") throw new AppError(401, "auth_required", "enter the kiosk PIN first (open /login)");
+    throw new LoginRedirect(`/login?next=${encodeURIComponent(ctx.url)}`);
   }
 
-  private fail(address: string): void {
-    const entry = this.failures.get(address);
-    if (entry) entry.count++;
-    else {
-      if (this.failures.size >= MAX_TRACKED_ADDRESSES) this.failures.delete(this.failures.keys().next().value!);
-      this.failures.set(address, { count: 1, since: Date.now() });
+  /** A write from another site's page is refused; `sameOnly` refuses even `allowedOrigins`. */
+  requireSameSite(ctx: Context, sameOnly: boolean): void {
+    const refusal = crossSiteRefusal({ origin: ctx.req.headers.origin, secFetchSite: header(ctx.req.headers["sec-fetch-site"]), host: ctx.req.headers.host }, sameOnly ? [] : this.options.allowedOrigins);
+    if (refusal) throw new AppError(403, "cross_site_request", refusal);
+  }
+
+  /** POST /login with the PIN (form or JSON): sets the login cookie and returns to `next`. */
+  async login(ctx: Context, pin: string, next: string): Promise<void> {
+    const address = ctx.ip;
+    this.pins.check(address);
+    if (!this.tokens || !safeEqual(pin, this.options.pin)) {
+      this.pins.failed(address);
+      throw new AppError(401, "wrong_pin", "wrong PIN");
     }
+    this.pins.succeeded(address);
+    this.setAuthCookie(ctx, this.tokens.issue());
+    ctx.redirect(next.startsWith("/") && !next.startsWith("//") && !next.startsWith("/\\") ? next : "/");
+  }
+
+  /** Revokes every tablet's login token (the admin route); returns how many there were. */
+  revokeAll(): number {
+    return this.tokens?.revokeAll() ?? 0;
+  }
+
+  close(): void {
+    this.tokens?.close();
+  }
+
+  private setAuthCookie(ctx: Context, token: string): void {
+    ctx.append("Set-Cookie", `${AUTH_COOKIE}=${token}; Path=/; Max-Age=${this.options.tokenTtlSeconds}; HttpOnly; SameSite=Strict`);
   }
 }
+
+/** Pages (not the API) answer a missing PIN with the login page. */
+export class LoginRedirect extends Error {
+  constructor(readonly location: string) {
+    super("login required");
+  }
+}
+
+function header(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+export { TABLET_COOKIE };

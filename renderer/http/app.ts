@@ -2,7 +2,7 @@
  * The Koa app: REST API of the original design plus ours, one error middleware, the viewer and
  * the built-in kiosk pages. Handlers are thin; the session manager does the work.
  */
-import Router from "@koa/router";
+import type Router from "@koa/router";
 import Koa, { type Context } from "koa";
 import {
   type CreateSessionReply,
@@ -19,10 +19,13 @@ import type { Config } from "../config/schema.js";
 import { AppError } from "../errors.js";
 import type { Logger } from "../log.js";
 import type { Metrics } from "../metrics.js";
+import type { KeyedBuckets } from "../rate-limit.js";
 import type { SessionManager } from "../sessions/session-manager.js";
 import { BUILTIN_PAGES_PREFIX } from "../sessions/url-policy.js";
 import { hostFromHeader, type IceServerSource } from "../webrtc/ice-servers.js";
 import type { Access } from "./access.js";
+import { Routes } from "./routes.js";
+import { ensureTabletId } from "./tablet-id.js";
 import { readFormBody, readJsonBody } from "./body.js";
 import { loginPage } from "./login-page.js";
 import { sendFile } from "./static-files.js";
@@ -35,6 +38,8 @@ export interface AppOptions {
   iceServers: IceServerSource;
   metrics: Metrics;
   access: Access;
+  /** TURN credentials each client address may have minted (here and on joins). */
+  mintLimit: KeyedBuckets;
   /** Directory of the built viewer (index.html, app.js). */
   viewerDir: string;
   /** Directory of the built-in kiosk pages. */
@@ -56,11 +61,20 @@ function validated<T>(read: () => T): T {
   }
 }
 
-export function createApp(options: AppOptions): Koa {
+export function createApp(options: AppOptions): { app: Koa; router: Router } {
   const { config, sessions, browser, log } = options;
   const httpLog = log.child({ module: "http" });
   const app = new Koa();
   app.proxy = false;
+
+  // On every reply, refusals included: no framing by other sites, no type sniffing, no referrer.
+  const frameAncestors = ["'self'", ...config.allowedOrigins].join(" ");
+  app.use(async (ctx, next) => {
+    ctx.set("Content-Security-Policy", `frame-ancestors ${frameAncestors}`);
+    ctx.set("X-Content-Type-Options", "nosniff");
+    ctx.set("Referrer-Policy", "no-referrer");
+    await next();
+  });
 
   // One error middleware: typed errors become {error:{code,message}}; anything else is a 500
   // whose details stay in the log.
@@ -75,6 +89,7 @@ export function createApp(options: AppOptions): Koa {
       if (err instanceof AppError) {
         options.metrics.httpErrors.inc({ status: String(err.status) });
         ctx.status = err.status;
+        ctx.set(err.headers);
         ctx.body = errorReply(err.code, err.message);
       } else {
         httpLog.error({ err, method: ctx.method, path: ctx.path }, "request failed");
@@ -87,40 +102,44 @@ export function createApp(options: AppOptions): Koa {
 
   app.use(options.access.middleware());
 
-  const router = new Router();
+  const routes = new Routes(options.access);
+  const client = (ctx: Context) => options.access.identify(ctx.req);
 
-  router.get("/login", (ctx) => {
+  routes.get("/login", "public", (ctx) => {
     const next = typeof ctx.query.next === "string" ? ctx.query.next : "/";
     ctx.type = "text/html; charset=utf-8";
     ctx.body = loginPage(config.name, next, null);
   });
 
-  router.post("/login", async (ctx) => {
+  // Only the appliance's own login page may post the PIN (not even an allowed origin).
+  routes.post("/login", { access: "public", body: "form", writers: "same-origin" }, async (ctx) => {
     const form = await readFormBody(ctx);
     const next = form.next ?? "/";
     try {
       await options.access.login(ctx, form.pin ?? "", next);
+      ensureTabletId(ctx);
     } catch (err) {
       if (!(err instanceof AppError) || !ctx.accepts("html") || /json/i.test(ctx.get("content-type"))) throw err;
       options.metrics.httpErrors.inc({ status: String(err.status) });
       ctx.status = err.status;
+      ctx.set(err.headers);
       ctx.type = "text/html; charset=utf-8";
       ctx.body = loginPage(config.name, next, err.code === "wrong_pin" ? "Wrong PIN, try again." : err.message);
     }
   });
 
-  router.get("/health", (ctx) => {
+  routes.get("/health", "public", (ctx) => {
     const up = browser.connected;
     ctx.status = up ? 200 : 503;
     ctx.body = { status: up ? "healthy" : "unhealthy", version: options.version, timestamp: new Date().toISOString(), browser: up ? "running" : "down" };
   });
 
-  router.get("/metrics", async (ctx) => {
+  routes.get("/metrics", "admin", async (ctx) => {
     ctx.type = options.metrics.contentType;
     ctx.body = await options.metrics.text();
   });
 
-  router.get("/api/info", (ctx) => {
+  routes.get("/api/info", "tablet", (ctx) => {
     ctx.body = {
       name: config.name,
       version: options.version,
@@ -156,7 +175,8 @@ export function createApp(options: AppOptions): Koa {
   });
 
   // Fresh ICE servers for the diagnostics page: proves TURN answers with minted credentials.
-  router.get("/api/ice-servers", (ctx) => {
+  routes.get("/api/ice-servers", "tablet", (ctx) => {
+    if (!options.mintLimit.take(client(ctx).address)) throw new AppError(429, "rate_limited", "too many TURN credentials asked for from this address; wait a little");
     const host = hostFromHeader(ctx.get("host"));
     ctx.set("Cache-Control", "no-store");
     ctx.body = {
@@ -166,15 +186,15 @@ export function createApp(options: AppOptions): Koa {
     };
   });
 
-  router.get("/api/kiosks", (ctx) => {
+  routes.get("/api/kiosks", "tablet", (ctx) => {
     const reply: KiosksReply = { success: true, name: config.name, allowCustomUrls: config.allowCustomUrls, kiosks: sessions.listKiosks() };
     ctx.body = reply;
   });
 
-  router.post("/api/session/create", async (ctx) => {
+  routes.post("/api/session/create", "tablet", async (ctx) => {
     const raw = await readJsonBody(ctx);
     const body = validated(() => readCreateSessionBody(raw));
-    const session = await sessions.create(body);
+    const session = await sessions.create(body, client(ctx));
     const reply: CreateSessionReply = {
       success: true,
       session_id: session.id,
@@ -189,54 +209,55 @@ export function createApp(options: AppOptions): Koa {
     ctx.body = reply;
   });
 
-  router.post("/api/session/:id/load", async (ctx) => {
+  routes.post("/api/session/:id/load", "tablet", async (ctx) => {
     const id = ctx.params.id!;
-    sessions.get(id); // an unknown session is a 404 before the body is read
+    sessions.getFor(id, client(ctx)); // an unknown session is a 404 before the body is read
     const raw = await readJsonBody(ctx);
     const body = validated(() => readLoadBody(raw));
-    const session = await sessions.load(id, body.url);
+    const session = await sessions.load(id, body.url, client(ctx));
     ctx.body = { success: true, session_id: id, url: session.url, message: `Loaded ${body.url}` };
   });
 
-  router.get("/api/sessions", (ctx) => {
+  routes.get("/api/sessions", "admin", (ctx) => {
     ctx.body = { success: true, sessions: sessions.list().map((s) => s.summary()) };
   });
 
   // Admin (when an admin token is configured): close every session at once.
-  router.delete("/api/sessions", async (ctx) => {
+  routes.delete("/api/sessions", "admin", async (ctx) => {
     const ids = sessions.list().map((s) => s.id);
     await Promise.all(ids.map((id) => sessions.close(id)));
     ctx.body = { success: true, closed: ids, message: `Closed ${ids.length} sessions` };
   });
 
-  router.get("/api/session/:id", (ctx) => {
-    ctx.body = { success: true, session: sessions.get(ctx.params.id!).summary() };
+  routes.get("/api/session/:id", "tablet", (ctx) => {
+    ctx.body = { success: true, session: sessions.getFor(ctx.params.id!, client(ctx)).summary() };
   });
 
-  router.get("/api/session/:id/stats", async (ctx) => {
-    ctx.body = { success: true, session_id: ctx.params.id, ...(await sessions.get(ctx.params.id!).stats()) };
+  routes.get("/api/session/:id/stats", "tablet", async (ctx) => {
+    ctx.body = { success: true, session_id: ctx.params.id, ...(await sessions.getFor(ctx.params.id!, client(ctx)).stats()) };
   });
 
-  router.delete("/api/session/:id", async (ctx) => {
+  routes.delete("/api/session/:id", "tablet", async (ctx) => {
     const id = ctx.params.id!;
-    if (!(await sessions.close(id))) throw new AppError(404, "session_not_found", `no session ${JSON.stringify(id)}`);
+    if (!(await sessions.closeFor(id, client(ctx)))) throw new AppError(404, "session_not_found", `no session ${JSON.stringify(id)}`);
     ctx.body = { success: true, session_id: id, message: "Session closed" };
   });
 
   // The viewer: one page shell for the launcher and the viewer, plus its bundle.
   const shell = async (ctx: Context) => {
+    ensureTabletId(ctx);
     if (!(await sendFile(ctx, options.viewerDir, "index.html"))) {
       throw new AppError(503, "internal", "the viewer is not built; run `npm run build`");
     }
   };
-  router.get("/", shell);
-  router.get("/viewer", shell);
-  router.get("/diagnostics", shell);
-  router.get(/^\/(app\.js|app\.js\.map|sw\.js|icons\/[A-Za-z0-9._-]+)$/, async (ctx) => {
+  routes.get("/", "tablet", shell);
+  routes.get("/viewer", "tablet", shell);
+  routes.get("/diagnostics", "tablet", shell);
+  routes.get(/^\/(app\.js|app\.js\.map|sw\.js|icons\/[A-Za-z0-9._-]+)$/, "public", async (ctx) => {
     if (!(await sendFile(ctx, options.viewerDir, ctx.path.slice(1)))) ctx.status = 404;
   });
   // Installable as an app on the tablet, under the appliance's own name.
-  router.get("/manifest.webmanifest", (ctx) => {
+  routes.get("/manifest.webmanifest", "public", (ctx) => {
     ctx.type = "application/manifest+json";
     ctx.body = JSON.stringify({
       name: config.name,
@@ -250,11 +271,16 @@ export function createApp(options: AppOptions): Koa {
       icons: [{ src: "/icons/icon.svg", sizes: "any", type: "image/svg+xml", purpose: "any maskable" }],
     });
   });
-  router.get(new RegExp(`^${BUILTIN_PAGES_PREFIX}(.+)$`), async (ctx) => {
+  routes.get(new RegExp(`^${BUILTIN_PAGES_PREFIX}(.+)$`), "public", async (ctx) => {
     if (!(await sendFile(ctx, options.pagesDir, ctx.path.slice(BUILTIN_PAGES_PREFIX.length)))) ctx.status = 404;
   });
 
-  app.use(router.routes());
-  app.use(router.allowedMethods());
-  return app;
+  routes.post("/api/admin/tokens/revoke", "admin", (ctx) => {
+    const revoked = options.access.revokeAll();
+    ctx.body = { success: true, revoked, message: `Revoked ${revoked} tablet login tokens; tablets enter the PIN again` };
+  });
+
+  app.use(routes.router.routes());
+  app.use(routes.router.allowedMethods());
+  return { app, router: routes.router };
 }

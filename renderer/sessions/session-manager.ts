@@ -18,6 +18,8 @@ import { evenSide, Session } from "./session.js";
 import { appOrigins, UrlPolicy } from "./url-policy.js";
 
 const RELAUNCH_FIRST_DELAY_MS = 500;
+/** A new session nobody joined yet is left alone this long: its tablet is still connecting. */
+const JOIN_GRACE_MS = 15_000;
 const RELAUNCH_MAX_DELAY_MS = 10_000;
 
 export interface SessionManagerOptions {
@@ -43,6 +45,24 @@ export interface AudioCounts {
   browsers: number;
 }
 
+/** Who asks: the client address, the tablet id (cookie) if any, and whether it holds the admin token. */
+export interface Client {
+  address: string;
+  tablet: string | null;
+  admin: boolean;
+}
+
+/** Scripts and internal callers: no tablet, no quota of their own to free. */
+export const ANONYMOUS: Client = { address: "local", tablet: null, admin: true };
+
+/** Who created a session; a tablet's session is that tablet's alone. */
+interface Creator {
+  tablet: string | null;
+  address: string;
+  createdAt: number;
+  joined: boolean;
+}
+
 export interface JoinCallbacks {
   onLocalCandidate: (candidate: IceCandidateInit) => void;
   onConnectionState?: (state: string) => void;
@@ -50,6 +70,7 @@ export interface JoinCallbacks {
 
 export class SessionManager {
   private readonly sessions = new Map<string, Session>();
+  private readonly creators = new Map<string, Creator>();
   private pending = 0;
   private readonly policy: UrlPolicy;
   private readonly kiosks: KioskInfo[];
@@ -103,12 +124,47 @@ export class SessionManager {
     return this.sessions.has(id);
   }
 
+  /**
+   * The session, if `client` may use it: one created by a tablet is that tablet's (and an
+   * admin's); one created without a tablet id (a script, the original client) is anyone's.
+   * Someone else's session is "not found", so ids cannot be probed.
+   */
+  getFor(id: string, client: Client): Session {
+    const session = this.get(id);
+    const owner = this.creators.get(id)?.tablet ?? null;
+    if (owner !== null && !client.admin && client.tablet !== owner) throw new AppError(404, "session_not_found", `no session ${JSON.stringify(id)} (it may have timed out)`);
+    return session;
+  }
+
+  /**
+   * Before a tablet creates a session, its previous ones nobody watches any more are closed: a
+   * tablet going from kiosk to kiosk holds one session, not one per kiosk.
+   */
+  private async freePrevious(client: Client): Promise<void> {
+    if (!client.tablet) return;
+    const now = Date.now();
+    const stale = [...this.creators].filter(([id, c]) => c.tablet === client.tablet && (c.joined || now - c.createdAt > JOIN_GRACE_MS) && this.sessions.get(id)?.viewerCount === 0);
+    for (const [id] of stale) {
+      this.log.info({ session: id }, "closing the tablet's previous session: it opened another");
+      await this.close(id);
+    }
+  }
+
+  private checkQuota(client: Client): void {
+    if (client.admin) return;
+    const max = this.options.config.sessions.maxPerClient;
+    const held = [...this.creators.values()].filter((c) => c.address === client.address).length;
+    if (held >= max) {
+      throw new AppError(429, "too_many_sessions", `this address already holds ${held} sessions (sessions.maxPerClient is ${max}); close one first`);
+    }
+  }
+
   async checkUrl(url: string): Promise<void> {
     const reason = await this.policy.check(url);
     if (reason) throw new AppError(403, "url_not_allowed", `${url} may not be opened: ${reason}`);
   }
 
-  async create(body: CreateSessionBody): Promise<Session> {
+  async create(body: CreateSessionBody, client: Client = ANONYMOUS): Promise<Session> {
     if (this.closing) throw new AppError(503, "browser_unavailable", "the appliance is shutting down");
     const { config } = this.options;
     let url: string;
@@ -131,7 +187,11 @@ export class SessionManager {
       wantsAudio = this.kiosks[0]!.audio === true;
     }
     const id = body.session_id ?? randomBytes(12).toString("base64url");
-    if (this.sessions.has(id)) throw new AppError(409, "session_exists", `session ${JSON.stringify(id)} already exists`);
+    // Pending creates count too: two racing creates of one id must not both pass.
+    if (this.creators.has(id)) throw new AppError(409, "session_exists", `session ${JSON.stringify(id)} already exists`);
+    await this.freePrevious(client);
+    if (this.creators.has(id)) throw new AppError(409, "session_exists", `session ${JSON.stringify(id)} already exists`);
+    this.checkQuota(client);
     if (this.sessions.size + this.pending >= config.sessions.max) {
       throw new AppError(503, "too_many_sessions", `all ${config.sessions.max} sessions are in use; close one or try again later`);
     }
@@ -141,6 +201,8 @@ export class SessionManager {
     };
 
     this.pending++;
+    // Counted from now, so parallel creates from one address cannot slip past the quota.
+    this.creators.set(id, { tablet: client.tablet, address: client.address, createdAt: Date.now(), joined: false });
     let session: Session;
     let audio: SessionAudio | null = null;
     let audioUnavailable: string | undefined;
@@ -182,6 +244,9 @@ export class SessionManager {
         },
         sessionPage,
       );
+    } catch (err) {
+      this.creators.delete(id);
+      throw err;
     } finally {
       this.pending--;
     }
@@ -286,16 +351,16 @@ export class SessionManager {
     return counts;
   }
 
-  async load(id: string, url: string): Promise<Session> {
-    const session = this.get(id);
+  async load(id: string, url: string, client: Client = ANONYMOUS): Promise<Session> {
+    const session = this.getFor(id, client);
     await this.checkUrl(url);
     await session.load(url);
     return session;
   }
 
   /** Creates a viewer's peer on a session; the caller drives the offer/answer exchange. */
-  join(id: string, callbacks: JoinCallbacks, host: string | null = null): { session: Session; peer: Peer; iceServers: IceServer[] } {
-    const session = this.get(id);
+  join(id: string, callbacks: JoinCallbacks, host: string | null = null, client: Client = ANONYMOUS): { session: Session; peer: Peer; iceServers: IceServer[] } {
+    const session = this.getFor(id, client);
     const { config } = this.options;
     if (session.viewerCount >= config.sessions.maxViewersPerSession) {
       throw new AppError(503, "too_many_sessions", `session ${id} already has ${session.viewerCount} viewers`);
@@ -318,6 +383,8 @@ export class SessionManager {
       },
     });
     session.attachPeer(peer);
+    const creator = this.creators.get(id);
+    if (creator) creator.joined = true;
     return { session, peer, iceServers };
   }
 
@@ -326,10 +393,18 @@ export class SessionManager {
     peer.close();
   }
 
+  /** DELETE by a client: only a session it may use. */
+  async closeFor(id: string, client: Client): Promise<boolean> {
+    if (!this.sessions.has(id)) return false;
+    this.getFor(id, client);
+    return this.close(id);
+  }
+
   async close(id: string): Promise<boolean> {
     const session = this.sessions.get(id);
     if (!session) return false;
     this.sessions.delete(id);
+    this.creators.delete(id);
     this.onClosed?.(id);
     await session.close();
     return true;

@@ -17,9 +17,10 @@ import {
 import { AppError } from "../errors.js";
 import type { Logger } from "../log.js";
 import type { Metrics } from "../metrics.js";
-import { TokenBucket } from "../rate-limit.js";
+import { type KeyedBuckets, TokenBucket } from "../rate-limit.js";
+import type { UpgradeRefusal } from "../http/access.js";
 import type { Session } from "../sessions/session.js";
-import type { SessionManager } from "../sessions/session-manager.js";
+import type { Client, SessionManager } from "../sessions/session-manager.js";
 import { hostFromHeader } from "../webrtc/ice-servers.js";
 import type { Peer } from "../webrtc/peer.js";
 
@@ -30,11 +31,27 @@ export const SIGNALING_RATE_PER_SECOND = 50;
 const SIGNALING_BURST = 100;
 /** WebSocket close code for a policy violation (RFC 6455). */
 const CLOSE_POLICY_VIOLATION = 1008;
+/** A viewer that got an offer and sent no answer in this time gives its slot back. */
+export const ANSWER_TIMEOUT_MS = 15_000;
+
+export interface SignalingOptions {
+  /** Decides an upgrade: null to accept, else the refusal (Host, origin, PIN). */
+  checkUpgrade: (req: IncomingMessage) => UpgradeRefusal | null;
+  /** Who a socket belongs to (address, tablet id, admin), for session ownership. */
+  identify: (req: IncomingMessage) => Client;
+  /** TURN credentials a client address may have minted; each join mints one. */
+  mintLimit: KeyedBuckets;
+  /** Sockets one client address may hold (`listen.maxSocketsPerClient`). */
+  maxSocketsPerClient: number;
+}
 
 interface Connection {
   ws: WebSocket;
   /** The host the tablet used to reach us: TURN URLs point at the same address. */
   host: string | null;
+  client: Client;
+  /** Set while an offer waits for its answer. */
+  answerTimer: NodeJS.Timeout | null;
   session: Session | null;
   peer: Peer | null;
   alive: boolean;
@@ -56,6 +73,7 @@ export class SignalingServer {
     join: (conn, msg) => this.join(conn, msg.session_id),
     answer: async (conn, msg) => {
       const peer = this.requirePeer(conn);
+      this.clearAnswerTimer(conn);
       await peer.applyAnswer(msg.answer.sdp);
       this.send(conn, { type: "ready", message: "WebRTC connection established", session_id: conn.session!.id });
     },
@@ -70,9 +88,8 @@ export class SignalingServer {
     private readonly server: Server,
     private readonly sessions: SessionManager,
     log: Logger,
-    private readonly metrics?: Metrics,
-    /** Decides an upgrade: null to accept, else the status line to refuse with (auth, origin). */
-    private readonly checkUpgrade: (req: IncomingMessage) => string | null = () => null,
+    private readonly metrics: Metrics | undefined,
+    private readonly options: SignalingOptions,
   ) {
     this.log = log.child({ module: "signaling" });
     server.on("upgrade", this.onUpgrade);
@@ -90,16 +107,26 @@ export class SignalingServer {
       socket.end("HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
       return;
     }
-    const refusal = this.checkUpgrade(req);
+    const refusal = this.options.checkUpgrade(req);
     if (refusal) {
-      socket.end(`HTTP/1.1 ${refusal}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      const body = `${refusal.message}\n`;
+      socket.end(`HTTP/1.1 ${refusal.status}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
       return;
     }
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, hostFromHeader(req.headers.host)));
+    const client = this.options.identify(req);
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, hostFromHeader(req.headers.host), client));
   }
 
-  private accept(ws: WebSocket, host: string | null): void {
-    const conn: Connection = { ws, host, session: null, peer: null, alive: true, bucket: new TokenBucket(SIGNALING_RATE_PER_SECOND, SIGNALING_BURST), log: this.log.child({ conn: this.nextConnectionId++ }) };
+  private accept(ws: WebSocket, host: string | null, client: Client): void {
+    const conn: Connection = { ws, host, client, answerTimer: null, session: null, peer: null, alive: true, bucket: new TokenBucket(SIGNALING_RATE_PER_SECOND, SIGNALING_BURST), log: this.log.child({ conn: this.nextConnectionId++ }) };
+    // Counted after the handshake, so a browser sees the reason in the close event (it cannot read a refused upgrade).
+    const max = this.options.maxSocketsPerClient;
+    const held = [...this.connections].filter((c) => c.client.address === client.address).length;
+    if (held >= max && !client.admin) {
+      conn.log.info({ address: client.address, held }, "too many sockets from one address");
+      ws.close(CLOSE_POLICY_VIOLATION, `too many connections from this address (at most ${max})`);
+      return;
+    }
     this.connections.add(conn);
     ws.on("pong", () => (conn.alive = true));
     ws.on("message", (data, isBinary) => void this.receive(conn, data as Buffer, isBinary));
@@ -136,6 +163,9 @@ export class SignalingServer {
   private async join(conn: Connection, sessionId: string): Promise<void> {
     if (conn.peer) throw new SignalingError("already_joined", `this connection already joined session ${conn.session?.id}`);
     if (!this.sessions.has(sessionId)) throw new SignalingError("unknown_session", `no session ${JSON.stringify(sessionId)} (it may have timed out)`);
+    // Another tablet's session is as unknown as a missing one.
+    this.sessions.getFor(sessionId, conn.client);
+    if (!this.options.mintLimit.take(conn.client.address)) throw new SignalingError("rate_limited", "too many joins from this address; wait a little and try again");
     let joined;
     try {
       joined = this.sessions.join(
@@ -144,6 +174,7 @@ export class SignalingServer {
           onLocalCandidate: (candidate) => this.send(conn, { type: "ice-candidate", candidate }),
         },
         conn.host,
+        conn.client,
       );
     } catch (err) {
       if (err instanceof AppError && err.status === 503) throw new SignalingError("too_many_viewers", err.message);
@@ -156,6 +187,20 @@ export class SignalingServer {
     if (conn.peer !== joined.peer) return; // the socket closed while gathering
     this.send(conn, { type: "offer", offer, iceServers: joined.iceServers, viewport: joined.session.viewport });
     conn.log.info("offer sent");
+    conn.answerTimer = setTimeout(() => this.answerTimedOut(conn), ANSWER_TIMEOUT_MS);
+  }
+
+  private clearAnswerTimer(conn: Connection): void {
+    if (conn.answerTimer) clearTimeout(conn.answerTimer);
+    conn.answerTimer = null;
+  }
+
+  /** The viewer never answered: its slot goes back to the session, and the socket is closed. */
+  private answerTimedOut(conn: Connection): void {
+    conn.answerTimer = null;
+    this.sendError(conn, "answer_timeout", `no answer to the offer within ${ANSWER_TIMEOUT_MS / 1000} s; join again`);
+    conn.ws.close(CLOSE_POLICY_VIOLATION, "no answer to the offer");
+    this.drop(conn);
   }
 
   private requirePeer(conn: Connection): Peer {
@@ -176,6 +221,7 @@ export class SignalingServer {
 
   private drop(conn: Connection): void {
     if (!this.connections.delete(conn)) return;
+    this.clearAnswerTimer(conn);
     if (conn.session && conn.peer) this.sessions.leave(conn.session, conn.peer);
     conn.peer = null;
     conn.session = null;

@@ -12,7 +12,7 @@ import { testConfig } from "../support/config.js";
 import { FixtureServer } from "../support/fixture-server.js";
 import { startRenderer, type RendererProcess } from "../support/renderer-process.js";
 
-const PIN = "4821";
+const PIN = "482100";
 const ADMIN = "admin-token-0123456789abcdef";
 const LISTED = "http://127.0.0.1:9999";
 

@@ -185,7 +185,8 @@ describe("cross-site writes", () => {
 
   test("WebSocket upgrades follow the same origin rule", async () => {
     const port = open.port;
-    for (const headers of [{ origin: EVIL }, { origin: "null" }, { origin: `http://127.0.0.1:${port + 1}` }, { origin: `https://127.0.0.1:${port}` }, { "sec-fetch-site": "cross-site" }]) {
+    const refused: Record<string, string>[] = [{ origin: EVIL }, { origin: "null" }, { origin: `http://127.0.0.1:${port + 1}` }, { origin: `https://127.0.0.1:${port}` }, { "sec-fetch-site": "cross-site" }];
+    for (const headers of refused) {
       assert.equal(await upgradeWith(port, headers), "403", JSON.stringify(headers));
     }
     assert.equal(await upgradeWith(port, sameOrigin(open)), "open");
@@ -195,7 +196,8 @@ describe("cross-site writes", () => {
 
   test("/login takes its form only from the same origin, not even from a listed one", async () => {
     const form = { "content-type": "application/x-www-form-urlencoded" };
-    for (const headers of [{ origin: EVIL }, { origin: LISTED }, { "sec-fetch-site": "cross-site" }, { origin: "null" }]) {
+    const foreignForms: Record<string, string>[] = [{ origin: EVIL }, { origin: LISTED }, { "sec-fetch-site": "cross-site" }, { origin: "null" }];
+    for (const headers of foreignForms) {
       const reply = await rawRequest(locked.port, "/login", { method: "POST", headers: { ...form, ...headers }, body: `pin=${PIN}` });
       assert.equal(reply.status, 403, `${JSON.stringify(headers)}: ${reply.status}`);
       assert.equal(cookieFrom(reply, "jiomosa_auth"), null);

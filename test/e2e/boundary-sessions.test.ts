@@ -172,7 +172,8 @@ describe("session ownership", () => {
     assert.equal(created.status, 200, created.body);
     assert.equal((await create({ session_id: "kitchen-1" }, { cookie: b })).status, 409, "an id in use");
     assert.equal((await create({ session_id: "kitchen-1" })).status, 409);
-    for (const headers of [{ cookie: b }, {}]) {
+    const strangers: Record<string, string>[] = [{ cookie: b }, {}];
+    for (const headers of strangers) {
       const join = await connectSignaling(r.port, headers);
       join.send({ type: "join", session_id: "kitchen-1" });
       assert.equal((await join.next()).code, "unknown_session", `join with ${JSON.stringify(headers)}`);

@@ -24,7 +24,7 @@ describe("config", () => {
     const config = parseConfig(readFileSync(join(REPO_ROOT, "config", "kiosk.yaml"), "utf8"));
     assert.equal(config.kiosks[0]!.id, "welcome");
     assert.equal(config.kiosks[0]!.url, "/pages/welcome.html");
-    assert.deepEqual(config.listen, { host: "0.0.0.0", port: 8000 });
+    assert.deepEqual(config.listen, { host: "0.0.0.0", port: 8000, hosts: [], maxSocketsPerClient: 16 });
     assert.deepEqual(config.viewport, { width: 1280, height: 720, mobile: false });
     assert.deepEqual(config.ui, { navigationBar: true });
     assert.equal(config.turn.enabled, true);
@@ -96,7 +96,11 @@ chromium: { executablePath: /opt/chromium, args: [--lang=de] }
     ["an ICE server with a bad URL", `iceServers: [{ urls: "http://x" }]\n${MINIMAL}`, /^iceServers\[0\]\.urls: expected a stun:/],
     ["sessions.max zero", `sessions: { max: 0 }\n${MINIMAL}`, /^sessions\.max: must be at least 1/],
     ["a top level that is a list", "- a\n- b\n", /expected an object/],
-    ["a 2-digit PIN", `auth: { pin: "12" }\n${MINIMAL}`, /^auth\.pin: expected at least 4 characters/],
+    ["a 2-digit PIN", `auth: { pin: "12" }\n${MINIMAL}`, /^auth\.pin: expected at least 6 characters/],
+    ["a 5-digit PIN", `auth: { pin: 12345 }\n${MINIMAL}`, /^auth\.pin: expected at least 6 characters/],
+    ["a listen host with a port", `listen: { hosts: ["kiosk.lan:8000"] }\n${MINIMAL}`, /^listen\.hosts\[0\]: expected a host name/],
+    ["a listen host with a scheme", `listen: { hosts: ["http://kiosk.lan"] }\n${MINIMAL}`, /^listen\.hosts\[0\]: expected a host name/],
+    ["a zero quota", `sessions: { maxPerClient: 0 }\n${MINIMAL}`, /^sessions\.maxPerClient: /],
     ["an allowed origin with a path", `allowedOrigins: ["http://10.0.0.5:9000/app"]\n${MINIMAL}`, /^allowedOrigins\[0\]: expected an origin/],
     ["a kiosk audio that is not a boolean", "kiosks:\n  - { id: a, title: A, url: http://x/, audio: loud }\n", /^kiosks\[0\]\.audio: expected true or false/],
     ["a misspelt audio key", `audio: { enabled: true }\n${MINIMAL}`, /^audio\.enabled: unknown key/],
@@ -116,5 +120,18 @@ chromium: { executablePath: /opt/chromium, args: [--lang=de] }
     assert.equal(config.listen.port, 8123);
     await assert.rejects(loadConfig({ JIOMOSA_CONFIG: file, PORT: "http" }), /PORT: expected a port number/);
     await assert.rejects(loadConfig({ JIOMOSA_CONFIG: join(dir, "missing.yaml") }), /missing\.yaml: cannot read the file \(ENOENT\)/);
+  });
+
+  test("JIOMOSA_PIN is held to the PIN rule; the token file sits beside the config", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "jiomosa-config-"));
+    const file = join(dir, "k.yaml");
+    writeFileSync(file, MINIMAL);
+    await assert.rejects(loadConfig({ JIOMOSA_CONFIG: file, JIOMOSA_PIN: "1234" }), /JIOMOSA_PIN: expected at least 6 characters/);
+    const { config } = await loadConfig({ JIOMOSA_CONFIG: file, JIOMOSA_PIN: "123456" });
+    assert.equal(config.auth.pin, "123456");
+    assert.equal(config.auth.tokenFile, join(dir, "tablet-tokens.json"));
+    assert.equal(config.auth.tokenTtlSeconds, 30 * 86_400);
+    assert.equal(config.sessions.maxPerClient, 2);
+    assert.equal(config.turn.ttlSeconds, 3600);
   });
 });
