@@ -19,7 +19,8 @@ const MAX_TRACKED_ADDRESSES = 1000;
 /** Paths anyone may fetch: health, the login page, static app code and icons, built-in kiosk pages. */
 const PUBLIC = /^\/(health|login|app\.js|app\.js\.map|sw\.js|manifest\.webmanifest|icons\/.*|pages\/.*)$/;
 /** Paths that need the admin token when one is configured. */
-const ADMIN = (method: string, path: string) => path === "/metrics" || (path === "/api/sessions" && (method === "GET" || method === "DELETE"));
+const ADMIN = (method: string, path: string) =>
+  path === "/metrics" || path.startsWith("/api/admin/") || (path === "/api/sessions" && (method === "GET" || method === "DELETE"));
 
 export function safeEqual(a: string, b: string): boolean {
   const ha = createHash("sha256").update(a).digest();
