@@ -61,6 +61,47 @@ export interface SessionSummary {
   last_active_at: string;
 }
 
+/** `GET /api/sessions`: the original design's shape (ids only); detail is `GET /api/admin/sessions`. */
+export interface SessionsReply {
+  success: true;
+  sessions: { active_sessions: number; max_sessions: number; sessions: string[] };
+}
+
+/** `GET /api/admin/sessions`: every session's summary (launcher, operators, tests). */
+export interface AdminSessionsReply {
+  success: true;
+  sessions: SessionSummary[];
+}
+
+/** `GET /api/info`: the original design's keys plus ours beside them. */
+export interface InfoReply {
+  name: string;
+  version: string;
+  webrtc: {
+    video: { codec: "VP8"; resolution: string; framerate: number; bitrate_range: string; maxBitrateKbps: number; capture: string };
+    audio: {
+      codec: "opus";
+      /** The original's keys: sound is available to sessions that want it. */
+      enabled: boolean;
+      sample_rate: number;
+      channels: number;
+      sampleRate: number;
+      available: boolean;
+      reason?: string;
+      sessions: number;
+      sinks: number;
+      captures: number;
+      browsers: number;
+    };
+  };
+  /** The original's browser-pool stats. */
+  browser: { connected: boolean; active_sessions: number; max_sessions: number; sessions: string[] };
+  /** The original's peer-connection stats: viewers connected now, over all sessions. */
+  connections: { active_connections: number; sessions_with_viewers: number; max_viewers_per_session: number };
+  sessions: { active: number; max: number };
+  endpoints: Record<string, string>;
+}
+
 export interface ErrorReply {
   error: { code: string; message: string };
   /** The original design's clients read `detail`; kept alongside the structured error. */

@@ -5,7 +5,10 @@
 import type Router from "@koa/router";
 import Koa, { type Context } from "koa";
 import {
+  type AdminSessionsReply,
   type CreateSessionReply,
+  type InfoReply,
+  type SessionsReply,
   type ErrorReply,
   type KiosksReply,
   readCreateSessionBody,
@@ -46,6 +49,9 @@ export interface AppOptions {
   pagesDir: string;
   log: Logger;
 }
+
+/** What `/api/info` calls each `video.capture` mode. */
+const CAPTURE_NAMES: Record<Config["video"]["capture"], string> = { screencast: "cdp-screencast", screenshot: "screenshot-polling" };
 
 function errorReply(code: string, message: string): ErrorReply {
   return { error: { code, message }, detail: message };
@@ -140,7 +146,10 @@ export function createApp(options: AppOptions): { app: Koa; router: Router } {
   });
 
   routes.get("/api/info", "tablet", (ctx) => {
-    ctx.body = {
+    const list = sessions.list();
+    const viewers = list.map((s) => s.summary().viewers);
+    const audio = sessions.audioAvailability();
+    const reply: InfoReply = {
       name: config.name,
       version: options.version,
       webrtc: {
@@ -148,19 +157,29 @@ export function createApp(options: AppOptions): { app: Koa; router: Router } {
           codec: "VP8",
           resolution: `${config.viewport.width}x${config.viewport.height}`,
           framerate: config.video.maxFps,
+          // Congestion control adapts below the cap; nothing holds the encoder above a floor.
+          bitrate_range: `0-${config.video.maxBitrateKbps}kbps`,
           maxBitrateKbps: config.video.maxBitrateKbps,
-          capture: "cdp-screencast",
+          capture: CAPTURE_NAMES[config.video.capture],
         },
         // Counts of what exists now: a closed session leaves no sink, capture or browser behind.
         audio: {
           codec: "opus",
-          sampleRate: SAMPLE_RATE,
+          enabled: audio.available,
+          sample_rate: SAMPLE_RATE,
           channels: CHANNELS,
-          ...sessions.audioAvailability(),
+          sampleRate: SAMPLE_RATE,
+          ...audio,
           ...sessions.audioCounts(),
         },
       },
-      sessions: { active: sessions.list().length, max: config.sessions.max },
+      browser: { connected: browser.connected, active_sessions: list.length, max_sessions: config.sessions.max, sessions: list.map((s) => s.id) },
+      connections: {
+        active_connections: viewers.reduce((a, b) => a + b, 0),
+        sessions_with_viewers: viewers.filter((n) => n > 0).length,
+        max_viewers_per_session: config.sessions.maxViewersPerSession,
+      },
+      sessions: { active: list.length, max: config.sessions.max },
       endpoints: {
         health: "/health",
         info: "/api/info",
@@ -169,9 +188,11 @@ export function createApp(options: AppOptions): { app: Koa; router: Router } {
         load_url: "/api/session/{session_id}/load",
         close_session: "/api/session/{session_id}",
         list_sessions: "/api/sessions",
+        session_details: "/api/admin/sessions",
         signaling: SIGNALING_PATH,
       },
     };
+    ctx.body = reply;
   });
 
   // Fresh ICE servers for the diagnostics page: proves TURN answers with minted credentials.
@@ -218,8 +239,16 @@ export function createApp(options: AppOptions): { app: Koa; router: Router } {
     ctx.body = { success: true, session_id: id, url: session.url, message: `Loaded ${body.url}` };
   });
 
+  // The original design's shape: ids only. Summaries are an admin route.
   routes.get("/api/sessions", "admin", (ctx) => {
-    ctx.body = { success: true, sessions: sessions.list().map((s) => s.summary()) };
+    const ids = sessions.list().map((s) => s.id);
+    const reply: SessionsReply = { success: true, sessions: { active_sessions: ids.length, max_sessions: config.sessions.max, sessions: ids } };
+    ctx.body = reply;
+  });
+
+  routes.get("/api/admin/sessions", "admin", (ctx) => {
+    const reply: AdminSessionsReply = { success: true, sessions: sessions.list().map((s) => s.summary()) };
+    ctx.body = reply;
   });
 
   // Admin (when an admin token is configured): close every session at once.

@@ -141,10 +141,10 @@ describe("REST", () => {
     const fourth = await api("POST", "/api/session/create", { kiosk: "test-page" });
     assert.equal(fourth.status, 503);
     assert.equal(fourth.json.error.code, "too_many_sessions");
-    const list = await api("GET", "/api/sessions");
+    const list = await api("GET", "/api/admin/sessions");
     assert.equal(list.json.sessions.length, 3);
     for (const s of list.json.sessions as { session_id: string }[]) await api("DELETE", `/api/session/${s.session_id}`);
-    assert.equal((await api("GET", "/api/sessions")).json.sessions.length, 0);
+    assert.equal((await api("GET", "/api/admin/sessions")).json.sessions.length, 0);
   });
 });
 

@@ -209,7 +209,7 @@ test("in the viewer a sound kiosk shows the sound control; the first tap unmutes
 });
 
 test("closing the sessions leaves no sink, capture process or browser behind", async () => {
-  const listed = (await (await fetch(`${renderer.url}/api/sessions`)).json()) as { sessions: { session_id: string }[] };
+  const listed = (await (await fetch(`${renderer.url}/api/admin/sessions`)).json()) as { sessions: { session_id: string }[] };
   for (const id of new Set([...sessionIds, ...listed.sessions.map((s) => s.session_id)])) {
     const res = await fetch(`${renderer.url}/api/session/${id}`, { method: "DELETE" });
     assert.ok(res.status === 200 || res.status === 404, `DELETE ${id}: ${res.status}`);

@@ -105,6 +105,8 @@ describe("auth on", () => {
     assert.equal((await get(locked, "/api/sessions", { authorization: `Bearer ${ADMIN}` })).status, 200);
     assert.equal((await get(locked, "/metrics", { authorization: `Bearer ${ADMIN}` })).status, 200);
     assert.equal((await get(locked, "/api/sessions", { authorization: "Bearer wrong-token-0123456789" })).status, 403);
+    assert.equal((await get(locked, "/api/admin/sessions", { cookie })).status, 403);
+    assert.equal((await get(locked, "/api/admin/sessions", { authorization: `Bearer ${ADMIN}` })).status, 200);
     const closeAll = await fetch(`${locked.url}/api/sessions`, { method: "DELETE", headers: { authorization: `Bearer ${ADMIN}` } });
     assert.equal(closeAll.status, 200);
   });

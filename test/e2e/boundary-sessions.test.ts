@@ -25,7 +25,7 @@ before(async () => {
   await fixtures.start();
   const turn = 'turn: { enabled: true, spawn: never, urls: ["turn:127.0.0.1:3478?transport=udp"], secret: "quota-test-secret-0123456789" }';
   r = await startRenderer(
-    testConfig(fixtures.origin, { sessionsMax: 6, idleTimeoutSeconds: 4, sessionFields: "maxViewersPerSession: 1", extra: `${turn}\nauth: { adminToken: ${ADMIN} }` }).replace(
+    testConfig(fixtures.origin, { sessionsMax: 6, maxPerClient: 2, idleTimeoutSeconds: 4, sessionFields: "maxViewersPerSession: 1", extra: `${turn}\nauth: { adminToken: ${ADMIN} }` }).replace(
       "listen: { host: 127.0.0.1, port: 0 }",
       "listen: { host: 127.0.0.1, port: 0, maxSocketsPerClient: 3 }",
     ),

@@ -164,3 +164,39 @@ test("a malformed DataChannel message gets an input-error reply and the channel 
   assert.equal(parsed.type, "input-error");
   assert.match(parsed.message, /x: expected a number/);
 });
+
+test("the original's REST replies: /api/info and /api/sessions in its shape, detail under /api/admin/sessions", async () => {
+  const created = (await (await fetch(`${renderer.url}/api/session/create`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ session_id: "contract-shape" }),
+  })).json()) as { session_id: string };
+  assert.equal(created.session_id, "contract-shape");
+  try {
+    const info = (await (await fetch(`${renderer.url}/api/info`)).json()) as Record<string, Record<string, Record<string, unknown>>>;
+    for (const key of ["name", "version", "webrtc", "browser", "connections", "endpoints"]) assert.ok(key in info, `/api/info has ${key}`);
+    assert.equal(info.webrtc!.video!.codec, "VP8");
+    assert.equal(info.webrtc!.video!.resolution, "1280x720");
+    assert.equal(info.webrtc!.video!.capture, "cdp-screencast");
+    assert.equal(typeof info.webrtc!.audio!.enabled, "boolean");
+    assert.equal(info.webrtc!.audio!.sample_rate, 48000);
+    assert.equal(info.webrtc!.audio!.channels, 1);
+    assert.ok((info.browser!.sessions as unknown as string[]).includes("contract-shape"));
+    assert.equal(info.browser!.max_sessions, 4);
+
+    const listed = (await (await fetch(`${renderer.url}/api/sessions`)).json()) as { success: boolean; sessions: { active_sessions: number; max_sessions: number; sessions: string[] } };
+    assert.equal(listed.success, true);
+    assert.ok(listed.sessions.active_sessions >= 1);
+    assert.equal(listed.sessions.max_sessions, 4);
+    assert.ok(listed.sessions.sessions.includes("contract-shape"));
+
+    const detail = (await (await fetch(`${renderer.url}/api/admin/sessions`)).json()) as { sessions: { session_id: string; url: string; viewers: number }[] };
+    const mine = detail.sessions.find((s) => s.session_id === "contract-shape");
+    assert.ok(mine, "the admin list has the session's summary");
+    assert.equal(mine.viewers, 0);
+  } finally {
+    await fetch(`${renderer.url}/api/session/contract-shape`, { method: "DELETE" });
+  }
+  const after = (await (await fetch(`${renderer.url}/api/sessions`)).json()) as { sessions: { sessions: string[] } };
+  assert.ok(!after.sessions.sessions.includes("contract-shape"));
+});

@@ -151,7 +151,7 @@ test("Chromium killed with SIGKILL mid-stream is relaunched and the picture come
   }
   assert.ok(framesAt > 0, "frames flow again");
   t.diagnostic(`Chromium SIGKILL → healthy ${healthyAt - killedAt} ms, → frames flowing ${framesAt - killedAt} ms`);
-  const sessions = (await (await fetch(`${renderer.url}/api/sessions`)).json()) as { sessions: { url: string }[] };
+  const sessions = (await (await fetch(`${renderer.url}/api/admin/sessions`)).json()) as { sessions: { url: string }[] };
   assert.ok(sessions.sessions.some((s) => s.url.endsWith("/animated.html")), "the session is back on its page");
   const metrics = await (await fetch(`${renderer.url}/metrics`)).text();
   assert.match(metrics, /^jiomosa_chromium_restarts_total 1$/m);
@@ -160,7 +160,7 @@ test("Chromium killed with SIGKILL mid-stream is relaunched and the picture come
 test("200 create/join/close cycles leave no contexts, processes or descriptors behind", async (t) => {
   const rendererPid = renderer.child.pid!;
   // The watched animated session would only slow the cycles down: end it first.
-  const watched = (await (await fetch(`${renderer.url}/api/sessions`)).json()) as { sessions: { session_id: string }[] };
+  const watched = (await (await fetch(`${renderer.url}/api/admin/sessions`)).json()) as { sessions: { session_id: string }[] };
   await watcher.close();
   for (const s of watched.sessions) await fetch(`${renderer.url}/api/session/${s.session_id}`, { method: "DELETE" });
   const cycle = async () => {
@@ -181,7 +181,7 @@ test("200 create/join/close cycles leave no contexts, processes or descriptors b
   await new Promise((r) => setTimeout(r, 3000));
   const afterStats = { processes: descendants(rendererPid).length, fds: openFds(rendererPid), rss: rssMiB(rendererPid) };
   t.diagnostic(`before: ${JSON.stringify(before)}; after 200 cycles: ${JSON.stringify(afterStats)}`);
-  const sessions = (await (await fetch(`${renderer.url}/api/sessions`)).json()) as { sessions: unknown[] };
+  const sessions = (await (await fetch(`${renderer.url}/api/admin/sessions`)).json()) as { sessions: unknown[] };
   assert.equal(sessions.sessions.length, 0, "no session remains");
   assert.ok(afterStats.processes <= before.processes + 2, `processes ${before.processes} → ${afterStats.processes}`);
   assert.ok(afterStats.fds <= before.fds + 20, `file descriptors ${before.fds} → ${afterStats.fds}`);

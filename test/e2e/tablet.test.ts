@@ -151,7 +151,7 @@ test("rotating the tablet resizes the remote viewport", async () => {
 });
 
 test("after 10 s offline the viewer resumes the same session and page, typed text intact", async (t) => {
-  const before = (await (await fetch(`${renderer.url}/api/sessions`)).json()) as { sessions: { session_id: string; url: string }[] };
+  const before = (await (await fetch(`${renderer.url}/api/admin/sessions`)).json()) as { sessions: { session_id: string; url: string }[] };
   assert.equal(before.sessions.length, 1);
   const loads = fixtures.reports.filter((r) => r.event === "loaded").length;
   const frameCount = () =>
@@ -172,7 +172,7 @@ test("after 10 s offline the viewer resumes the same session and page, typed tex
     { timeout: 30_000, polling: 50 },
   );
   t.diagnostic(`network back → frames flowing again: ${Date.now() - backAt} ms`);
-  const after = (await (await fetch(`${renderer.url}/api/sessions`)).json()) as { sessions: { session_id: string; url: string; viewers: number }[] };
+  const after = (await (await fetch(`${renderer.url}/api/admin/sessions`)).json()) as { sessions: { session_id: string; url: string; viewers: number }[] };
   assert.deepEqual(after.sessions.map((s) => s.session_id), before.sessions.map((s) => s.session_id), "the same session");
   assert.equal(after.sessions[0]!.url, before.sessions[0]!.url, "the same page");
   assert.equal(fixtures.reports.filter((r) => r.event === "loaded").length, loads, "the page was not reloaded");

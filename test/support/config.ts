@@ -2,6 +2,11 @@
 export interface TestConfigOptions {
   /** `sessions.max` (default 4). */
   sessionsMax?: number;
+  /**
+   * `sessions.maxPerClient` (default: `sessionsMax`, since every test client shares one address;
+   * the quota's own tests set it).
+   */
+  maxPerClient?: number;
   /** `sessions.idleTimeoutSeconds` (default 60). */
   idleTimeoutSeconds?: number;
   /** More `sessions` fields, written after the two above, e.g. "maxPageMemoryMB: 64". */
@@ -15,6 +20,7 @@ export interface TestConfigOptions {
 /** Test configs for the renderer: kiosks on the fixture server's origin. */
 export function testConfig(fixtureOrigin: string, options: TestConfigOptions = {}): string {
   const { sessionsMax = 4, idleTimeoutSeconds = 60, sessionFields, extraKiosks = "", extra = "" } = options;
+  const maxPerClient = options.maxPerClient ?? sessionsMax;
   return `
 name: Jiomosa Test
 listen: { host: 127.0.0.1, port: 0 }
@@ -30,7 +36,7 @@ kiosks:
     url: ${fixtureOrigin}/tablet-page.html${extraKiosks}
 viewport: { width: 1280, height: 720 }
 video: { maxFps: 30, maxBitrateKbps: 2500 }
-sessions: { max: ${sessionsMax}, idleTimeoutSeconds: ${idleTimeoutSeconds}${sessionFields ? `, ${sessionFields}` : ""} }
+sessions: { max: ${sessionsMax}, maxPerClient: ${maxPerClient}, idleTimeoutSeconds: ${idleTimeoutSeconds}${sessionFields ? `, ${sessionFields}` : ""} }
 ${extra.includes("turn:") ? "" : "turn: { enabled: false }"}
 ${extra}
 `;
