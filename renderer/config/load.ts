@@ -7,7 +7,7 @@ import { dirname, resolve } from "node:path";
 import { parseDocument } from "yaml";
 import { ValidationError } from "../../protocol/index.js";
 import { DEFAULT_CONFIG_PATH } from "./defaults.js";
-import { type Config, readConfig, readPin } from "./schema.js";
+import { type Config, readAdminToken, readConfig, readPin } from "./schema.js";
 
 export class ConfigError extends Error {
   constructor(
@@ -55,11 +55,11 @@ export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<
   }
   try {
     if (env.JIOMOSA_PIN) config.auth.pin = readPin(env.JIOMOSA_PIN, "JIOMOSA_PIN");
+    if (env.JIOMOSA_ADMIN_TOKEN) config.auth.adminToken = readAdminToken(env.JIOMOSA_ADMIN_TOKEN, "JIOMOSA_ADMIN_TOKEN");
   } catch (err) {
     if (err instanceof ValidationError) throw new ConfigError(file, [err.message]);
     throw err;
   }
-  if (env.JIOMOSA_ADMIN_TOKEN) config.auth.adminToken = env.JIOMOSA_ADMIN_TOKEN;
   // Relative to the config file, not to wherever the appliance was started from.
   if (config.auth.tokenFile) config.auth.tokenFile = resolve(dirname(file), config.auth.tokenFile);
   return { config, file };

@@ -177,6 +177,11 @@ export function readPin(value: unknown, path: string): string {
   return readString(value, path, { maxLength: 128, pattern: /^(|[^\s]{6,128})$/, patternHint: "expected at least 6 characters without spaces (or empty for no PIN)" });
 }
 
+/** The admin token: long enough that guessing it is hopeless. */
+export function readAdminToken(value: unknown, path: string): string {
+  return readString(value, path, { maxLength: 256, pattern: /^(|[^\s]{16,256})$/, patternHint: "expected at least 16 characters without spaces (or empty)" });
+}
+
 /** A DNS name (or an IP address) tablets use to reach the box, for the Host allowlist. */
 function readHostName(value: unknown, path: string): string {
   const text = readString(value, path, { minLength: 1, maxLength: 253 }).toLowerCase().replace(/\.$/, "");
@@ -244,7 +249,7 @@ export function readConfig(doc: unknown): Config {
     ui: { navigationBar: optional(ui, "navigationBar", "ui", readBoolean) ?? DEFAULTS.ui.navigationBar },
     auth: {
       pin: optional(auth, "pin", "auth", (v, p) => readPin(String(v), p)) ?? "",
-      adminToken: optional(auth, "adminToken", "auth", (v, p) => readString(v, p, { maxLength: 256, pattern: /^(|[^\s]{16,256})$/, patternHint: "expected at least 16 characters without spaces (or empty)" })) ?? "",
+      adminToken: optional(auth, "adminToken", "auth", readAdminToken) ?? "",
       tokenTtlSeconds: optional(auth, "tokenTtlSeconds", "auth", int(5, 10 * 365 * 86_400)) ?? DEFAULTS.auth.tokenTtlSeconds,
       tokenFile: optional(auth, "tokenFile", "auth", (v, p) => readString(v, p, { maxLength: 4096 })) ?? DEFAULTS.auth.tokenFile,
     },

@@ -39,6 +39,8 @@ export class TokenStore {
   private salt = randomBytes(16).toString("base64url");
   private fingerprint = "";
   private dirty = false;
+  /** A read-only location is said once, not on every login. */
+  private saveFailed = false;
   private saveTimer: NodeJS.Timeout | null = null;
   private readonly now: () => number;
 
@@ -144,8 +146,10 @@ export class TokenStore {
       // Written aside and renamed, so a crash mid-write never leaves half a file.
       writeFileSync(`${file}.tmp`, JSON.stringify(stored), { mode: 0o600 });
       renameSync(`${file}.tmp`, file);
+      this.saveFailed = false;
     } catch (err) {
-      log.warn({ err: String(err), file }, "could not save the tablet token file; tablets will pair again after a restart");
+      if (!this.saveFailed) log.warn({ err: String(err), file }, "could not save the tablet token file (auth.tokenFile); tablets will pair again after a restart");
+      this.saveFailed = true;
     }
   }
 }

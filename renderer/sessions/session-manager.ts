@@ -191,10 +191,10 @@ export class SessionManager {
     if (this.creators.has(id)) throw new AppError(409, "session_exists", `session ${JSON.stringify(id)} already exists`);
     await this.freePrevious(client);
     if (this.creators.has(id)) throw new AppError(409, "session_exists", `session ${JSON.stringify(id)} already exists`);
-    this.checkQuota(client);
     if (this.sessions.size + this.pending >= config.sessions.max) {
       throw new AppError(503, "too_many_sessions", `all ${config.sessions.max} sessions are in use; close one or try again later`);
     }
+    this.checkQuota(client);
     const viewport: Viewport = {
       width: evenSide(body.width ?? config.viewport.width),
       height: evenSide(body.height ?? config.viewport.height),

@@ -16,7 +16,9 @@ let renderer: RendererProcess;
 before(async () => {
   fixtures = new FixtureServer();
   await fixtures.start();
-  const config = testConfig(fixtures.origin, { sessionsMax: 3, idleTimeoutSeconds: 3 });
+  // Long enough that the sessions of one test outlive its creates on a loaded machine, short
+  // enough for the idle test below.
+  const config = testConfig(fixtures.origin, { sessionsMax: 3, idleTimeoutSeconds: 8 });
   renderer = await startRenderer(config);
 });
 
@@ -211,8 +213,8 @@ describe("signaling", () => {
     const listed = await api("GET", `/api/session/${id}`);
     assert.equal(listed.json.session.viewers, 1);
     s2.close();
-    // idleTimeoutSeconds is 3 in this config: the session goes once no viewer is left.
-    const deadline = Date.now() + 15_000;
+    // idleTimeoutSeconds is 8 in this config: the session goes once no viewer is left.
+    const deadline = Date.now() + 20_000;
     while (Date.now() < deadline && (await api("GET", `/api/session/${id}`)).status === 200) await new Promise((r) => setTimeout(r, 250));
     assert.equal((await api("GET", `/api/session/${id}`)).status, 404, "closed after the idle timeout");
   });
