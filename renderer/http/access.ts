@@ -10,6 +10,7 @@ import type { IncomingMessage } from "node:http";
 import type { Context, Next } from "koa";
 import { AppError } from "../errors.js";
 import type { Logger } from "../log.js";
+import type { Client } from "../sessions/session-owners.js";
 import { TokenStore } from "./auth-tokens.js";
 import { HostAllowlist } from "./host-allowlist.js";
 import { crossSiteRefusal } from "./origin-check.js";
@@ -45,13 +46,6 @@ export interface AccessOptions {
 export interface UpgradeRefusal {
   status: string;
   message: string;
-}
-
-/** Who sent a request, as the session rules need it. */
-export interface ClientIdentity {
-  address: string;
-  tablet: string | null;
-  admin: boolean;
 }
 
 /** IPv4 clients of a dual-stack socket appear as ::ffff:a.b.c.d; quotas count them as a.b.c.d. */
@@ -92,7 +86,8 @@ export class Access {
     return { ok: true, renew: moved > this.tokens.ttlMs * COOKIE_RENEW_FRACTION ? token : null };
   }
 
-  identify(req: IncomingMessage): ClientIdentity {
+  /** Who sent a request, as the session rules need it. */
+  identify(req: IncomingMessage): Client {
     return { address: clientAddress(req.socket.remoteAddress), tablet: tabletIdOf(req.headers.cookie), admin: this.isAdmin(req.headers.authorization) };
   }
 

@@ -15,11 +15,10 @@ import type { Metrics } from "../metrics.js";
 import type { IceServerSource } from "../webrtc/ice-servers.js";
 import { Peer } from "../webrtc/peer.js";
 import { evenSide, Session } from "./session.js";
+import { ANONYMOUS, type Client, SessionOwners } from "./session-owners.js";
 import { appOrigins, UrlPolicy } from "./url-policy.js";
 
 const RELAUNCH_FIRST_DELAY_MS = 500;
-/** A new session nobody joined yet is left alone this long: its tablet is still connecting. */
-const JOIN_GRACE_MS = 15_000;
 const RELAUNCH_MAX_DELAY_MS = 10_000;
 
 export interface SessionManagerOptions {
@@ -45,24 +44,6 @@ export interface AudioCounts {
   browsers: number;
 }
 
-/** Who asks: the client address, the tablet id (cookie) if any, and whether it holds the admin token. */
-export interface Client {
-  address: string;
-  tablet: string | null;
-  admin: boolean;
-}
-
-/** Scripts and internal callers: no tablet, no quota of their own to free. */
-export const ANONYMOUS: Client = { address: "local", tablet: null, admin: true };
-
-/** Who created a session; a tablet's session is that tablet's alone. */
-interface Creator {
-  tablet: string | null;
-  address: string;
-  createdAt: number;
-  joined: boolean;
-}
-
 export interface JoinCallbacks {
   onLocalCandidate: (candidate: IceCandidateInit) => void;
   onConnectionState?: (state: string) => void;
@@ -70,7 +51,7 @@ export interface JoinCallbacks {
 
 export class SessionManager {
   private readonly sessions = new Map<string, Session>();
-  private readonly creators = new Map<string, Creator>();
+  private readonly owners: SessionOwners;
   private pending = 0;
   private readonly policy: UrlPolicy;
   private readonly kiosks: KioskInfo[];
@@ -85,6 +66,7 @@ export class SessionManager {
 
   constructor(private readonly options: SessionManagerOptions) {
     this.log = options.log.child({ module: "sessions" });
+    this.owners = new SessionOwners(options.config.sessions.maxPerClient);
     const audioDefault = options.config.audio.default;
     this.kiosks = options.config.kiosks.map(({ audio, ...k }) => ({
       ...k,
@@ -131,8 +113,7 @@ export class SessionManager {
    */
   getFor(id: string, client: Client): Session {
     const session = this.get(id);
-    const owner = this.creators.get(id)?.tablet ?? null;
-    if (owner !== null && !client.admin && client.tablet !== owner) throw new AppError(404, "session_not_found", `no session ${JSON.stringify(id)} (it may have timed out)`);
+    if (!this.owners.mayUse(id, client)) throw new AppError(404, "session_not_found", `no session ${JSON.stringify(id)} (it may have timed out)`);
     return session;
   }
 
@@ -141,21 +122,9 @@ export class SessionManager {
    * tablet going from kiosk to kiosk holds one session, not one per kiosk.
    */
   private async freePrevious(client: Client): Promise<void> {
-    if (!client.tablet) return;
-    const now = Date.now();
-    const stale = [...this.creators].filter(([id, c]) => c.tablet === client.tablet && (c.joined || now - c.createdAt > JOIN_GRACE_MS) && this.sessions.get(id)?.viewerCount === 0);
-    for (const [id] of stale) {
+    for (const id of this.owners.previousOf(client, (s) => this.sessions.get(s)?.viewerCount)) {
       this.log.info({ session: id }, "closing the tablet's previous session: it opened another");
       await this.close(id);
-    }
-  }
-
-  private checkQuota(client: Client): void {
-    if (client.admin) return;
-    const max = this.options.config.sessions.maxPerClient;
-    const held = [...this.creators.values()].filter((c) => c.address === client.address).length;
-    if (held >= max) {
-      throw new AppError(429, "too_many_sessions", `this address already holds ${held} sessions (sessions.maxPerClient is ${max}); close one first`);
     }
   }
 
@@ -188,13 +157,13 @@ export class SessionManager {
     }
     const id = body.session_id ?? randomBytes(12).toString("base64url");
     // Pending creates count too: two racing creates of one id must not both pass.
-    if (this.creators.has(id)) throw new AppError(409, "session_exists", `session ${JSON.stringify(id)} already exists`);
+    if (this.owners.has(id)) throw new AppError(409, "session_exists", `session ${JSON.stringify(id)} already exists`);
     await this.freePrevious(client);
-    if (this.creators.has(id)) throw new AppError(409, "session_exists", `session ${JSON.stringify(id)} already exists`);
+    if (this.owners.has(id)) throw new AppError(409, "session_exists", `session ${JSON.stringify(id)} already exists`);
     if (this.sessions.size + this.pending >= config.sessions.max) {
       throw new AppError(503, "too_many_sessions", `all ${config.sessions.max} sessions are in use; close one or try again later`);
     }
-    this.checkQuota(client);
+    this.owners.checkQuota(client);
     const viewport: Viewport = {
       width: evenSide(body.width ?? config.viewport.width),
       height: evenSide(body.height ?? config.viewport.height),
@@ -202,7 +171,7 @@ export class SessionManager {
 
     this.pending++;
     // Counted from now, so parallel creates from one address cannot slip past the quota.
-    this.creators.set(id, { tablet: client.tablet, address: client.address, createdAt: Date.now(), joined: false });
+    this.owners.add(id, client);
     let session: Session;
     let audio: SessionAudio | null = null;
     let audioUnavailable: string | undefined;
@@ -245,7 +214,7 @@ export class SessionManager {
         sessionPage,
       );
     } catch (err) {
-      this.creators.delete(id);
+      this.owners.delete(id);
       throw err;
     } finally {
       this.pending--;
@@ -383,8 +352,7 @@ export class SessionManager {
       },
     });
     session.attachPeer(peer);
-    const creator = this.creators.get(id);
-    if (creator) creator.joined = true;
+    this.owners.joined(id);
     return { session, peer, iceServers };
   }
 
@@ -404,7 +372,7 @@ export class SessionManager {
     const session = this.sessions.get(id);
     if (!session) return false;
     this.sessions.delete(id);
-    this.creators.delete(id);
+    this.owners.delete(id);
     this.onClosed?.(id);
     await session.close();
     return true;

@@ -20,7 +20,8 @@ import type { Metrics } from "../metrics.js";
 import { type KeyedBuckets, TokenBucket } from "../rate-limit.js";
 import type { UpgradeRefusal } from "../http/access.js";
 import type { Session } from "../sessions/session.js";
-import type { Client, SessionManager } from "../sessions/session-manager.js";
+import type { SessionManager } from "../sessions/session-manager.js";
+import type { Client } from "../sessions/session-owners.js";
 import { hostFromHeader } from "../webrtc/ice-servers.js";
 import type { Peer } from "../webrtc/peer.js";
 
