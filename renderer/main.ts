@@ -161,7 +161,7 @@ async function main(): Promise<void> {
   const signaling = new SignalingServer(server, sessions, log, metrics, {
     checkUpgrade: (req) => access.checkUpgrade(req),
     identify: (req) => access.identify(req),
-    mintLimit,
+    mintLimit: iceServers.turnEnabled ? mintLimit : null,
     maxSocketsPerClient: config.listen.maxSocketsPerClient,
   });
   sessions.onClosed = (id) => signaling.notifySessionClosed(id);

@@ -111,7 +111,13 @@ export function createApp(options: AppOptions): { app: Koa; router: Router } {
   const routes = new Routes(options.access);
   const client = (ctx: Context) => options.access.identify(ctx.req);
 
+  // The PIN page alone keeps its referrer for same-origin requests: under no-referrer a form
+  // post's Origin is "null", and a browser without Sec-Fetch-Site could not be told from a
+  // foreign page. Nothing is sent to other origins either way.
+  const loginReferrerPolicy = (ctx: Context) => ctx.set("Referrer-Policy", "same-origin");
+
   routes.get("/login", "public", (ctx) => {
+    loginReferrerPolicy(ctx);
     const next = typeof ctx.query.next === "string" ? ctx.query.next : "/";
     ctx.type = "text/html; charset=utf-8";
     ctx.body = loginPage(config.name, next, null);
@@ -129,6 +135,7 @@ export function createApp(options: AppOptions): { app: Koa; router: Router } {
       options.metrics.httpErrors.inc({ status: String(err.status) });
       ctx.status = err.status;
       ctx.set(err.headers);
+      loginReferrerPolicy(ctx);
       ctx.type = "text/html; charset=utf-8";
       ctx.body = loginPage(config.name, next, err.code === "wrong_pin" ? "Wrong PIN, try again." : err.message);
     }
@@ -197,7 +204,7 @@ export function createApp(options: AppOptions): { app: Koa; router: Router } {
 
   // Fresh ICE servers for the diagnostics page: proves TURN answers with minted credentials.
   routes.get("/api/ice-servers", "tablet", (ctx) => {
-    if (!options.mintLimit.take(client(ctx).address)) throw new AppError(429, "rate_limited", "too many TURN credentials asked for from this address; wait a little");
+    if (options.iceServers.turnEnabled && !options.mintLimit.take(client(ctx).address)) throw new AppError(429, "rate_limited", "too many TURN credentials asked for from this address; wait a little");
     const host = hostFromHeader(ctx.get("host"));
     ctx.set("Cache-Control", "no-store");
     ctx.body = {

@@ -40,8 +40,8 @@ export interface SignalingOptions {
   checkUpgrade: (req: IncomingMessage) => UpgradeRefusal | null;
   /** Who a socket belongs to (address, tablet id, admin), for session ownership. */
   identify: (req: IncomingMessage) => Client;
-  /** TURN credentials a client address may have minted; each join mints one. */
-  mintLimit: KeyedBuckets;
+  /** TURN credentials a client address may have minted; each join mints one. Null: no TURN, nothing minted. */
+  mintLimit: KeyedBuckets | null;
   /** Sockets one client address may hold (`listen.maxSocketsPerClient`). */
   maxSocketsPerClient: number;
 }
@@ -166,7 +166,7 @@ export class SignalingServer {
     if (!this.sessions.has(sessionId)) throw new SignalingError("unknown_session", `no session ${JSON.stringify(sessionId)} (it may have timed out)`);
     // Another tablet's session is as unknown as a missing one.
     this.sessions.getFor(sessionId, conn.client);
-    if (!this.options.mintLimit.take(conn.client.address)) throw new SignalingError("rate_limited", "too many joins from this address; wait a little and try again");
+    if (this.options.mintLimit && !this.options.mintLimit.take(conn.client.address)) throw new SignalingError("rate_limited", "too many joins from this address; wait a little and try again");
     let joined;
     try {
       joined = this.sessions.join(

@@ -17,6 +17,7 @@ import { startRenderer, type RendererProcess } from "../support/renderer-process
 import { framesDuring, openStream, waitForChannel } from "../support/stream-client.js";
 import { waitFor } from "../support/wait.js";
 
+const ADMIN = "admin-token-0123456789abcdef";
 let fixtures: FixtureServer;
 let renderer: RendererProcess;
 let client: Browser;
@@ -37,7 +38,7 @@ before(async () => {
     title: Tone without sound
     url: ${fixtures.origin}/tone.html?freq=440
     audio: false`;
-  renderer = await startRenderer(testConfig(fixtures.origin, { sessionsMax: 8, extraKiosks: kiosks }));
+  renderer = await startRenderer(testConfig(fixtures.origin, { sessionsMax: 8, extraKiosks: kiosks, extra: `auth: { adminToken: ${ADMIN} }` }));
   client = await launchClient();
 });
 
@@ -209,9 +210,11 @@ test("in the viewer a sound kiosk shows the sound control; the first tap unmutes
 });
 
 test("closing the sessions leaves no sink, capture process or browser behind", async () => {
-  const listed = (await (await fetch(`${renderer.url}/api/admin/sessions`)).json()) as { sessions: { session_id: string }[] };
+  // The operator closes them: sessions opened in the viewer belong to its tablet, so a script needs the admin token.
+  const headers = { authorization: `Bearer ${ADMIN}` };
+  const listed = (await (await fetch(`${renderer.url}/api/admin/sessions`, { headers })).json()) as { sessions: { session_id: string }[] };
   for (const id of new Set([...sessionIds, ...listed.sessions.map((s) => s.session_id)])) {
-    const res = await fetch(`${renderer.url}/api/session/${id}`, { method: "DELETE" });
+    const res = await fetch(`${renderer.url}/api/session/${id}`, { method: "DELETE", headers });
     assert.ok(res.status === 200 || res.status === 404, `DELETE ${id}: ${res.status}`);
   }
   await waitFor(async () => (await audioInfo()).sessions === 0, "no sound session counted");

@@ -46,6 +46,7 @@ describe("origin rule", () => {
     assert.equal(refused("http://dash.lan:3000", "cross-site"), false);
     assert.equal(refused(undefined), false);
     assert.equal(refused(undefined, "none"), false);
+    assert.equal(refused("null", "same-origin"), false, "a same-origin form under no-referrer");
   });
 
   test("other sites in every spelling are refused", () => {
@@ -55,6 +56,8 @@ describe("origin rule", () => {
     assert.equal(refused(undefined, "cross-site"), true);
     assert.equal(refused(undefined, "same-site"), true);
     assert.equal(refused(`http://${host}`, "cross-site"), true);
+    assert.equal(refused("null", "cross-site"), true);
+    assert.equal(refused(`http://${host}`, "same-site"), true);
     assert.equal(refused("http://dash.lan:3000", undefined, []), true, "/login takes no listed origin");
   });
 });
