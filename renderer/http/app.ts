@@ -232,7 +232,7 @@ export function createApp(options: AppOptions): Koa {
   router.get("/", shell);
   router.get("/viewer", shell);
   router.get("/diagnostics", shell);
-  router.get(/^\/(app\.js|app\.js\.map|sw\.js|icons\/[A-Za-z0-9._-]+)$/, async (ctx) => {
+  router.get(/^\/(app(-legacy)?\.js(\.map)?|sw\.js|icons\/[A-Za-z0-9._-]+)$/, async (ctx) => {
     if (!(await sendFile(ctx, options.viewerDir, ctx.path.slice(1)))) ctx.status = 404;
   });
   // Installable as an app on the tablet, under the appliance's own name.
