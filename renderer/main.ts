@@ -15,6 +15,8 @@ import { createLogger } from "./log.js";
 import { Metrics } from "./metrics.js";
 import { SessionManager } from "./sessions/session-manager.js";
 import { SignalingServer } from "./signaling/signaling-server.js";
+import { JpegStreamServer } from "./fallback/jpeg-stream-server.js";
+import { JPEG_STREAM_PATH } from "../protocol/index.js";
 import { TurnServer } from "./turn/turn-server.js";
 import { planTurn, TurnPlanError } from "./turn/turn-plan.js";
 import { IceServers } from "./webrtc/ice-servers.js";
@@ -146,7 +148,12 @@ async function main(): Promise<void> {
   });
   server.on("request", app.callback());
   const signaling = new SignalingServer(server, sessions, log, metrics, (req) => access.checkUpgrade(req));
-  sessions.onClosed = (id) => signaling.notifySessionClosed(id);
+  const jpegStream = new JpegStreamServer(sessions, log, metrics);
+  signaling.addRoute(JPEG_STREAM_PATH, (req, socket, head) => jpegStream.upgrade(req, socket, head));
+  sessions.onClosed = (id) => {
+    signaling.notifySessionClosed(id);
+    jpegStream.notifySessionClosed(id);
+  };
   browser.onCrash = () => void sessions.recoverBrowser();
 
   log.info({ host: config.listen.host, port, kiosks: config.kiosks.length }, "listening");
@@ -162,6 +169,7 @@ async function main(): Promise<void> {
       process.exit(1);
     }, SHUTDOWN_TIMEOUT_MS);
     force.unref();
+    jpegStream.close();
     signaling.close();
     server.close();
     server.closeAllConnections();

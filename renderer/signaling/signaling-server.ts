@@ -51,6 +51,8 @@ export class SignalingServer {
   private readonly log: Logger;
   private nextConnectionId = 1;
   private readonly onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => this.upgrade(req, socket, head);
+  /** Other WebSocket endpoints behind the same upgrade checks (the JPEG picture path). */
+  private readonly routes = new Map<string, (req: IncomingMessage, socket: Duplex, head: Buffer) => void>();
 
   private readonly handlers: { [T in ClientMessage["type"]]: Handler<T> } = {
     join: (conn, msg) => this.join(conn, msg.session_id),
@@ -85,8 +87,9 @@ export class SignalingServer {
   }
 
   private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    const path = (req.url ?? "").split("?")[0];
-    if (path !== SIGNALING_PATH) {
+    const path = (req.url ?? "").split("?")[0] ?? "";
+    const route = path === SIGNALING_PATH ? undefined : this.routes.get(path);
+    if (path !== SIGNALING_PATH && !route) {
       socket.end("HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
       return;
     }
@@ -95,7 +98,13 @@ export class SignalingServer {
       socket.end(`HTTP/1.1 ${refusal}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
       return;
     }
+    if (route) return route(req, socket, head);
     this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, hostFromHeader(req.headers.host)));
+  }
+
+  /** Serves another WebSocket path with the same access and origin checks as signaling. */
+  addRoute(path: string, accept: (req: IncomingMessage, socket: Duplex, head: Buffer) => void): void {
+    this.routes.set(path, accept);
   }
 
   private accept(ws: WebSocket, host: string | null): void {
