@@ -47,8 +47,8 @@ const readers: { [K in JpegClientMessageType]: (o: Obj) => Extract<JpegClientMes
     try {
       return { type: "input", input: readInputMessage(o.input) };
     } catch (err) {
-      // The input's own paths start at "message"; here it sits under "input".
-      if (err instanceof ValidationError) throw new ValidationError(err.path.replace(/^message/, "input"), err.detail);
+      // The input's own paths start at its root ("x", or "message" for the whole); here it sits under "input".
+      if (err instanceof ValidationError) throw new ValidationError(err.path === "" || err.path === "message" ? "input" : `input.${err.path}`, err.detail);
       throw err;
     }
   },
