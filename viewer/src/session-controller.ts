@@ -93,6 +93,8 @@ export class SessionController implements ReactiveController {
   private readonly canvas: JpegCanvas | undefined;
   private transportValue: Transport;
   private fallbackTimer: unknown;
+  /** WebRTC showed a picture here once: later failures are the network's moods, not a reason to switch. */
+  private webRtcWorked = false;
 
   private statusValue: SessionStatus = "closed";
   private statusMessageValue = "";
@@ -275,7 +277,7 @@ export class SessionController implements ReactiveController {
         serverError: (message) => this.onServerError(message),
         lost: (reason: string) => {
           // The socket is still up but WebRTC failed before any picture: the network or the browser cannot do it.
-          if (webrtc && this.link?.socketOpen && !this.isStreaming()) this.fallBack();
+          if (webrtc && this.link?.socketOpen && !this.isStreaming() && !this.webRtcWorked && this.autoTransport && canStreamCanvas()) this.fallBack();
           else this.connectionLost(reason);
         },
         inputError: (message) => this.showNotice(`Input rejected: ${message}`),
@@ -327,12 +329,13 @@ export class SessionController implements ReactiveController {
 
   /** WebRTC cannot work on this tablet or network: the same session over the WebSocket picture path. */
   private fallBack(): void {
-    if (!this.autoTransport || this.transportValue === "websocket" || !canStreamCanvas()) return;
+    if (!this.autoTransport || this.transportValue === "websocket" || this.webRtcWorked || !canStreamCanvas()) return;
     this.transportValue = "websocket";
     this.teardown();
     this.clearReconnect();
-    this.setStatus("reconnecting", FALLBACK_MESSAGE);
     void this.open(FALLBACK_MESSAGE);
+    // A notice, so the reason stays on screen while the picture path connects and starts.
+    this.showNotice(FALLBACK_MESSAGE);
   }
 
   private updateStreaming(): void {
@@ -341,6 +344,7 @@ export class SessionController implements ReactiveController {
       return;
     }
     this.clearFallbackTimer();
+    if (this.transportValue === "webrtc") this.webRtcWorked = true;
     this.attempts = 0;
     this.recreates = 0;
     this.resuming = false;
