@@ -3,10 +3,14 @@
  * years) open the launcher, the viewer and the diagnostics page of one shared renderer; a tap and
  * typed text reach the remote page, and the video is decoded (frames counted, a pixel read back).
  * They are driven over raw CDP with touch and soft-keyboard input, as the tablet's own would be.
+ * Below the floor (an old user agent, a missing API) and when the bundle fails, the page shell
+ * says so in words instead of staying blank; a current browser loads only the modern bundle.
  */
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
+import type { Browser } from "playwright-core";
 import { CdpPage } from "../support/cdp-page.js";
+import { launchClient } from "../support/client-browser.js";
 import { testConfig } from "../support/config.js";
 import { FixtureServer } from "../support/fixture-server.js";
 import { cleanOldChromiumCache, launchOldChromium, OLD_CHROMIUM_VERSIONS, type OldChromium, oldChromiumPath } from "../support/old-chromium.js";
@@ -159,3 +163,65 @@ for (const version of OLD_CHROMIUM_VERSIONS) {
     });
   });
 }
+
+describe("the page shell", () => {
+  let client: Browser;
+
+  before(async () => {
+    client = await launchClient();
+  });
+  after(async () => client?.close());
+
+  /** The words and link the page shows, once it shows the too-old message. */
+  async function shellMessage(options: { userAgent?: string; initScript?: string; failBundle?: boolean }) {
+    const context = await client.newContext(options.userAgent ? { userAgent: options.userAgent } : {});
+    try {
+      if (options.initScript) await context.addInitScript(options.initScript);
+      const page = await context.newPage();
+      if (options.failBundle) await page.route(/\/app(-legacy)?\.js$/, (route) => route.fulfill({ status: 500, body: "" }));
+      await page.goto(`${renderer.url}/`);
+      const alert = page.locator('.too-old[role="alert"]');
+      await alert.waitFor({ timeout: STEP_TIMEOUT_MS });
+      await page.locator(".too-old h1", { hasText: "Jiomosa Test" }).waitFor({ timeout: STEP_TIMEOUT_MS });
+      return { text: (await alert.locator(".text").textContent()) ?? "", link: await alert.locator("a").getAttribute("href") };
+    } finally {
+      await context.close();
+    }
+  }
+
+  test("Chrome 49 is told plainly that it is too old, with the oldest that works and the diagnostics link", async () => {
+    const { text, link } = await shellMessage({
+      userAgent: "Mozilla/5.0 (Linux; Android 6.0; Tablet) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/49.0.2623.105 Safari/537.36",
+    });
+    assert.match(text, /^This browser \(Chrome 49\) is too old for this kiosk; the oldest that works is Chrome 65\./);
+    assert.equal(link, "/diagnostics");
+  });
+
+  test("a browser without custom elements gets the same message, whatever its user agent says", async () => {
+    for (const api of ["window.customElements", "Element.prototype.attachShadow"]) {
+      const { text } = await shellMessage({ initScript: `delete ${api};` });
+      assert.match(text, /^This browser \(Chrome \d+\) is too old for this kiosk; the oldest that works is Chrome 65\./, api);
+    }
+  });
+
+  test("a bundle that fails to load is a message, not a blank page", async () => {
+    const { text } = await shellMessage({ failBundle: true });
+    assert.match(text, /^The kiosk app could not start/);
+  });
+
+  test("a current browser loads the modern bundle only", async () => {
+    const context = await client.newContext();
+    try {
+      const page = await context.newPage();
+      const scripts: string[] = [];
+      page.on("request", (request) => {
+        if (request.resourceType() === "script") scripts.push(new URL(request.url()).pathname);
+      });
+      await page.goto(`${renderer.url}/`);
+      await page.locator("a.tile[data-kiosk]").first().waitFor({ timeout: STEP_TIMEOUT_MS });
+      assert.deepEqual(scripts, ["/app.js"]);
+    } finally {
+      await context.close();
+    }
+  });
+});
