@@ -26,6 +26,8 @@ const PACKAGES: Record<OldChromiumVersion, { version: string; binary: string }> 
 
 const LAUNCH_TIMEOUT_MS = 30_000;
 const STOP_TIMEOUT_MS = 5_000;
+const PROFILE_REMOVE_RETRIES = 20;
+const PROFILE_REMOVE_RETRY_MS = 100;
 
 export const OLD_CHROMIUM_CACHE = process.env.JIOMOSA_OLD_CHROMIUM_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "jiomosa", "old-chromium");
 
@@ -120,7 +122,8 @@ export async function launchOldChromium(version: OldChromiumVersion, extraArgs: 
         await exited;
         clearTimeout(timer);
       }
-      rmSync(profile, { recursive: true, force: true });
+      // Its helper processes may still be writing the profile for a moment after the browser exits.
+      rmSync(profile, { recursive: true, force: true, maxRetries: PROFILE_REMOVE_RETRIES, retryDelay: PROFILE_REMOVE_RETRY_MS });
     },
   };
 }
