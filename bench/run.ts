@@ -3,11 +3,13 @@
  * measures what a tablet user feels, printing a table and writing JSON under bench/results/.
  *
  *   node dist/bench/run.js [--runs R] [--taps N] [--fps-seconds S] [--max-fps F]
- *                          [--jpeg-quality Q] [--chromium-args=--a,--b] [--relay]
+ *                          [--jpeg-quality Q] [--chromium-args=--a,--b] [--relay] [--fallback-only]
  *
  * Every system (ours, baseline (a) screenshot polling, baseline (b) JPEG over a WebSocket) runs
  * on the animated page and on a static page (test/fixtures/static.html, which changes only when
  * tapped). --relay adds ours forced through a local coturn (TURN over UDP) on the animated page.
+ * Ours also runs on its WebSocket picture path (/ws/jpeg, the fallback without WebRTC);
+ * --fallback-only measures just that path, on both pages.
  */
 import { spawn } from "node:child_process";
 import { join } from "node:path";
@@ -20,6 +22,7 @@ import { startTestTurn, type TestTurn, turnSection } from "../test/support/turn.
 import { runWebRtcClient, type WebRtcRunOptions, type WebRtcRunResult } from "../test/support/webrtc-client.js";
 import { closeSession, framesDuring, openStream } from "../test/support/stream-client.js";
 import { runCanvasClient } from "./baselines/jpeg-websocket-client.js";
+import { runFallbackClient } from "./fallback-client.js";
 import { cpuDuring, treeUsage } from "./process-usage.js";
 import { arg, machine as describeMachine, timestamp, writeResults } from "./report.js";
 import { median, percentile, round } from "./stats.js";
@@ -32,6 +35,7 @@ const MAX_CONCURRENT = arg("max-concurrent", 6);
 const BASELINES = !process.argv.includes("--no-baselines");
 const JPEG_QUALITY = arg("jpeg-quality", 80);
 const RELAY = process.argv.includes("--relay");
+const FALLBACK_ONLY = process.argv.includes("--fallback-only");
 const CHROMIUM_ARGS = (process.argv.find((a) => a.startsWith("--chromium-args="))?.slice("--chromium-args=".length) ?? "").split(",").filter(Boolean);
 const VIEWPORT = { width: 1280, height: 720 };
 
@@ -141,6 +145,35 @@ async function runJpegWebSocketBaseline(client: Browser, pageUrl: string): Promi
   return runs;
 }
 
+/** Ours on the WebSocket picture path: JPEG frames over /ws/jpeg, acknowledged, input on the same socket. */
+async function runFallbackScenario(client: Browser, rendererUrl: string, rendererPid: number, kiosk: string): Promise<Run[]> {
+  const once = async (fpsSeconds: number, taps: number) => {
+    const page = await client.newPage();
+    await page.goto(`${rendererUrl}/health`);
+    const { result, cpuPercent } = await cpuDuring(rendererPid, () =>
+      page.evaluate(runFallbackClient, { kiosk, ...VIEWPORT, fpsSeconds, taps, marker: { x: 80, y: 80 }, tapAt: { x: 640, y: 360 } }),
+    );
+    await page.close();
+    await closeSession(rendererUrl, result.sessionId);
+    return { result, cpuPercent };
+  };
+  await once(1, 1);
+  const runs: Run[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const { result, cpuPercent } = await once(FPS_SECONDS, TAPS);
+    process.stderr.write(`fallback · ${kiosk} run ${i + 1}/${RUNS}: ${round(result.fps)} fps, tap p50 ${round(median(result.tapLatenciesMs))} ms\n`);
+    runs.push({
+      ...result,
+      createMs: 0,
+      client: {},
+      server: {},
+      localCandidate: { type: "websocket" },
+      rendererCpuPercent: cpuPercent,
+    });
+  }
+  return runs;
+}
+
 /** A static page once settled: what a kiosk showing a dashboard costs between changes. */
 async function measureStatic(client: Browser, rendererUrl: string, rendererPid: number): Promise<{ cpuPercent: number; kbitPerSecond: number }> {
   const page = await client.newPage();
@@ -210,9 +243,14 @@ chromium: { args: ${JSON.stringify(CHROMIUM_ARGS)} }
   const concurrency: { sessions: number; fps: number[]; pssMiB: number }[] = [];
   let idlePssMiB = 0;
   try {
-    for (const scenario of scenarios) results.push({ name: scenario.name, runs: await runScenario(client, renderer.url, rendererPid, scenario) });
-    staticPage = await measureStatic(client, renderer.url, rendererPid);
-    if (BASELINES) {
+    if (!FALLBACK_ONLY) {
+      for (const scenario of scenarios) results.push({ name: scenario.name, runs: await runScenario(client, renderer.url, rendererPid, scenario) });
+    }
+    for (const kiosk of ["animated", "static"] as const) {
+      results.push({ name: `ours, WS fallback · ${kiosk}`, runs: await runFallbackScenario(client, renderer.url, rendererPid, kiosk) });
+    }
+    if (!FALLBACK_ONLY) staticPage = await measureStatic(client, renderer.url, rendererPid);
+    if (BASELINES && !FALLBACK_ONLY) {
       // Baseline (a): the original design's capture, screenshot polling, into the same WebRTC path.
       const polling = await startRenderer(rendererConfig("screenshot", false), { LOG_LEVEL: "warn" });
       try {
@@ -228,7 +266,7 @@ chromium: { args: ${JSON.stringify(CHROMIUM_ARGS)} }
       }
     }
     idlePssMiB = treeUsage(rendererPid).pssMiB;
-    concurrency.push(...(await measureConcurrency(client, renderer.url, rendererPid)));
+    if (!FALLBACK_ONLY) concurrency.push(...(await measureConcurrency(client, renderer.url, rendererPid)));
   } finally {
     await client.close();
     await renderer.stop();
@@ -238,7 +276,11 @@ chromium: { args: ${JSON.stringify(CHROMIUM_ARGS)} }
 
   const machine = describeMachine();
   const summaries = results.map((r) => summarize(r.name, r.runs));
-  const oursOn = (scenario: string) => summaries.find((s) => s.scenario === (scenario.endsWith("static") ? "ours · static" : "ours · animated"))!;
+  // Ratios against ours over WebRTC on the same page (the fallback alone, with --fallback-only).
+  const oursOn = (scenario: string) => {
+    const page = scenario.endsWith("static") ? "static" : "animated";
+    return (summaries.find((s) => s.scenario === `ours · ${page}`) ?? summaries.find((s) => s.scenario === `ours, WS fallback · ${page}`))!;
+  };
   const rows: [string, ...string[]][] = [
     ["metric", ...summaries.map((s) => s.scenario)],
     ["path (local candidate)", ...summaries.map((s) => s.path)],

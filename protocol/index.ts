@@ -4,3 +4,4 @@ export * from "./signaling.js";
 export * from "./input.js";
 export * from "./rest.js";
 export * from "./events.js";
+export * from "./jpeg-stream.js";

@@ -16,6 +16,8 @@ import { Metrics } from "./metrics.js";
 import { KeyedBuckets } from "./rate-limit.js";
 import { SessionManager } from "./sessions/session-manager.js";
 import { SignalingServer } from "./signaling/signaling-server.js";
+import { JpegStreamServer } from "./fallback/jpeg-stream-server.js";
+import { JPEG_STREAM_PATH } from "../protocol/index.js";
 import { TurnServer } from "./turn/turn-server.js";
 import { planTurn, TurnPlanError } from "./turn/turn-plan.js";
 import { IceServers } from "./webrtc/ice-servers.js";
@@ -164,7 +166,12 @@ async function main(): Promise<void> {
     mintLimit: iceServers.turnEnabled ? mintLimit : null,
     maxSocketsPerClient: config.listen.maxSocketsPerClient,
   });
-  sessions.onClosed = (id) => signaling.notifySessionClosed(id);
+  const jpegStream = new JpegStreamServer(sessions, log, metrics, config.listen.maxSocketsPerClient);
+  signaling.addRoute(JPEG_STREAM_PATH, (req, socket, head, client) => jpegStream.upgrade(req, socket, head, client));
+  sessions.onClosed = (id) => {
+    signaling.notifySessionClosed(id);
+    jpegStream.notifySessionClosed(id);
+  };
   browser.onCrash = () => void sessions.recoverBrowser();
 
   log.info({ host: config.listen.host, port, kiosks: config.kiosks.length }, "listening");
@@ -180,6 +187,7 @@ async function main(): Promise<void> {
       process.exit(1);
     }, SHUTDOWN_TIMEOUT_MS);
     force.unref();
+    jpegStream.close();
     signaling.close();
     server.close();
     server.closeAllConnections();

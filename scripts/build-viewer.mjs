@@ -1,35 +1,46 @@
 #!/usr/bin/env node
 /**
- * Builds the tablet viewer: bundles viewer/src/main.ts into dist/viewer/app.js and the service
- * worker viewer/src/sw.ts into dist/viewer/sw.js, and copies the page shell and icons next to
- * them. The target is old on purpose: cheap Android tablets run outdated WebViews. Exits
- * non-zero on any error.
+ * Builds the tablet viewer: two bundles of the same app, dist/viewer/app.js for current browsers
+ * and dist/viewer/app-legacy.js (syntax lowered to Chrome 65, the few missing APIs polyfilled)
+ * for the outdated WebViews that cheap tablets keep for years; the page shell's loader picks one,
+ * so current tablets never download the polyfills. Also the service worker viewer/src/sw.ts into
+ * dist/viewer/sw.js, the page shell and icons. Exits non-zero on any error.
  */
-import { copyFile, cp, mkdir } from "node:fs/promises";
+import { copyFile, cp, mkdir, readFile } from "node:fs/promises";
+import { gzipSync } from "node:zlib";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const outDir = join(root, "dist", "viewer");
-/** Chrome 80 (Android 10's first WebView) and newer; esbuild lowers newer syntax. */
+/** The modern bundle: the loader in index.html sends it to browsers with Promise.any (Chrome 85+). */
 const TARGET = ["es2020", "chrome80"];
+/**
+ * The legacy bundle and the service worker: Chrome 65 (2018), the oldest WebView we test. Keep in
+ * step with OLDEST_CHROME in viewer/index.html.
+ */
+const LEGACY_TARGET = ["es2017", "chrome65"];
 
 try {
   await mkdir(outDir, { recursive: true });
-  const result = await build({
+  const common = {
     absWorkingDir: root,
-    entryPoints: [join(root, "viewer", "src", "main.ts")],
-    outfile: join(outDir, "app.js"),
     bundle: true,
-    format: "esm",
     platform: "browser",
-    target: TARGET,
     minify: true,
     sourcemap: true,
     tsconfig: join(root, "viewer", "tsconfig.json"),
     logLevel: "warning",
-    metafile: true,
+  };
+  await build({ ...common, entryPoints: [join(root, "viewer", "src", "main.ts")], outfile: join(outDir, "app.js"), format: "esm", target: TARGET });
+  // A classic script (iife): the loader adds it with a plain <script> whose onerror it can watch.
+  await build({
+    ...common,
+    entryPoints: [join(root, "viewer", "src", "legacy-main.ts")],
+    outfile: join(outDir, "app-legacy.js"),
+    format: "iife",
+    target: LEGACY_TARGET,
   });
   // A classic script: a service worker registered without {type:"module"} cannot be a module.
   await build({
@@ -39,15 +50,19 @@ try {
     bundle: true,
     format: "iife",
     platform: "browser",
-    target: TARGET,
+    target: LEGACY_TARGET,
     minify: true,
     tsconfig: join(root, "viewer", "tsconfig.json"),
     logLevel: "warning",
   });
   await copyFile(join(root, "viewer", "index.html"), join(outDir, "index.html"));
   await cp(join(root, "viewer", "icons"), join(outDir, "icons"), { recursive: true });
-  const bytes = Object.values(result.metafile.outputs).find((o) => o.entryPoint)?.bytes ?? 0;
-  process.stdout.write(`viewer: dist/viewer/app.js (${(bytes / 1024).toFixed(1)} KiB), sw.js, index.html, icons/\n`);
+  const sizes = [];
+  for (const name of ["app.js", "app-legacy.js"]) {
+    const code = await readFile(join(outDir, name));
+    sizes.push(`${name} ${code.length} B (gzip ${gzipSync(code, { level: 9 }).length} B)`);
+  }
+  process.stdout.write(`viewer: dist/viewer/${sizes.join(", ")}, sw.js, index.html, icons/\n`);
 } catch (err) {
   // esbuild has already printed its diagnostics; anything else gets its message here.
   if (!(err && Array.isArray(err.errors))) process.stderr.write(`build-viewer: ${err instanceof Error ? err.message : String(err)}\n`);

@@ -33,6 +33,8 @@ export interface ScreencastOptions {
   log: Logger;
   metrics?: Metrics;
   onFrame: (frame: I420Frame) => void;
+  /** Every captured JPEG (base64, undecoded), for the WebSocket picture path. */
+  onJpeg?: (jpegBase64: string) => void;
 }
 
 
@@ -92,6 +94,7 @@ export class ScreencastCapture implements FrameCapture {
     if (this.closed) return;
     this.stats.captured++;
     this.options.metrics?.framesCaptured.inc();
+    this.options.onJpeg?.(event.data);
     if (this.pending !== null) {
       this.stats.dropped++;
       this.options.metrics?.framesDropped.inc();

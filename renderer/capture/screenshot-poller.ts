@@ -20,6 +20,8 @@ export interface ScreenshotPollerOptions {
   log: Logger;
   metrics?: Metrics;
   onFrame: (frame: I420Frame) => void;
+  /** Every captured JPEG (base64, undecoded), for the WebSocket picture path. */
+  onJpeg?: (jpegBase64: string) => void;
 }
 
 export class ScreenshotPoller implements FrameCapture {
@@ -52,6 +54,7 @@ export class ScreenshotPoller implements FrameCapture {
         ]).finally(() => clearTimeout(timer))) as { data: string };
         this.stats.captured++;
         this.options.metrics?.framesCaptured.inc();
+        this.options.onJpeg?.(shot.data);
         const frame = await this.decoder.decode(Buffer.from(shot.data, "base64"));
         if (this.closed) return;
         this.stats.decoded++;

@@ -289,7 +289,7 @@ export function createApp(options: AppOptions): { app: Koa; router: Router } {
   routes.get("/", "tablet", shell);
   routes.get("/viewer", "tablet", shell);
   routes.get("/diagnostics", "tablet", shell);
-  routes.get(/^\/(app\.js|app\.js\.map|sw\.js|icons\/[A-Za-z0-9._-]+)$/, "public", async (ctx) => {
+  routes.get(/^\/(app(-legacy)?\.js(\.map)?|sw\.js|icons\/[A-Za-z0-9._-]+)$/, "public", async (ctx) => {
     if (!(await sendFile(ctx, options.viewerDir, ctx.path.slice(1)))) ctx.status = 404;
   });
   // Installable as an app on the tablet, under the appliance's own name.

@@ -6,6 +6,7 @@ import { randomBytes } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { CreateSessionBody, IceCandidateInit, IceServer, KioskInfo, Viewport } from "../../protocol/index.js";
 import type { PulseServer } from "../audio/pulse-server.js";
+import type { JpegViewer } from "./jpeg-viewer.js";
 import { SessionAudio } from "../audio/session-audio.js";
 import type { BrowserPool, SessionPage } from "../browser/browser-pool.js";
 import type { Config } from "../config/schema.js";
@@ -354,6 +355,21 @@ export class SessionManager {
     session.attachPeer(peer);
     this.owners.joined(id);
     return { session, peer, iceServers };
+  }
+
+  /** Adds a viewer on the WebSocket picture path, within the same viewer limit as WebRTC peers. */
+  joinJpeg(id: string, viewer: JpegViewer): Session {
+    const session = this.get(id);
+    const { config } = this.options;
+    if (session.viewerCount >= config.sessions.maxViewersPerSession) {
+      throw new AppError(503, "too_many_sessions", `session ${id} already has ${session.viewerCount} viewers`);
+    }
+    session.attachJpegViewer(viewer);
+    return session;
+  }
+
+  leaveJpeg(session: Session, viewer: JpegViewer): void {
+    session.detachJpegViewer(viewer);
   }
 
   leave(session: Session, peer: Peer): void {

@@ -11,6 +11,7 @@ import type { FrameCapture } from "../capture/frame-capture.js";
 import { ScreencastCapture } from "../capture/screencast.js";
 import { ScreenshotPoller } from "../capture/screenshot-poller.js";
 import { AppError } from "../errors.js";
+import type { JpegViewer } from "./jpeg-viewer.js";
 import { InputDispatcher } from "../input/input-dispatcher.js";
 import type { Logger } from "../log.js";
 import type { Metrics } from "../metrics.js";
@@ -73,6 +74,9 @@ export class Session {
   private lastUrl: string;
   private readonly log: Logger;
   private readonly peers = new Set<Peer>();
+  /** Viewers on the WebSocket picture path, and the newest JPEG for one that just joined. */
+  private readonly jpegViewers = new Set<JpegViewer>();
+  private lastJpeg: string | null = null;
   private capture: FrameCapture | null = null;
   private input: InputDispatcher | null = null;
   private cdpSessions: CDPSession[] = [];
@@ -157,6 +161,10 @@ export class Session {
       onFrame: (frame: I420Frame) => {
         for (const peer of this.peers) peer.pushFrame(frame);
       },
+      onJpeg: (jpeg: string) => {
+        this.lastJpeg = jpeg;
+        for (const viewer of this.jpegViewers) viewer.pushJpeg(jpeg);
+      },
     };
     this.capture = this.options.captureMethod === "screenshot" ? new ScreenshotPoller(captureOptions) : new ScreencastCapture(captureOptions);
     await this.capture.start();
@@ -217,6 +225,7 @@ export class Session {
   /** Sends a page event to every viewer. */
   broadcast(event: ChannelEvent): void {
     for (const peer of this.peers) peer.sendEvent(event);
+    for (const viewer of this.jpegViewers) viewer.sendEvent(event);
   }
 
   get url(): string {
@@ -228,7 +237,7 @@ export class Session {
   }
 
   get viewerCount(): number {
-    return this.peers.size;
+    return this.peers.size + this.jpegViewers.size;
   }
 
   /** Navigates the page; the caller has checked the URL policy. */
@@ -252,10 +261,30 @@ export class Session {
     // and the state it cannot see in the picture (keyboard, open dialogs, navigation).
     const frame = this.capture?.lastFrame;
     if (frame) peer.pushFrame(frame);
-    for (const event of this.bridge?.snapshot() ?? []) peer.sendEvent(event);
-    peer.sendEvent({ type: "viewport", ...this.viewport });
-    if (this.options.audio) peer.sendEvent({ type: "audio", playing: this.options.audio.playing });
-    if (this.options.audioUnavailable) peer.sendEvent({ type: "notice", code: "audio_unavailable", message: this.options.audioUnavailable });
+    this.sendCurrentState(peer);
+  }
+
+  /** The state a new viewer cannot see in the picture (keyboard, open dialogs, navigation, size). */
+  private sendCurrentState(viewer: { sendEvent(event: ChannelEvent): void }): void {
+    for (const event of this.bridge?.snapshot() ?? []) viewer.sendEvent(event);
+    viewer.sendEvent({ type: "viewport", ...this.viewport });
+    if (this.options.audio) viewer.sendEvent({ type: "audio", playing: this.options.audio.playing });
+    if (this.options.audioUnavailable) viewer.sendEvent({ type: "notice", code: "audio_unavailable", message: this.options.audioUnavailable });
+  }
+
+  /** A viewer on the WebSocket picture path: the newest JPEG at once, then every new one. */
+  attachJpegViewer(viewer: JpegViewer): void {
+    this.jpegViewers.add(viewer);
+    this.touch();
+    this.clearIdleTimer();
+    if (this.lastJpeg) viewer.pushJpeg(this.lastJpeg);
+    this.sendCurrentState(viewer);
+  }
+
+  detachJpegViewer(viewer: JpegViewer): void {
+    if (!this.jpegViewers.delete(viewer)) return;
+    this.touch();
+    if (this.viewerCount === 0) this.armIdleTimer();
   }
 
   /**
@@ -274,7 +303,7 @@ export class Session {
   detachPeer(peer: Peer): void {
     if (!this.peers.delete(peer)) return;
     this.touch();
-    if (this.peers.size === 0) this.armIdleTimer();
+    if (this.viewerCount === 0) this.armIdleTimer();
   }
 
   handleInput(input: InputMessage): void {

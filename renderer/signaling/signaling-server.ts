@@ -35,6 +35,9 @@ const CLOSE_POLICY_VIOLATION = 1008;
 /** A viewer that got an offer and sent no answer in this time gives its slot back. */
 export const ANSWER_TIMEOUT_MS = 15_000;
 
+/** Another WebSocket path behind the same checks; it gets who the socket belongs to. */
+export type UpgradeRoute = (req: IncomingMessage, socket: Duplex, head: Buffer, client: Client) => void;
+
 export interface SignalingOptions {
   /** Decides an upgrade: null to accept, else the refusal (Host, origin, PIN). */
   checkUpgrade: (req: IncomingMessage) => UpgradeRefusal | null;
@@ -69,6 +72,8 @@ export class SignalingServer {
   private readonly log: Logger;
   private nextConnectionId = 1;
   private readonly onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => this.upgrade(req, socket, head);
+  /** Other WebSocket endpoints behind the same upgrade checks (the JPEG picture path). */
+  private readonly routes = new Map<string, UpgradeRoute>();
 
   private readonly handlers: { [T in ClientMessage["type"]]: Handler<T> } = {
     join: (conn, msg) => this.join(conn, msg.session_id),
@@ -103,8 +108,9 @@ export class SignalingServer {
   }
 
   private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    const path = (req.url ?? "").split("?")[0];
-    if (path !== SIGNALING_PATH) {
+    const path = (req.url ?? "").split("?")[0] ?? "";
+    const route = path === SIGNALING_PATH ? undefined : this.routes.get(path);
+    if (path !== SIGNALING_PATH && !route) {
       socket.end("HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
       return;
     }
@@ -115,7 +121,13 @@ export class SignalingServer {
       return;
     }
     const client = this.options.identify(req);
+    if (route) return route(req, socket, head, client);
     this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, hostFromHeader(req.headers.host), client));
+  }
+
+  /** Serves another WebSocket path with the same access and origin checks as signaling. */
+  addRoute(path: string, accept: UpgradeRoute): void {
+    this.routes.set(path, accept);
   }
 
   private accept(ws: WebSocket, host: string | null, client: Client): void {

@@ -2,7 +2,9 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import {
   MAX_INPUT_MESSAGE_BYTES,
+  MAX_JPEG_CLIENT_MESSAGE_BYTES,
   parseClientMessage,
+  parseJpegClientMessage,
   parseInputMessage,
   readCreateSessionBody,
   readLoadBody,
@@ -81,6 +83,26 @@ describe("signaling messages (WebSocket)", () => {
   for (const [name, text, expected] of bad) {
     test(`rejects ${name}`, () => rejects(() => parseClientMessage(text), expected));
   }
+});
+
+describe("picture socket messages (WebSocket fallback)", () => {
+  test("join, ack, ping and input in its envelope", () => {
+    assert.deepEqual(parseJpegClientMessage('{"type":"join","session_id":"abc-1"}'), { type: "join", session_id: "abc-1" });
+    assert.deepEqual(parseJpegClientMessage('{"type":"ack"}'), { type: "ack" });
+    assert.deepEqual(parseJpegClientMessage('{"type":"ping"}'), { type: "ping" });
+    assert.deepEqual(parseJpegClientMessage('{"type":"input","input":{"type":"text","text":"hi"}}'), { type: "input", input: { type: "text", text: "hi" } });
+  });
+
+  test("input is validated as DataChannel input, with paths under input", () => {
+    rejects(() => parseJpegClientMessage('{"type":"input","input":{"type":"click","x":"a","y":1}}'), /^input\.x: /);
+    rejects(() => parseJpegClientMessage('{"type":"input","input":{"type":"warp"}}'), /^input\.type: /);
+    rejects(() => parseJpegClientMessage('{"type":"input","input":"click"}'), /^input: /);
+    rejects(() => parseJpegClientMessage('{"type":"input"}'), /^input: is required/);
+    rejects(() => parseJpegClientMessage('{"type":"offer"}'), /^type: /);
+    rejects(() => parseJpegClientMessage('{"type":"join","session_id":"../x"}'), /^session_id: /);
+    rejects(() => parseJpegClientMessage(`{"type":"ack","pad":"${"x".repeat(MAX_JPEG_CLIENT_MESSAGE_BYTES)}"}`), /larger than/);
+    rejects(() => parseJpegClientMessage("not json"), /JSON|message/);
+  });
 });
 
 describe("REST bodies", () => {

@@ -52,7 +52,7 @@ export interface CheckEnvironment {
   /** Undefined in a browser without WebRTC. */
   RTCPeerConnection: PeerConnectionConstructor | undefined;
   /** The video codecs the browser can receive; null when it cannot say. */
-  videoCapabilities: () => RTCRtpCapabilities | null;
+  videoCapabilities: () => RTCRtpCapabilities | null | Promise<RTCRtpCapabilities | null>;
   timeoutMs: number;
   /** Milliseconds on a monotonic clock, for round trips. */
   now: () => number;
@@ -79,7 +79,7 @@ export async function runChecks(env: CheckEnvironment, report: Report): Promise<
     guard(async () => note("http", await checkHttp(env))),
     guard(() => checkSignaling(env, note)),
     guard(() => checkIceAndTurn(env, note)),
-    guard(async () => note("vp8", checkVp8(env.videoCapabilities()))),
+    guard(async () => note("vp8", checkVp8(await env.videoCapabilities()))),
   ]);
   // A bug in a check must still end in a row with a result, or the page would spin forever.
   for (const id of CHECK_IDS) {

@@ -37,8 +37,27 @@ const RESULT_MARKS: Record<CheckResult, string> = { running: "…", pass: "✓",
 const runningRows = (): Record<CheckId, Row> =>
   Object.fromEntries(CHECK_IDS.map((id) => [id, { result: "running", text: "Checking…" }])) as Record<CheckId, Row>;
 
-const browserVideoCapabilities = (): RTCRtpCapabilities | null =>
-  typeof RTCRtpReceiver !== "undefined" && typeof RTCRtpReceiver.getCapabilities === "function" ? RTCRtpReceiver.getCapabilities("video") : null;
+/**
+ * What video this browser can receive. Chrome 65–68 have WebRTC but not
+ * RTCRtpReceiver.getCapabilities: there the codecs are read from a receive-only offer's SDP.
+ */
+async function browserVideoCapabilities(): Promise<RTCRtpCapabilities | null> {
+  if (typeof RTCRtpReceiver !== "undefined" && typeof RTCRtpReceiver.getCapabilities === "function") return RTCRtpReceiver.getCapabilities("video");
+  if (typeof RTCPeerConnection === "undefined") return null;
+  const peer = new RTCPeerConnection();
+  try {
+    const offer = await peer.createOffer({ offerToReceiveVideo: true });
+    const codecs: RTCRtpCodec[] = [];
+    // exec in a loop: String.matchAll is Chrome 73.
+    const rtpmap = /^a=rtpmap:\d+ ([\w-]+)\/(\d+)/gm;
+    for (let m = rtpmap.exec(offer.sdp ?? ""); m; m = rtpmap.exec(offer.sdp ?? "")) codecs.push({ mimeType: `video/${m[1]}`, clockRate: Number(m[2]) });
+    return { codecs, headerExtensions: [] };
+  } catch {
+    return null;
+  } finally {
+    peer.close();
+  }
+}
 
 /**
  * The connection check at `/diagnostics`, for whoever sets up a tablet: it tests each step from

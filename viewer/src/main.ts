@@ -1,6 +1,7 @@
 /**
- * Entry point of the tablet page: `/viewer?kiosk=ID` (or `?url=…`) shows one remote page,
- * `/diagnostics` checks this tablet's connection to the box, every other path shows the launcher.
+ * Entry point of the tablet page: `/viewer?kiosk=ID` (or `?url=…`) shows one remote page
+ * (`&transport=websocket` forces the WebSocket picture path), `/diagnostics` checks this
+ * tablet's connection to the box, every other path shows the launcher.
  * The service worker keeps the app shell for offline starts and installation.
  */
 import "./diagnostics.js";
@@ -17,6 +18,9 @@ function createRoot(): HTMLElement {
   const viewer = document.createElement("jiomosa-viewer");
   viewer.kiosk = query.get("kiosk") ?? "";
   viewer.url = query.get("url") ?? "";
+  // ?transport=websocket forces the WebSocket picture path (?transport=webrtc forbids it).
+  const transport = query.get("transport");
+  if (transport === "websocket" || transport === "webrtc") viewer.connection = { transport };
   return viewer;
 }
 

@@ -14,6 +14,22 @@ export const MAX_BUFFERED_INPUT_BYTES = 64 * 1024;
 
 export type PeerConnectionConstructor = new (configuration: RTCConfiguration) => RTCPeerConnection;
 
+/**
+ * Chrome 69–71 can speak the renderer's Unified Plan when asked (their default is Plan B); newer
+ * browsers ignore the key, older ones (65–68, Plan B only) still accept an offer of one audio and
+ * one video track, which is all the renderer sends.
+ */
+const SDP_SEMANTICS = { sdpSemantics: "unified-plan" };
+
+/**
+ * Chrome 70 and older reject the whole offer on this session-level line ("Expects at least 2
+ * fields"). It only offers mixed one- and two-byte RTP header extensions, which the renderer's
+ * stream does not need, so the offer is applied without it everywhere.
+ */
+export function withoutExtmapAllowMixed(sdp: string): string {
+  return sdp.replace(/^a=extmap-allow-mixed[ \t]*\r?\n/gm, "");
+}
+
 export interface LinkTimers {
   setTimeout(callback: () => void, ms: number): unknown;
   clearTimeout(handle: unknown): void;
@@ -51,7 +67,7 @@ export class PeerLink {
     private readonly timers: LinkTimers,
     private readonly events: PeerLinkEvents,
   ) {
-    const peer = new PeerCtor({ iceServers });
+    const peer = new PeerCtor({ iceServers, ...SDP_SEMANTICS });
     this.peer = peer;
     peer.ontrack = (event: RTCTrackEvent) => {
       if (!this.closed) this.events.stream(event.streams[0] ?? new MediaStream([event.track]));
@@ -87,7 +103,7 @@ export class PeerLink {
   /** Applies an offer and returns the answer's SDP. Offers are applied one at a time, in order. */
   applyOffer(offer: RTCSessionDescriptionInit): Promise<string> {
     const result = this.offers.then(async () => {
-      await this.peer.setRemoteDescription(offer);
+      await this.peer.setRemoteDescription({ type: offer.type, sdp: withoutExtmapAllowMixed(offer.sdp ?? "") });
       this.remoteDescriptionSet = true;
       this.flushCandidates();
       const answer = await this.peer.createAnswer();

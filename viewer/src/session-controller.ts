@@ -8,13 +8,15 @@
  * rejoins the session it left (see session-memory.ts).
  */
 import type { ReactiveController, ReactiveControllerHost } from "lit";
-import { type CreateSessionBody, type InputMessage, SIGNALING_PATH, type Viewport } from "../../protocol/index.js";
+import { type CreateSessionBody, type InputMessage, JPEG_STREAM_PATH, SIGNALING_PATH, type Viewport } from "../../protocol/index.js";
 import type { PageChannelEvent } from "./channel-events.js";
 import { browserEnvironment, type NetworkEnvironment, NetworkWatch } from "./network-watch.js";
 import { PAGE_NOTICE_DURATION_MS } from "./remote-page.js";
 import type { PeerConnectionConstructor } from "./peer-link.js";
 import { createSession, deleteSession, type FetchFunction, rendererViewport } from "./session-api.js";
-import { SessionLink, type WebSocketConstructor } from "./session-link.js";
+import { SessionLink, type SessionLinkEvents, type WebSocketConstructor } from "./session-link.js";
+import { canStreamCanvas, type JpegCanvas, JpegLink } from "./jpeg-link.js";
+import { type Transport, WEBRTC_CONNECT_TIMEOUT_MS, FALLBACK_MESSAGE, webRtcUsable } from "./transport.js";
 import { browserStore, DEFAULT_UI, type KeyValueStore, SessionMemory, type UiSettings } from "./session-memory.js";
 import { describeError, type ServerErrorMessage } from "./server-messages.js";
 import { browserTimers, type Timers } from "./timers.js";
@@ -25,6 +27,7 @@ export type { FetchFunction } from "./session-api.js";
 export type { KeyValueStore, UiSettings } from "./session-memory.js";
 export type { NetworkEnvironment } from "./network-watch.js";
 export type { Timers } from "./timers.js";
+export { FALLBACK_MESSAGE, type Transport, WEBRTC_CONNECT_TIMEOUT_MS } from "./transport.js";
 
 /** First reconnect delay; each further attempt doubles it up to RECONNECT_MAX_DELAY_MS. */
 export const RECONNECT_BASE_DELAY_MS = 1_000;
@@ -67,6 +70,10 @@ export interface SessionControllerOptions {
   onPageEvent?: (event: PageChannelEvent) => void;
   /** A (re)opened input channel: the renderer now sends the page's current state again, and input flows. */
   onChannelOpen?: () => void;
+  /** "auto" (default): WebRTC, and the WebSocket picture path where WebRTC is missing or fails. */
+  transport?: Transport | "auto";
+  /** Canvas and JPEG decoding for the WebSocket picture path. */
+  canvas?: JpegCanvas;
 }
 
 export class SessionController implements ReactiveController {
@@ -82,6 +89,12 @@ export class SessionController implements ReactiveController {
   private readonly network: NetworkWatch;
   private readonly onPageEvent: (event: PageChannelEvent) => void;
   private readonly onChannelOpen: () => void;
+  private readonly autoTransport: boolean;
+  private readonly canvas: JpegCanvas | undefined;
+  private transportValue: Transport;
+  private fallbackTimer: unknown;
+  /** WebRTC showed a picture here once: later failures are the network's moods, not a reason to switch. */
+  private webRtcWorked = false;
 
   private statusValue: SessionStatus = "closed";
   private statusMessageValue = "";
@@ -99,8 +112,8 @@ export class SessionController implements ReactiveController {
   private hostIsConnected = false;
   private attempts = 0;
   private recreates = 0;
-  /** The socket and peer of the current attempt; replaced on every reconnect. */
-  private link: SessionLink | null = null;
+  /** The socket and peer (or the picture socket) of the current attempt; replaced on every reconnect. */
+  private link: SessionLink | JpegLink | null = null;
   private peerConnected = false;
   private reconnectTimer: unknown;
   private noticeTimer: unknown;
@@ -124,6 +137,10 @@ export class SessionController implements ReactiveController {
     this.onPageEvent = options.onPageEvent ?? (() => undefined);
     this.onChannelOpen = options.onChannelOpen ?? (() => undefined);
     this.uiValue = this.memory.ui() ?? DEFAULT_UI;
+    const transport = options.transport ?? "auto";
+    this.autoTransport = transport === "auto";
+    this.canvas = options.canvas;
+    this.transportValue = transport === "websocket" || (transport === "auto" && !webRtcUsable(this.PeerCtor) && canStreamCanvas()) ? "websocket" : "webrtc";
     host.addController(this);
   }
 
@@ -144,6 +161,10 @@ export class SessionController implements ReactiveController {
   /** The remote page's size in CSS pixels (the coordinate space of input messages). */
   get viewport(): Viewport | null {
     return this.viewportValue;
+  }
+  /** How the picture currently travels. */
+  get transport(): Transport {
+    return this.transportValue;
   }
   get sessionId(): string | null {
     return this.sessionIdValue;
@@ -234,8 +255,9 @@ export class SessionController implements ReactiveController {
     const sessionId = this.sessionIdValue;
     if (!sessionId) return;
     const deps = { WebSocket: this.WebSocketCtor, RTCPeerConnection: this.PeerCtor, timers: this.timers };
+    const webrtc = this.transportValue === "webrtc";
     try {
-      this.link = new SessionLink(deps, this.signalingUrl(), sessionId, {
+      const events: SessionLinkEvents = {
         viewport: (viewport) => {
           this.viewportValue = viewport;
           this.host.requestUpdate();
@@ -253,11 +275,27 @@ export class SessionController implements ReactiveController {
         },
         pong: () => this.clearWakeCheck(),
         serverError: (message) => this.onServerError(message),
-        lost: (reason) => this.connectionLost(reason),
+        lost: (reason: string) => {
+          // The socket is still up but WebRTC failed before any picture: the network or the browser cannot do it.
+          if (webrtc && this.link?.socketOpen && !this.isStreaming() && !this.webRtcWorked && this.autoTransport && canStreamCanvas()) this.fallBack();
+          else this.connectionLost(reason);
+        },
         inputError: (message) => this.showNotice(`Input rejected: ${message}`),
         channelOpen: () => this.onChannelOpen(),
-        pageEvent: (event) => this.onPageEvent(event),
-      });
+        pageEvent: (event: PageChannelEvent) => this.onPageEvent(event),
+      };
+      if (webrtc) {
+        this.link = new SessionLink(deps, this.socketUrl(this.signalingPath), sessionId, events);
+        if (this.autoTransport && canStreamCanvas()) {
+          this.fallbackTimer = this.timers.setTimeout(() => {
+            this.fallbackTimer = undefined;
+            if (!this.isStreaming()) this.fallBack();
+          }, WEBRTC_CONNECT_TIMEOUT_MS);
+        }
+      } else {
+        const jpegDeps = { WebSocket: this.WebSocketCtor, timers: this.timers, ...(this.canvas ? { canvas: this.canvas } : {}) };
+        this.link = new JpegLink(jpegDeps, this.socketUrl(JPEG_STREAM_PATH), sessionId, events);
+      }
     } catch (err) {
       this.connectionLost(`Cannot open the signaling connection: ${describeError(err)}`);
     }
@@ -285,11 +323,28 @@ export class SessionController implements ReactiveController {
     this.connectionLost(message.message);
   }
 
+  private isStreaming(): boolean {
+    return this.peerConnected && this.streamValue !== null;
+  }
+
+  /** WebRTC cannot work on this tablet or network: the same session over the WebSocket picture path. */
+  private fallBack(): void {
+    if (!this.autoTransport || this.transportValue === "websocket" || this.webRtcWorked || !canStreamCanvas()) return;
+    this.transportValue = "websocket";
+    this.teardown();
+    this.clearReconnect();
+    void this.open(FALLBACK_MESSAGE);
+    // A notice, so the reason stays on screen while the picture path connects and starts.
+    this.showNotice(FALLBACK_MESSAGE);
+  }
+
   private updateStreaming(): void {
-    if (!this.peerConnected || !this.streamValue) {
+    if (!this.isStreaming()) {
       this.host.requestUpdate();
       return;
     }
+    this.clearFallbackTimer();
+    if (this.transportValue === "webrtc") this.webRtcWorked = true;
     this.attempts = 0;
     this.recreates = 0;
     this.resuming = false;
@@ -389,6 +444,7 @@ export class SessionController implements ReactiveController {
   private teardown(): void {
     this.epoch += 1;
     this.clearWakeCheck();
+    this.clearFallbackTimer();
     this.link?.close();
     this.link = null;
     this.peerConnected = false;
@@ -396,6 +452,11 @@ export class SessionController implements ReactiveController {
       this.streamValue = null;
       this.host.requestUpdate();
     }
+  }
+
+  private clearFallbackTimer(): void {
+    if (this.fallbackTimer !== undefined) this.timers.clearTimeout(this.fallbackTimer);
+    this.fallbackTimer = undefined;
   }
 
   private clearReconnect(): void {
@@ -424,8 +485,8 @@ export class SessionController implements ReactiveController {
     return new URL(path, this.baseUrl).href;
   }
 
-  private signalingUrl(): string {
-    const url = new URL(this.signalingPath, this.baseUrl);
+  private socketUrl(path: string): string {
+    const url = new URL(path, this.baseUrl);
     if (url.protocol === "https:") url.protocol = "wss:";
     else if (url.protocol === "http:") url.protocol = "ws:";
     return url.href;

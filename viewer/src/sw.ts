@@ -10,6 +10,9 @@
 const CACHE = "jiomosa-shell-v1";
 /** The app shell; `/` and `/viewer` are the same page, cached under both names. */
 const SHELL = ["/", "/viewer", "/app.js", "/manifest.webmanifest", "/icons/icon.svg"];
+/** Cached when a page uses it, never fetched ahead: only outdated browsers load the legacy bundle. */
+const ON_USE = ["/app-legacy.js"];
+const cachedPath = (path: string): boolean => SHELL.includes(path) || ON_USE.includes(path);
 /** Never answered from the cache, never stored. */
 const BYPASS = ["/api/", "/ws/", "/pages/"];
 
@@ -60,7 +63,7 @@ scope.addEventListener("fetch", (event) => {
   if (request.mode === "navigate") {
     // Every page of the viewer is the same shell; offline, any cached copy of it will do.
     event.respondWith(networkFirst(request, url.pathname === "/viewer" ? "/viewer" : "/"));
-  } else if (SHELL.includes(url.pathname)) {
+  } else if (cachedPath(url.pathname)) {
     event.respondWith(networkFirst(request, url.pathname));
   }
 });
@@ -69,7 +72,7 @@ async function networkFirst(request: Request, cacheKey: string): Promise<Respons
   const cache = await caches.open(CACHE);
   try {
     const response = await fetch(request);
-    if (response.ok && SHELL.includes(cacheKey)) await cache.put(cacheKey, response.clone());
+    if (response.ok && cachedPath(cacheKey)) await cache.put(cacheKey, response.clone());
     return response;
   } catch (err) {
     const cached = (await cache.match(cacheKey)) ?? (await cache.match("/"));
