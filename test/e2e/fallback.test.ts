@@ -17,7 +17,7 @@ import { startRenderer, type RendererProcess } from "../support/renderer-process
 import { pageToClient } from "../support/viewer-page.js";
 import { installProbe, isGreen, isRed, waitForPixel } from "../support/video-probe.js";
 
-const PIN = "5190";
+const PIN = "519046";
 const LISTED = "http://127.0.0.1:9998";
 /** The viewer waits WEBRTC_CONNECT_TIMEOUT_MS (15 s) for a WebRTC picture before it falls back. */
 const FALLBACK_TIMEOUT_MS = 40_000;
