@@ -79,6 +79,8 @@ describe("quotas", () => {
     } finally {
       await client.close();
     }
+    // The tablet is gone: its sessions idle out, and this address's quota is free for the next tests.
+    await waitFor(async () => ((await rawRequest(r.port, "/api/admin/sessions", { headers: { authorization: `Bearer ${ADMIN}` } })).json!.sessions as unknown[]).length === 0, "the tablet's sessions to idle out");
   });
 
   test("a join whose answer never comes frees its viewer slot after 15 s", async () => {
