@@ -14,7 +14,6 @@ import { AppError } from "../errors.js";
 import { InputDispatcher } from "../input/input-dispatcher.js";
 import type { Logger } from "../log.js";
 import type { Metrics } from "../metrics.js";
-import { NavigationGuard } from "../page/navigation-guard.js";
 import { PageBridge } from "../page/page-bridge.js";
 import type { Peer } from "../webrtc/peer.js";
 import type { I420Frame } from "../webrtc/wrtc.js";
@@ -44,8 +43,6 @@ export interface SessionOptions {
   /** JavaScript heap ceiling of the page, in bytes. */
   maxPageMemoryBytes: number;
   checkUrl: (url: string) => Promise<string | null>;
-  /** The appliance's own origins: the page may load its built-in pages there, nothing else. */
-  selfOrigins: string[];
   /** The session's sound (its own sink, capture and browser), when it has sound. */
   audio?: SessionAudio;
   /** Sound was wanted but could not be set up: each viewer is told why. */
@@ -80,7 +77,8 @@ export class Session {
   private resetTimer: NodeJS.Timeout | null = null;
   private readonly memoryTimer: NodeJS.Timeout;
   private bridge: PageBridge | null = null;
-  private guard: NavigationGuard | null = null;
+  /** CDP target id of the page (its main frame's id): which blocked documents were this session's. */
+  private pageTargetId: string | null = null;
   /** Resizes run one at a time; a burst while one runs collapses to its last size. */
   private resizing: Promise<void> = Promise.resolve();
   private wantedViewport: Viewport | null = null;
@@ -139,14 +137,8 @@ export class Session {
       homeUrl: this.options.homeUrl,
     });
     await this.bridge.start();
-    this.guard = new NavigationGuard({
-      cdp: inputCdp,
-      checkUrl: this.options.checkUrl,
-      selfOrigins: this.options.selfOrigins,
-      emit: (event) => this.broadcast(event),
-      log: this.log,
-    });
-    await this.guard.start();
+    const info = (await inputCdp.send("Target.getTargetInfo").catch(() => null)) as { targetInfo: { targetId: string } } | null;
+    this.pageTargetId = info?.targetInfo.targetId ?? null;
     const captureOptions = {
       cdp: captureCdp,
       viewport: this.viewport,
@@ -207,11 +199,15 @@ export class Session {
   private async detachPage(closeContext: boolean): Promise<void> {
     this.input?.close();
     this.bridge?.close();
-    this.guard?.close();
     await this.capture?.close();
     for (const cdp of this.cdpSessions) await cdp.detach().catch(() => {});
     this.cdpSessions = [];
     if (closeContext) await this.context.close().catch(() => {});
+  }
+
+  /** Whether a document refused in frame `frameId` was this session's page. */
+  ownsFrame(frameId: string): boolean {
+    return frameId === this.pageTargetId;
   }
 
   /** Sends a page event to every viewer. */
