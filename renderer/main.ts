@@ -10,6 +10,7 @@ import { PulseServer } from "./audio/pulse-server.js";
 import { BrowserPool, type ChromiumLaunch } from "./browser/browser-pool.js";
 import { EgressProxy } from "./browser/egress-proxy.js";
 import { SandboxError } from "./browser/launch.js";
+import { PageMemoryWatch } from "./browser/page-memory.js";
 import { ConfigError, loadConfig } from "./config/load.js";
 import { Access } from "./http/access.js";
 import { createApp } from "./http/app.js";
@@ -141,6 +142,8 @@ async function main(): Promise<void> {
   });
   if (pulse) pulse.onRestart = () => sessions.recoverAllAudio();
   egress.setPolicy((host, port, request) => sessions.urlPolicy.destination(host, port, request));
+  const pageMemory = new PageMemoryWatch({ limitBytes: config.sessions.maxPageMemoryMB * 2 ** 20, log });
+  pageMemory.start();
   browser.onBlocked = (blocked) => sessions.notifyBlocked(blocked);
   await browser.setPolicy(sessions.requestPolicy);
   const access = new Access({
@@ -181,6 +184,7 @@ async function main(): Promise<void> {
     signaling.close();
     server.close();
     server.closeAllConnections();
+    pageMemory.close();
     await sessions.closeAll();
     await browser.close();
     await egress.close();
