@@ -35,6 +35,7 @@ export interface BlockedDocument {
 }
 
 const MAX_LOGGED_URL = 300;
+const DETACH_TIMEOUT_MS = 1_000;
 
 export class NavigationGuard {
   private readonly onPaused = (event: RequestPaused) => void this.decide(event);
@@ -79,6 +80,9 @@ export class NavigationGuard {
     if (this.closed) return;
     this.closed = true;
     this.cdp.off("Fetch.requestPaused", this.onPaused);
-    await this.cdp.detach().catch(() => {});
+    // A browser that died answers nothing: give the detach a moment, not forever.
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.cdp.detach().catch(() => {}), new Promise<void>((resolve) => (timer = setTimeout(resolve, DETACH_TIMEOUT_MS)))]);
+    clearTimeout(timer);
   }
 }
