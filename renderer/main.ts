@@ -7,7 +7,10 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { PulseServer } from "./audio/pulse-server.js";
-import { BrowserPool } from "./browser/browser-pool.js";
+import { BrowserPool, type ChromiumLaunch } from "./browser/browser-pool.js";
+import { EgressProxy } from "./browser/egress-proxy.js";
+import { SandboxError } from "./browser/launch.js";
+import { PageMemoryWatch } from "./browser/page-memory.js";
 import { ConfigError, loadConfig } from "./config/load.js";
 import { Access } from "./http/access.js";
 import { createApp } from "./http/app.js";
@@ -57,10 +60,19 @@ async function main(): Promise<void> {
   const version = readVersion();
   log.info({ config: file, version }, "starting");
 
-  const browser = new BrowserPool({ executablePath: config.chromium.executablePath, args: config.chromium.args, log });
+  // Every request of every Chromium goes out through this proxy, which holds it to the URL policy.
+  const egress = new EgressProxy({ log });
+  await egress.start();
+  const chromium: ChromiumLaunch = { ...config.chromium, proxyPort: egress.port };
+  const browser = new BrowserPool({ ...chromium, log });
   try {
     await browser.start();
   } catch (err) {
+    await egress.close();
+    if (err instanceof SandboxError) {
+      process.stderr.write(`jiomosa: ${err.message}\n`);
+      process.exit(1);
+    }
     process.stderr.write(
       `jiomosa: could not start Chromium at ${config.chromium.executablePath}: ${String((err as Error).message).split("\n")[0]}\n` +
         "  Install it with: apt-get install chromium (or run `npm start`, which installs it when run as root)\n",
@@ -75,6 +87,7 @@ async function main(): Promise<void> {
     if (err instanceof TurnPlanError) {
       process.stderr.write(`jiomosa: invalid TURN setup (${file})\n  ${err.message}\n`);
       await browser.close();
+      await egress.close();
       process.exit(2);
     }
     throw err;
@@ -128,6 +141,7 @@ async function main(): Promise<void> {
   const sessions: SessionManager = new SessionManager({
     config,
     browser,
+    chromium,
     selfOrigin: `http://127.0.0.1:${port}`,
     iceServers,
     pulse,
@@ -136,6 +150,11 @@ async function main(): Promise<void> {
     metrics,
   });
   if (pulse) pulse.onRestart = () => sessions.recoverAllAudio();
+  egress.setPolicy((host, port, request) => sessions.urlPolicy.destination(host, port, request));
+  const pageMemory = new PageMemoryWatch({ limitBytes: config.sessions.maxPageMemoryMB * 2 ** 20, log });
+  pageMemory.start();
+  browser.onBlocked = (blocked) => sessions.notifyBlocked(blocked);
+  await browser.setPolicy(sessions.requestPolicy);
   const access = new Access({
     pin: config.auth.pin,
     adminToken: config.auth.adminToken,
@@ -191,8 +210,10 @@ async function main(): Promise<void> {
     signaling.close();
     server.close();
     server.closeAllConnections();
+    pageMemory.close();
     await sessions.closeAll();
     await browser.close();
+    await egress.close();
     await pulse?.close();
     await turnServer?.close();
     access.close();

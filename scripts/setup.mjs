@@ -100,9 +100,28 @@ function ensureBuild() {
   run("npm", ["run", "--silent", "build"]);
 }
 
+/**
+ * Chromium's sandbox does not start as root. A root renderer starts Chromium as this
+ * unprivileged system user instead (renderer/browser/launch.ts), with the sandbox on.
+ */
+const CHROMIUM_USER = "jiomosa-chromium";
+
+function ensureChromiumUser() {
+  if (process.getuid?.() !== 0) return;
+  const passwd = existsSync("/etc/passwd") ? readFileSync("/etc/passwd", "utf8") : "";
+  if (passwd.split("\n").some((line) => line.startsWith(`${CHROMIUM_USER}:`))) return;
+  if (!existsSync("/usr/sbin/useradd")) {
+    say(`no useradd here: create a system user ${CHROMIUM_USER} by hand, or set chromium.sandbox: off`);
+    return;
+  }
+  say(`creating the system user ${CHROMIUM_USER} (Chromium runs as it, sandboxed)`);
+  run("/usr/sbin/useradd", ["--system", "--user-group", "--home-dir", `/var/lib/${CHROMIUM_USER}`, "--create-home", "--shell", "/usr/sbin/nologin", CHROMIUM_USER]);
+}
+
 if (process.env.JIOMOSA_SKIP_SETUP === "1") process.exit(0);
 const major = Number(process.versions.node.split(".")[0]);
 if (major < 20) fail(`Node.js 20 or newer is required; this is ${process.version}`);
 ensureDebianPackages();
+ensureChromiumUser();
 ensureNodeModules();
 ensureBuild();

@@ -5,11 +5,12 @@
  * restarted if it dies; the session layer then sets up every sound session again.
  */
 import { type ChildProcess, execFile, spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { killOnParentExit, stopChild } from "../child-process.js";
+import { chromiumUser } from "../browser/launch.js";
 import type { Logger } from "../log.js";
 
 const run = promisify(execFile);
@@ -33,12 +34,26 @@ export interface PulseServerOptions {
   binary?: string;
 }
 
+/**
+ * The socket's directory: only the renderer, and the group of the unprivileged user a root
+ * renderer runs Chromium as (it must reach the socket to play into its sink).
+ */
+function privateDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), "jiomosa-pulse-"));
+  const user = process.getuid?.() === 0 ? chromiumUser() : null;
+  if (user) {
+    chownSync(dir, 0, user.gid);
+    chmodSync(dir, 0o750);
+  }
+  return dir;
+}
+
 export class PulseServer {
   private child: ChildProcess | null = null;
   private closed = false;
   private restartTimer: NodeJS.Timeout | null = null;
   private restartDelay = RESTART_FIRST_DELAY_MS;
-  private readonly dir = mkdtempSync(join(tmpdir(), "jiomosa-pulse-"));
+  private readonly dir = privateDir();
   private readonly socket = join(this.dir, "native");
   private readonly log: Logger;
   /** Told after the daemon came back from a crash: every sink is gone and must be made again. */

@@ -4,7 +4,8 @@
  * cannot be split between contexts of one process). Created with the session, closed with it,
  * and set up again as a whole when its Chromium or the PulseAudio daemon died.
  */
-import { BrowserPool, type PageOptions, type SessionPage } from "../browser/browser-pool.js";
+import { BrowserPool, type ChromiumLaunch, type PageOptions, type SessionPage } from "../browser/browser-pool.js";
+import type { BlockedDocument, RequestPolicy } from "../page/navigation-guard.js";
 import type { Logger } from "../log.js";
 import type { AudioData } from "../webrtc/wrtc.js";
 import type { PulseServer } from "./pulse-server.js";
@@ -13,7 +14,10 @@ import { SinkCapture } from "./sink-capture.js";
 export interface SessionAudioOptions {
   sessionId: string;
   pulse: PulseServer;
-  chromium: { executablePath: string; args: string[] };
+  chromium: ChromiumLaunch;
+  /** The URL policy its browser holds every document to, and where refusals are told. */
+  policy: RequestPolicy;
+  onBlocked: (blocked: BlockedDocument) => void;
   log: Logger;
 }
 
@@ -60,7 +64,13 @@ export class SessionAudio {
     this.capture.start();
     // PULSE_LATENCY_MSEC: Chromium's playback buffer in the sink; libpulse's default (≈ 2 s
     // allowed, ≈ 100 ms seen) doubled the tone-to-tablet latency (bench:audio: 204 → 103 ms p50).
-    const browser = new BrowserPool({ ...chromium, log: this.log, soundEnv: { ...pulse.clientEnv(), PULSE_SINK: this.sink, PULSE_LATENCY_MSEC: "20" } });
+    const browser = new BrowserPool({
+      ...chromium,
+      policy: this.options.policy,
+      log: this.log,
+      soundEnv: { ...pulse.clientEnv(), PULSE_SINK: this.sink, PULSE_LATENCY_MSEC: "20" },
+    });
+    browser.onBlocked = this.options.onBlocked;
     this.browserPool = browser;
     browser.onCrash = () => {
       if (!this.closed && this.browserPool === browser) this.onBrowserCrash?.();

@@ -1,9 +1,14 @@
 /**
  * The one owner of Chromium: launches Debian's /usr/bin/chromium through playwright-core and
- * hands out one isolated BrowserContext + Page per session.
+ * hands out one isolated BrowserContext + Page per session. Every Chromium it launches sends all
+ * its traffic through the egress proxy, holds every document of every target to the URL policy
+ * (a browser-wide navigation guard), gets an environment without secrets, and runs sandboxed
+ * (see launch.ts).
  */
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import type { Logger } from "../log.js";
+import { type BlockedDocument, NavigationGuard, type RequestPolicy } from "../page/navigation-guard.js";
+import { inContainer, isSandboxFailure, type LaunchPlan, planLaunch, SandboxError, type SandboxMode } from "./launch.js";
 
 /** Switches that keep Chromium quiet on an offline LAN box and smooth for streaming. */
 const BASE_ARGS = [
@@ -22,13 +27,25 @@ const BASE_ARGS = [
   "--disable-backgrounding-occluded-windows",
   "--disable-renderer-backgrounding",
   "--disable-background-timer-throttling",
+  // No UDP around the egress proxy: a page's WebRTC may only use TURN over TCP through it.
+  "--force-webrtc-ip-handling-policy=disable_non_proxied_udp",
 ];
 
 const LAUNCH_TIMEOUT_MS = 60_000;
 
-export interface BrowserPoolOptions {
+/** What every Chromium of the appliance is launched with. */
+export interface ChromiumLaunch {
   executablePath: string;
   args: string[];
+  /** chromium.sandbox from the config. */
+  sandbox: SandboxMode;
+  /** The egress proxy's port on 127.0.0.1: every request of the browser goes through it. */
+  proxyPort: number;
+}
+
+export interface BrowserPoolOptions extends ChromiumLaunch {
+  /** The URL policy for documents; until it is set every document is refused. */
+  policy?: RequestPolicy;
   log: Logger;
   /**
    * A browser with sound: Playwright's --mute-audio is dropped and Chromium plays into the
@@ -53,31 +70,64 @@ export class BrowserPool {
   private browser: Browser | null = null;
   private closing = false;
   private readonly log: Logger;
+  private guard: NavigationGuard | null = null;
+  private policy: RequestPolicy;
+  private warned = false;
   /** Called when Chromium goes away without close(); the session layer reacts. */
   onCrash: (() => void) | null = null;
+  /** Told when the policy refused a document, so the session showing that frame can say so. */
+  onBlocked: ((blocked: BlockedDocument) => void) | null = null;
 
   constructor(private readonly options: BrowserPoolOptions) {
     this.log = options.log.child({ module: "browser" });
+    this.policy = options.policy ?? { checkUrl: async () => "the appliance is starting", selfOrigins: [] };
+  }
+
+  /** The URL policy for documents, from the session layer (for this browser and its relaunches). */
+  async setPolicy(policy: RequestPolicy): Promise<void> {
+    this.policy = policy;
+    if (this.browser) await this.guardBrowser(this.browser);
+  }
+
+  private async guardBrowser(browser: Browser): Promise<void> {
+    await this.guard?.close();
+    const cdp = await browser.newBrowserCDPSession();
+    this.guard = new NavigationGuard(cdp, this.policy, this.log, (blocked) => this.onBlocked?.(blocked));
+    await this.guard.start();
   }
 
   /** Launches Chromium; called again to relaunch it after it died. */
   async start(): Promise<void> {
     if (this.closing) throw new Error("the browser pool is closed");
-    const args = [...BASE_ARGS, ...this.options.args];
-    // Chromium refuses to start its sandbox as root (the CI and a bare-metal box run as root).
-    if (process.getuid?.() === 0 && !args.includes("--no-sandbox")) args.push("--no-sandbox");
+    const { soundEnv, proxyPort } = this.options;
+    const args = [
+      ...BASE_ARGS,
+      `--proxy-server=http://127.0.0.1:${proxyPort}`,
+      // Chromium sends loopback directly unless told otherwise; the appliance lives there.
+      "--proxy-bypass-list=<-loopback>",
+      ...this.options.args.filter((a) => a !== "--no-sandbox"),
+    ];
     const started = Date.now();
-    const { soundEnv } = this.options;
-    this.browser = await chromium.launch({
-      executablePath: this.options.executablePath,
-      headless: true,
-      args,
-      ...(soundEnv ? { ignoreDefaultArgs: ["--mute-audio"], env: { ...process.env, ...soundEnv } } : {}),
-      timeout: LAUNCH_TIMEOUT_MS,
-      handleSIGINT: false,
-      handleSIGTERM: false,
-      handleSIGHUP: false,
-    });
+    let plan = planLaunch({ executablePath: this.options.executablePath, mode: this.options.sandbox, extraEnv: soundEnv });
+    try {
+      this.browser = await this.launch(plan, args);
+    } catch (err) {
+      const message = String((err as Error).message ?? err);
+      // auto: where namespaces are not allowed (a container's seccomp profile), run without.
+      const sandboxFailed = plan.sandbox && isSandboxFailure(message);
+      // Root outside a container never falls back: that is the case the sandbox is for.
+      const mayRunWithout = this.options.sandbox === "auto" && (process.getuid?.() !== 0 || inContainer());
+      if (!sandboxFailed || !mayRunWithout) {
+        if (sandboxFailed) throw new SandboxError(`Chromium's sandbox could not start: ${message.split("\n")[0]}; set chromium.sandbox: off to run without it`);
+        throw err;
+      }
+      plan = { ...planLaunch({ executablePath: this.options.executablePath, mode: "off", extraEnv: soundEnv }), warning: `Chromium's sandbox could not start here (${message.split("\n")[0]}); running without it` };
+      this.browser = await this.launch(plan, args);
+    }
+    if (plan.warning && !this.warned) {
+      this.warned = true;
+      this.log.warn(plan.warning);
+    }
     const browser = this.browser;
     browser.on("disconnected", () => {
       if (this.closing || this.browser !== browser) return;
@@ -85,7 +135,23 @@ export class BrowserPool {
       this.browser = null;
       this.onCrash?.();
     });
-    this.log.info({ version: this.browser.version(), ms: Date.now() - started }, "chromium started");
+    await this.guardBrowser(browser);
+    this.log.info({ version: browser.version(), ms: Date.now() - started, sandbox: plan.sandbox }, "chromium started");
+  }
+
+  private launch(plan: LaunchPlan, args: string[]): Promise<Browser> {
+    return chromium.launch({
+      executablePath: plan.executablePath,
+      headless: true,
+      args,
+      chromiumSandbox: plan.sandbox,
+      env: plan.env,
+      ...(this.options.soundEnv ? { ignoreDefaultArgs: ["--mute-audio"] } : {}),
+      timeout: LAUNCH_TIMEOUT_MS,
+      handleSIGINT: false,
+      handleSIGTERM: false,
+      handleSIGHUP: false,
+    });
   }
 
   get connected(): boolean {
@@ -121,6 +187,8 @@ export class BrowserPool {
     this.closing = true;
     const browser = this.browser;
     this.browser = null;
+    await this.guard?.close();
+    this.guard = null;
     if (browser) await browser.close().catch((err: unknown) => this.log.warn({ err }, "closing chromium failed"));
   }
 }

@@ -115,6 +115,11 @@ export const DEFAULTS = {
     executablePath: "/usr/bin/chromium",
     /** Extra command-line switches, appended to the built-in offline-safe set. */
     args: [] as string[],
+    /**
+     * Chromium's sandbox: auto (on; as root Chromium runs as the system user jiomosa-chromium;
+     * only inside a container may it fall back to running without), required, or off.
+     */
+    sandbox: "auto" as "auto" | "required" | "off",
   },
   audio: {
     /**

@@ -19,6 +19,7 @@ import {
   type IceServer,
 } from "../../protocol/index.js";
 import { DEFAULTS } from "./defaults.js";
+import { parseUrlPattern, UrlPatternError } from "../sessions/url-pattern.js";
 
 export interface KioskConfig {
   id: string;
@@ -52,7 +53,7 @@ export interface Config {
   auth: { pin: string; adminToken: string; tokenTtlSeconds: number; tokenFile: string };
   allowedOrigins: string[];
   allowCustomUrls: boolean;
-  chromium: { executablePath: string; args: string[] };
+  chromium: { executablePath: string; args: string[]; sandbox: "auto" | "required" | "off" };
   audio: { default: boolean };
 }
 
@@ -117,8 +118,11 @@ function readKiosk(value: unknown, path: string): KioskConfig {
 
 function readAllowPattern(value: unknown, path: string): string {
   const text = readString(value, path, { minLength: 1, maxLength: 2048 });
-  if (!/^https?:\/\/[^/]+/.test(text)) {
-    throw new ValidationError(path, `expected an http(s) URL pattern such as http://10.0.0.5:9000/*, got ${JSON.stringify(text)}`);
+  try {
+    parseUrlPattern(text);
+  } catch (err) {
+    if (err instanceof UrlPatternError) throw new ValidationError(path, err.message);
+    throw err;
   }
   return text;
 }
@@ -199,7 +203,7 @@ export function readConfig(doc: unknown): Config {
   const viewport = section(root, "viewport", ["width", "height", "mobile"]);
   const video = section(root, "video", ["maxFps", "maxBitrateKbps", "jpegQuality", "capture"]);
   const sessions = section(root, "sessions", ["max", "idleTimeoutSeconds", "maxViewersPerSession", "resetAfterIdleSeconds", "clearStorageOnReset", "maxPageMemoryMB", "maxPerClient"]);
-  const chromium = section(root, "chromium", ["executablePath", "args"]);
+  const chromium = section(root, "chromium", ["executablePath", "args", "sandbox"]);
   const turn = section(root, "turn", TURN_KEYS);
   const ui = section(root, "ui", ["navigationBar"]);
   const auth = section(root, "auth", ["pin", "adminToken", "tokenTtlSeconds", "tokenFile"]);
@@ -258,6 +262,7 @@ export function readConfig(doc: unknown): Config {
     chromium: {
       executablePath: optional(chromium, "executablePath", "chromium", (v, p) => readString(v, p, { minLength: 1 })) ?? DEFAULTS.chromium.executablePath,
       args: optional(chromium, "args", "chromium", (v, p) => readArray(v, p, (a, ap) => readString(a, ap, { pattern: /^--/, patternHint: "expected a switch starting with --" }))) ?? [],
+      sandbox: optional(chromium, "sandbox", "chromium", (v, p) => readEnum(v, p, ["auto", "required", "off"] as const)) ?? DEFAULTS.chromium.sandbox,
     },
     audio: { default: optional(audio, "default", "audio", readBoolean) ?? DEFAULTS.audio.default },
   };

@@ -8,7 +8,8 @@ import type { CreateSessionBody, IceCandidateInit, IceServer, KioskInfo, Viewpor
 import type { PulseServer } from "../audio/pulse-server.js";
 import type { JpegViewer } from "./jpeg-viewer.js";
 import { SessionAudio } from "../audio/session-audio.js";
-import type { BrowserPool, SessionPage } from "../browser/browser-pool.js";
+import type { BrowserPool, ChromiumLaunch, SessionPage } from "../browser/browser-pool.js";
+import type { BlockedDocument, RequestPolicy } from "../page/navigation-guard.js";
 import type { Config } from "../config/schema.js";
 import { AppError } from "../errors.js";
 import type { Logger } from "../log.js";
@@ -25,6 +26,8 @@ const RELAUNCH_MAX_DELAY_MS = 10_000;
 export interface SessionManagerOptions {
   config: Config;
   browser: BrowserPool;
+  /** How sound sessions launch their own Chromium (the egress proxy's port among it). */
+  chromium: ChromiumLaunch;
   /** Where Chromium reaches the renderer's own built-in pages, e.g. http://127.0.0.1:8000. */
   selfOrigin: string;
   /** ICE servers for new peers (fresh TURN credentials each call). */
@@ -75,13 +78,28 @@ export class SessionManager {
       ...((audio ?? audioDefault) ? { audio: true } : {}),
     }));
     this.selfOrigins = appOrigins(options.selfOrigin);
-    this.policy = new UrlPolicy(
-      this.kiosks.map((k) => k.url),
-      options.config.allow,
-      options.selfOrigin,
-      this.selfOrigins,
-      options.config.allowCustomUrls,
-    );
+    this.policy = new UrlPolicy({
+      kioskUrls: this.kiosks.map((k) => k.url),
+      allow: options.config.allow,
+      selfOrigin: options.selfOrigin,
+      allowCustomUrls: options.config.allowCustomUrls,
+    });
+  }
+
+  /** The policy every connection of the browsers is held to (the egress proxy asks it). */
+  get urlPolicy(): UrlPolicy {
+    return this.policy;
+  }
+
+  /** The document policy for every browser's navigation guard. */
+  get requestPolicy(): RequestPolicy {
+    return { checkUrl: (url) => this.policy.check(url), selfOrigins: this.selfOrigins };
+  }
+
+  /** A browser refused a document: the session showing that page tells its viewers. */
+  notifyBlocked(blocked: BlockedDocument): void {
+    const session = this.list().find((s) => s.ownsFrame(blocked.frameId));
+    session?.broadcast({ type: "notice", code: "url_not_allowed", message: `Not allowed on this kiosk: ${blocked.url.slice(0, 200)}` });
   }
 
   listKiosks(): KioskInfo[] {
@@ -205,7 +223,6 @@ export class SessionManager {
           clearStorageOnReset: config.sessions.clearStorageOnReset,
           maxPageMemoryBytes: config.sessions.maxPageMemoryMB * 2 ** 20,
           checkUrl: (u) => this.policy.check(u),
-          selfOrigins: this.selfOrigins,
           metrics: this.options.metrics,
           log: this.options.log,
           onIdle: (s) => void this.close(s.id).catch(() => {}),
@@ -240,7 +257,14 @@ export class SessionManager {
   private async startAudio(id: string): Promise<{ audio: SessionAudio | null; audioUnavailable?: string }> {
     const { pulse, audioUnavailable } = this.options;
     if (!pulse?.running) return { audio: null, audioUnavailable: `This page has no sound: ${audioUnavailable ?? "the sound server is not running"}.` };
-    const audio = new SessionAudio({ sessionId: id, pulse, chromium: this.options.config.chromium, log: this.options.log });
+    const audio = new SessionAudio({
+      sessionId: id,
+      pulse,
+      chromium: this.options.chromium,
+      policy: this.requestPolicy,
+      onBlocked: (blocked) => this.notifyBlocked(blocked),
+      log: this.options.log,
+    });
     try {
       await audio.start();
       return { audio };

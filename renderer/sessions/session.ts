@@ -15,12 +15,19 @@ import type { JpegViewer } from "./jpeg-viewer.js";
 import { InputDispatcher } from "../input/input-dispatcher.js";
 import type { Logger } from "../log.js";
 import type { Metrics } from "../metrics.js";
-import { NavigationGuard } from "../page/navigation-guard.js";
 import { PageBridge } from "../page/page-bridge.js";
 import type { Peer } from "../webrtc/peer.js";
 import type { I420Frame } from "../webrtc/wrtc.js";
 
 const MEMORY_CHECK_INTERVAL_MS = 10_000;
+/** How long detaching from a page's CDP sessions may take (a crashed page's never answer). */
+const DETACH_TIMEOUT_MS = 1_000;
+/** Crashes within this window count towards a crash loop. */
+const CRASH_WINDOW_MS = 5 * 60_000;
+/** From this many crashes in the window on, each reopen waits (2 s, 4 s, 8 s, … up to a minute). */
+const CRASH_LOOP_COUNT = 3;
+const CRASH_BACKOFF_FIRST_MS = 2_000;
+const CRASH_BACKOFF_MAX_MS = 60_000;
 const PAGE_REOPENED = "The page stopped working and was reopened.";
 /** The second push of the newest frame to a viewer that just connected. */
 const REFRESH_REPEAT_MS = 150;
@@ -45,8 +52,6 @@ export interface SessionOptions {
   /** JavaScript heap ceiling of the page, in bytes. */
   maxPageMemoryBytes: number;
   checkUrl: (url: string) => Promise<string | null>;
-  /** The appliance's own origins: the page may load its built-in pages there, nothing else. */
-  selfOrigins: string[];
   /** The session's sound (its own sink, capture and browser), when it has sound. */
   audio?: SessionAudio;
   /** Sound was wanted but could not be set up: each viewer is told why. */
@@ -54,6 +59,13 @@ export interface SessionOptions {
   log: Logger;
   metrics?: Metrics;
   onIdle: (session: Session) => void;
+}
+
+/** Waits for `promise`, at most `ms` (it is left to settle on its own after that). */
+async function within(promise: Promise<unknown> | undefined, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([promise?.catch(() => {}), new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
 }
 
 /** Sizes must be even for I420; odd CSS sizes are rounded down by one pixel. */
@@ -84,11 +96,16 @@ export class Session {
   private resetTimer: NodeJS.Timeout | null = null;
   private readonly memoryTimer: NodeJS.Timeout;
   private bridge: PageBridge | null = null;
-  private guard: NavigationGuard | null = null;
+  /** CDP target id of the page (its main frame's id): which blocked documents were this session's. */
+  private pageTargetId: string | null = null;
   /** Resizes run one at a time; a burst while one runs collapses to its last size. */
   private resizing: Promise<void> = Promise.resolve();
   private wantedViewport: Viewport | null = null;
   private closed = false;
+  /** When the page crashed lately (a page that crashes right after each reopen must not spin). */
+  private crashTimes: number[] = [];
+  private recovering = false;
+  private backoff: { timer: NodeJS.Timeout; resolve: () => void } | null = null;
 
   constructor(
     private readonly options: SessionOptions,
@@ -143,14 +160,8 @@ export class Session {
       homeUrl: this.options.homeUrl,
     });
     await this.bridge.start();
-    this.guard = new NavigationGuard({
-      cdp: inputCdp,
-      checkUrl: this.options.checkUrl,
-      selfOrigins: this.options.selfOrigins,
-      emit: (event) => this.broadcast(event),
-      log: this.log,
-    });
-    await this.guard.start();
+    const info = (await inputCdp.send("Target.getTargetInfo").catch(() => null)) as { targetInfo: { targetId: string } } | null;
+    this.pageTargetId = info?.targetInfo.targetId ?? null;
     const captureOptions = {
       cdp: captureCdp,
       viewport: this.viewport,
@@ -183,16 +194,40 @@ export class Session {
 
   /** The page's renderer process died (out of memory, a crash): a fresh page at the last URL. */
   private async recoverCrashedPage(crashed: Page, notice = PAGE_REOPENED): Promise<void> {
-    if (this.closed || crashed !== this.currentPage) return;
-    this.log.error({ url: this.lastUrl }, "page crashed; reopening it");
-    this.options.metrics?.pageCrashes.inc();
+    if (this.closed || crashed !== this.currentPage || this.recovering) return;
+    this.recovering = true;
     try {
+      this.log.error({ url: this.lastUrl }, "page crashed; reopening it");
+      this.options.metrics?.pageCrashes.inc();
+      await this.waitOutCrashLoop();
+      if (this.closed) return;
       const context = this.context;
       await this.rebuild(async () => ({ context, page: await context.newPage() }), notice);
       await crashed.close().catch(() => {});
     } catch (err) {
       this.log.error({ err: String(err) }, "could not reopen the crashed page");
+    } finally {
+      this.recovering = false;
     }
+  }
+
+  /** A page that keeps crashing is reopened less and less often, and the viewers are told. */
+  private async waitOutCrashLoop(): Promise<void> {
+    const now = Date.now();
+    this.crashTimes = [...this.crashTimes.filter((t) => now - t < CRASH_WINDOW_MS), now];
+    const beyond = this.crashTimes.length - CRASH_LOOP_COUNT;
+    if (beyond < 0) return;
+    const delayMs = Math.min(CRASH_BACKOFF_FIRST_MS * 2 ** beyond, CRASH_BACKOFF_MAX_MS);
+    this.log.warn({ crashes: this.crashTimes.length, delayMs }, "page keeps crashing; waiting before reopening it");
+    this.broadcast({
+      type: "notice",
+      code: "page_crash_loop",
+      message: `The page keeps crashing (${this.crashTimes.length} times in a few minutes); trying again in ${Math.round(delayMs / 1000)} s.`,
+    });
+    await new Promise<void>((resolve) => {
+      this.backoff = { timer: setTimeout(resolve, delayMs), resolve };
+    });
+    this.backoff = null;
   }
 
   /**
@@ -215,11 +250,16 @@ export class Session {
   private async detachPage(closeContext: boolean): Promise<void> {
     this.input?.close();
     this.bridge?.close();
-    this.guard?.close();
-    await this.capture?.close();
-    for (const cdp of this.cdpSessions) await cdp.detach().catch(() => {});
+    // A crashed page's target never answers: its CDP calls are given a moment, not forever.
+    await within(this.capture?.close(), DETACH_TIMEOUT_MS);
+    for (const cdp of this.cdpSessions) await within(cdp.detach().catch(() => {}), DETACH_TIMEOUT_MS);
     this.cdpSessions = [];
     if (closeContext) await this.context.close().catch(() => {});
+  }
+
+  /** Whether a document refused in frame `frameId` was this session's page. */
+  ownsFrame(frameId: string): boolean {
+    return frameId === this.pageTargetId;
   }
 
   /** Sends a page event to every viewer. */
@@ -414,6 +454,10 @@ export class Session {
     this.closed = true;
     this.clearIdleTimer();
     clearInterval(this.memoryTimer);
+    if (this.backoff) {
+      clearTimeout(this.backoff.timer);
+      this.backoff.resolve();
+    }
     if (this.resetTimer) clearTimeout(this.resetTimer);
     for (const peer of this.peers) peer.close();
     this.peers.clear();

@@ -1,11 +1,12 @@
 /**
  * The owner of a local coturn (`turnserver`) when the appliance runs without Docker: started
- * with the shipped turn/turnserver.conf plus the port, relay range, realm and the shared secret
+ * with the shipped turn/turnserver.conf plus the port, relay range, realm, the shared secret
+ * and peer rules that let it relay to the box alone
  * (in a 0600 file, not on the command line), watched, restarted if it dies, stopped on close().
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { networkInterfaces, tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TurnConfig } from "../config/schema.js";
 import { killOnParentExit, stopChild } from "../child-process.js";
@@ -24,6 +25,29 @@ export interface TurnServerOptions {
   baseConfigPath: string;
   log: Logger;
   binary?: string;
+}
+
+/**
+ * The renderer is the relay's one legitimate peer, so the relay may reach only the box's own
+ * addresses: every peer is denied, then each address of the box's interfaces is allowed. In
+ * coturn an allowed-peer-ip is checked before the denied-peer-ip ranges (ns_turn_server.c,
+ * good_peer_addr), so the two lists combine into "only these". Loopback stays denied (no
+ * renderer candidate is there; the box's local UDP services, DNS included, are). Read at each
+ * (re)start: the box's addresses may have changed.
+ */
+export function peerRules(interfaces = networkInterfaces()): string[] {
+  const own = new Set<string>();
+  for (const list of Object.values(interfaces)) {
+    for (const info of list ?? []) {
+      // Link-local IPv6 needs a zone coturn cannot take; the renderer's candidates are not there.
+      if (!info.internal && !(info.family === "IPv6" && info.address.toLowerCase().startsWith("fe80:"))) own.add(info.address);
+    }
+  }
+  return [
+    "denied-peer-ip=0.0.0.0-255.255.255.255",
+    "denied-peer-ip=::-ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff",
+    ...[...own].map((address) => `allowed-peer-ip=${address}`),
+  ];
 }
 
 export class TurnServer {
@@ -57,6 +81,7 @@ export class TurnServer {
       `pidfile=${join(this.dir, "turnserver.pid")}`,
       `userdb=${join(this.dir, "turndb")}`,
       "log-file=stdout",
+      ...peerRules(),
     ];
     writeFileSync(file, `${lines.join("\n")}\n`, { mode: 0o600 });
     return file;

@@ -16,7 +16,7 @@ let renderer: RendererProcess;
 before(async () => {
   fixtures = new FixtureServer();
   await fixtures.start();
-  renderer = await startRenderer(testConfig(fixtures.origin, { sessionFields: "maxPageMemoryMB: 64, resetAfterIdleSeconds: 3, clearStorageOnReset: true" }));
+  renderer = await startRenderer(testConfig(fixtures.origin, { sessionFields: "maxPageMemoryMB: 128, resetAfterIdleSeconds: 3, clearStorageOnReset: true" }));
 });
 
 after(async () => {
