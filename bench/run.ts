@@ -3,11 +3,13 @@
  * measures what a tablet user feels, printing a table and writing JSON under bench/results/.
  *
  *   node dist/bench/run.js [--runs R] [--taps N] [--fps-seconds S] [--max-fps F]
- *                          [--jpeg-quality Q] [--chromium-args=--a,--b] [--relay]
+ *                          [--jpeg-quality Q] [--chromium-args=--a,--b] [--relay] [--docker]
  *
  * Every system (ours, baseline (a) screenshot polling, baseline (b) JPEG over a WebSocket) runs
  * on the animated page and on a static page (test/fixtures/static.html, which changes only when
  * tapped). --relay adds ours forced through a local coturn (TURN over UDP) on the animated page.
+ * --docker adds ours running in its container image (bench/docker.ts) on both pages, beside the
+ * native renderer in the same run; the ratio rows then read container ÷ native.
  */
 import { spawn } from "node:child_process";
 import { join } from "node:path";
@@ -20,6 +22,7 @@ import { startTestTurn, type TestTurn, turnSection } from "../test/support/turn.
 import { runWebRtcClient, type WebRtcRunOptions, type WebRtcRunResult } from "../test/support/webrtc-client.js";
 import { closeSession, framesDuring, openStream } from "../test/support/stream-client.js";
 import { runCanvasClient } from "./baselines/jpeg-websocket-client.js";
+import { type ContainerRenderer, startContainerRenderer } from "./docker.js";
 import { cpuDuring, treeUsage } from "./process-usage.js";
 import { arg, machine as describeMachine, timestamp, writeResults } from "./report.js";
 import { median, percentile, round } from "./stats.js";
@@ -32,6 +35,7 @@ const MAX_CONCURRENT = arg("max-concurrent", 6);
 const BASELINES = !process.argv.includes("--no-baselines");
 const JPEG_QUALITY = arg("jpeg-quality", 80);
 const RELAY = process.argv.includes("--relay");
+const DOCKER = process.argv.includes("--docker");
 const CHROMIUM_ARGS = (process.argv.find((a) => a.startsWith("--chromium-args="))?.slice("--chromium-args=".length) ?? "").split(",").filter(Boolean);
 const VIEWPORT = { width: 1280, height: 720 };
 
@@ -186,8 +190,8 @@ async function main(): Promise<void> {
   await fixtures.start();
   let turn: TestTurn | null = null;
   if (RELAY) turn = await startTestTurn();
-  const rendererConfig = (capture: "screencast" | "screenshot", withTurn: boolean) => `
-listen: { host: 127.0.0.1, port: 0 }
+  const rendererConfig = (capture: "screencast" | "screenshot", withTurn: boolean, port = 0) => `
+listen: { host: 127.0.0.1, port: ${port} }
 kiosks:
   - { id: animated, title: Animated, url: "${fixtures.origin}/animated.html" }
   - { id: static, title: Static, url: "${fixtures.origin}/static.html" }
@@ -198,6 +202,11 @@ ${turn && withTurn ? turnSection(turn) : "turn: { enabled: false }"}
 chromium: { args: ${JSON.stringify(CHROMIUM_ARGS)} }
 `;
   const renderer = await startRenderer(rendererConfig("screencast", true), { LOG_LEVEL: "warn" });
+  let container: ContainerRenderer | null = null;
+  if (DOCKER) {
+    container = await startContainerRenderer((port) => rendererConfig("screencast", false, port));
+    process.stderr.write(`container: ${container.chromiumVersion}; native: see \`chromium --version\`\n`);
+  }
   const client = await launchClient();
   const scenarios: Scenario[] = [
     { name: "ours · animated", options: {} },
@@ -210,9 +219,15 @@ chromium: { args: ${JSON.stringify(CHROMIUM_ARGS)} }
   const concurrency: { sessions: number; fps: number[]; pssMiB: number }[] = [];
   let idlePssMiB = 0;
   try {
-    for (const scenario of scenarios) results.push({ name: scenario.name, runs: await runScenario(client, renderer.url, rendererPid, scenario) });
+    for (const scenario of scenarios) {
+      results.push({ name: scenario.name, runs: await runScenario(client, renderer.url, rendererPid, scenario) });
+      if (container && !scenario.options.iceTransportPolicy) {
+        const name = scenario.name.replace("ours", "container");
+        results.push({ name, runs: await runScenario(client, container.url, container.pid, { ...scenario, name }) });
+      }
+    }
     staticPage = await measureStatic(client, renderer.url, rendererPid);
-    if (BASELINES) {
+    if (BASELINES && !DOCKER) {
       // Baseline (a): the original design's capture, screenshot polling, into the same WebRTC path.
       const polling = await startRenderer(rendererConfig("screenshot", false), { LOG_LEVEL: "warn" });
       try {
@@ -228,10 +243,11 @@ chromium: { args: ${JSON.stringify(CHROMIUM_ARGS)} }
       }
     }
     idlePssMiB = treeUsage(rendererPid).pssMiB;
-    concurrency.push(...(await measureConcurrency(client, renderer.url, rendererPid)));
+    if (!DOCKER) concurrency.push(...(await measureConcurrency(client, renderer.url, rendererPid)));
   } finally {
     await client.close();
     await renderer.stop();
+    await container?.stop();
     await turn?.server.close();
     await fixtures.stop();
   }
