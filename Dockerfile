@@ -61,8 +61,10 @@ FROM ${NODE_IMAGE} AS runtime
 #   (one null sink per session, read with parec); no sound card or host audio is used.
 # dumb-init: PID 1 that forwards SIGTERM to node and reaps Chromium's zombie processes.
 # ca-certificates: HTTPS kiosk pages.
-# Then, in the same layer so they never reach the image: apt lists and caches, and the docs,
-# man pages and message catalogues the packages brought.
+# Then, in the same layer so they never reach the image: apt lists and caches, the docs, man
+# pages and message catalogues the packages brought, and Mesa's hardware GL drivers with the
+# LLVM they need (≈ 160 MB): chromium-common depends on x11-utils → libgl1 → Mesa, but headless
+# Chromium renders with its own SwiftShader and never loads them.
 ARG DEBIAN_FRONTEND=noninteractive
 RUN apt-get update \
  && apt-get -y upgrade \
@@ -75,6 +77,7 @@ RUN apt-get update \
       pulseaudio-utils \
       dumb-init \
       ca-certificates \
+ && dpkg --purge --force-depends libgl1-mesa-dri libllvm15 libz3-4 \
  && apt-get clean \
  && rm -rf /var/lib/apt/lists/* /var/cache/apt/* /var/log/apt /var/log/dpkg.log \
       /usr/share/doc/* /usr/share/man/* /usr/share/info/* /usr/share/locale/* /usr/share/lintian \
