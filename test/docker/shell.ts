@@ -23,7 +23,7 @@ export interface RunOptions extends SpawnOptions {
 export function run(command: string, args: string[], options: RunOptions = {}): Promise<RunResult> {
   const { input, timeoutMs, echo, allowFailure, ...spawnOptions } = options;
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { ...spawnOptions, stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn(command, args, { ...spawnOptions, stdio: [input === undefined ? "ignore" : "pipe", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout!.on("data", (chunk: Buffer) => {
@@ -45,7 +45,11 @@ export function run(command: string, args: string[], options: RunOptions = {}): 
       if (code === 0 || allowFailure) resolve(result);
       else reject(new CommandError(`${command} ${args.join(" ")} exited with ${code}:\n${(stderr || stdout).slice(-3000)}`));
     });
-    child.stdin!.end(input ?? "");
+    if (input !== undefined) {
+      // A command that exits without reading its input is not an error of ours.
+      child.stdin!.on("error", () => {});
+      child.stdin!.end(input);
+    }
   });
 }
 

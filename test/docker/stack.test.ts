@@ -104,7 +104,7 @@ test("the TURN secret is generated into the state volume, shared with coturn, an
     assert.ok(!(await stack.logs(service)).includes(secret), `${service}'s log shows the secret`);
     const config = await stack.inspect(service, "{{json .Config}} {{json .Args}} {{json .Path}}");
     assert.ok(!config.includes(secret), `docker inspect ${service} shows the secret`);
-    const top = (await run("docker", ["top", await stack.containerId(service), "-o", "args"])).stdout;
+    const top = (await run("docker", ["top", await stack.containerId(service), "-o", "pid,args"])).stdout;
     assert.ok(!top.includes(secret), `${service}'s command line shows the secret`);
   }
   const image = await stack.inspect("renderer", "{{.Image}}");

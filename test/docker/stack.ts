@@ -29,7 +29,8 @@ export async function cleanCopy(): Promise<string> {
 export type Health = "starting" | "healthy" | "unhealthy" | "none" | "missing";
 
 export class ComposeStack {
-  readonly project = `jiomosa-test-${process.pid}`;
+  /** One fixed name: a rerun replaces the same image tag and reuses its build cache. */
+  readonly project = "jiomosa-docker-test";
   constructor(
     readonly dir: string,
     private readonly command: string[],
