@@ -41,9 +41,8 @@ COPY config ./config
 # Only the runtime's files go on: compiled renderer, protocol and viewer (no tests, bench or
 # source maps), production node_modules without their docs, type declarations and other
 # platforms' binaries.
-RUN npm run build \
+RUN npm run build -- --runtime \
  && npm prune --omit=dev \
- && rm -rf dist/test dist/bench \
  && find dist -name '*.map' -delete \
  && find node_modules -type f \( -name '*.md' -o -name '*.d.ts' -o -name '*.d.mts' -o -name '*.d.cts' -o -name '*.map' \) ! -iname 'license*' -delete
 

@@ -217,6 +217,17 @@ test("the renderer killed inside its container is healthy again within 15 s (res
   assert.match(secretAfter, /^[0-9a-f]{64}$/, "the secret survived the restart");
 });
 
+test("down and up again keep the TURN secret (the state volume outlives the containers)", async () => {
+  const read = async () => (await run("docker", ["exec", await stack.containerId("renderer"), "cat", "/var/lib/jiomosa/turn-secret"])).stdout.trim();
+  const before = await read();
+  await stack.compose(["down"]);
+  await stack.compose(["up", "-d"]);
+  await stack.waitHealthy(["renderer", "turn"], HEALTHY_TIMEOUT_MS);
+  assert.equal(await read(), before);
+  const turnConf = (await run("docker", ["exec", await stack.containerId("turn"), "cat", "/var/lib/coturn/turnserver.conf"])).stdout;
+  assert.ok(turnConf.includes(`static-auth-secret=${before}`), "coturn got the kept secret too");
+});
+
 test("down -v leaves no container, volume or network behind", async () => {
   await stack.compose(["down", "-v", "--remove-orphans"]);
   assert.deepEqual(await stack.leftovers(), []);
