@@ -38,15 +38,22 @@ export class ComposeStack {
     private readonly env: Record<string, string> = {},
   ) {}
 
+  /** Container ids by service; `up`, `down` and `rm` may replace containers, so they forget them. */
+  private readonly ids = new Map<string, string>();
+
   compose(args: string[], options: { timeoutMs?: number; allowFailure?: boolean } = {}): Promise<RunResult> {
+    if (["up", "down", "rm"].includes(args[0] ?? "")) this.ids.clear();
     const env: NodeJS.ProcessEnv = { ...process.env, ...this.env };
     for (const name of OVERRIDES) if (!(name in this.env)) delete env[name];
     return run(this.command[0]!, [...this.command.slice(1), "-p", this.project, ...args], { cwd: this.dir, env, timeoutMs: options.timeoutMs ?? 120_000, allowFailure: options.allowFailure ?? false });
   }
 
   async containerId(service: string): Promise<string> {
+    const known = this.ids.get(service);
+    if (known) return known;
     const id = (await this.compose(["ps", "-q", service])).stdout.trim();
     if (!id) throw new Error(`no container for ${service}`);
+    this.ids.set(service, id);
     return id;
   }
 
@@ -54,10 +61,12 @@ export class ComposeStack {
     return (await run("docker", ["inspect", "--format", format, await this.containerId(service)])).stdout.trim();
   }
 
+  /** Asks the engine directly (compose itself takes a second to start on a busy box). */
   async health(service: string): Promise<Health> {
-    const id = (await this.compose(["ps", "-q", service], { allowFailure: true })).stdout.trim();
+    const id = await this.containerId(service).catch(() => "");
     if (!id) return "missing";
     const result = await run("docker", ["inspect", "--format", "{{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}}", id], { allowFailure: true });
+    if (result.code !== 0) this.ids.delete(service);
     return (result.stdout.trim() || "missing") as Health;
   }
 
