@@ -4,7 +4,7 @@
  * the unprivileged user), measured beside the native renderer in the same run. The engine and
  * base images come from the Docker tests' helpers; the image is built from this checkout.
  */
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ensureBaseImages } from "../test/docker/base-images.js";
@@ -34,10 +34,12 @@ export async function startContainerRenderer(configYaml: (port: number) => strin
   await run("docker", ["build", "--network", "host", "-t", IMAGE, REPO_ROOT], { timeoutMs: 20 * 60_000 });
   const port = await freePort();
   const configDir = mkdtempSync(join(tmpdir(), "jiomosa-bench-docker-"));
-  writeFileSync(join(configDir, "kiosk.yaml"), configYaml(port));
+  writeFileSync(join(configDir, "kiosk.yaml"), configYaml(port), { mode: 0o644 });
+  // The container's unprivileged user reads it (mkdtemp makes the folder private to root).
+  chmodSync(configDir, 0o755);
   const name = `jiomosa-bench-${process.pid}`;
   await run("docker", [
-    "run", "-d", "--rm", "--name", name, "--network", "host", "--read-only",
+    "run", "-d", "--name", name, "--network", "host", "--read-only",
     "--tmpfs", "/tmp:mode=1777", "--tmpfs", "/home/node:uid=1000,gid=1000,mode=0700", "--shm-size", "1g",
     "--cap-drop", "ALL", "--security-opt", "no-new-privileges:true",
     "-v", `${configDir}:/app/config:ro`, "-e", `PORT=${port}`, "-e", "LOG_LEVEL=warn", "-e", "TURN_SECRET_FILE=/tmp/turn-secret",
@@ -58,6 +60,7 @@ export async function startContainerRenderer(configYaml: (port: number) => strin
     chromiumVersion,
     async stop() {
       await run("docker", ["stop", "-t", "20", name], { allowFailure: true });
+      await run("docker", ["rm", "-f", name], { allowFailure: true });
       await engine.stop();
     },
   };

@@ -49,7 +49,7 @@ interface Run extends WebRtcRunResult {
   rendererCpuPercent: number;
 }
 
-async function runScenario(client: Browser, rendererUrl: string, rendererPid: number, scenario: Scenario): Promise<Run[]> {
+async function runScenario(client: Browser, rendererUrl: string, rendererPid: number, scenario: Scenario, runCount = RUNS, warmUp = true): Promise<Run[]> {
   const base: WebRtcRunOptions = { kiosk: "animated", ...VIEWPORT, fpsSeconds: FPS_SECONDS, taps: TAPS, marker: { x: 80, y: 80 }, tapAt: { x: 640, y: 360 } };
   const once = async (options: WebRtcRunOptions) => {
     const page = await client.newPage();
@@ -60,13 +60,13 @@ async function runScenario(client: Browser, rendererUrl: string, rendererPid: nu
     return { ...result, rendererCpuPercent: cpuPercent } as Run;
   };
   // A warm-up call so first-use costs (codec init, a fresh renderer process) are not counted.
-  await once({ ...base, ...scenario.options, fpsSeconds: 1, taps: 1 });
+  if (warmUp) await once({ ...base, ...scenario.options, fpsSeconds: 1, taps: 1 });
   const runs: Run[] = [];
-  for (let i = 0; i < RUNS; i++) {
+  for (let i = 0; i < runCount; i++) {
     const result = await once({ ...base, ...scenario.options });
     runs.push(result);
     process.stderr.write(
-      `${scenario.name} run ${i + 1}/${RUNS}: ${round(result.fps)} fps, first frame ${round(result.joinToFirstFrameMs)} ms, ` +
+      `${scenario.name} run ${i + 1}/${runCount}: ${round(result.fps)} fps, first frame ${round(result.joinToFirstFrameMs)} ms, ` +
         `tap p50 ${round(median(result.tapLatenciesMs))} ms, path ${result.localCandidate.type}\n`,
     );
   }
@@ -220,11 +220,19 @@ chromium: { args: ${JSON.stringify(CHROMIUM_ARGS)} }
   let idlePssMiB = 0;
   try {
     for (const scenario of scenarios) {
-      results.push({ name: scenario.name, runs: await runScenario(client, renderer.url, rendererPid, scenario) });
-      if (container && !scenario.options.iceTransportPolicy) {
-        const name = scenario.name.replace("ours", "container");
-        results.push({ name, runs: await runScenario(client, container.url, container.pid, { ...scenario, name }) });
+      if (!container || scenario.options.iceTransportPolicy) {
+        results.push({ name: scenario.name, runs: await runScenario(client, renderer.url, rendererPid, scenario) });
+        continue;
       }
+      // Native and container take turns, run by run, so a change in the machine's load hits both alike.
+      const inContainer = { ...scenario, name: scenario.name.replace("ours", "container") };
+      const native: Run[] = await runScenario(client, renderer.url, rendererPid, scenario, 0);
+      const contained: Run[] = await runScenario(client, container.url, container.pid, inContainer, 0);
+      for (let i = 0; i < RUNS; i++) {
+        native.push(...(await runScenario(client, renderer.url, rendererPid, scenario, 1, false)));
+        contained.push(...(await runScenario(client, container.url, container.pid, inContainer, 1, false)));
+      }
+      results.push({ name: scenario.name, runs: native }, { name: inContainer.name, runs: contained });
     }
     staticPage = await measureStatic(client, renderer.url, rendererPid);
     if (BASELINES && !DOCKER) {
