@@ -22,6 +22,7 @@ import { startTestTurn, type TestTurn, turnSection } from "../test/support/turn.
 import { runWebRtcClient, type WebRtcRunOptions, type WebRtcRunResult } from "../test/support/webrtc-client.js";
 import { closeSession, framesDuring, openStream } from "../test/support/stream-client.js";
 import { runCanvasClient } from "./baselines/jpeg-websocket-client.js";
+import { ownCpuGroup } from "./cpu-group.js";
 import { type ContainerRenderer, startContainerRenderer } from "./docker.js";
 import { cpuDuring, treeUsage } from "./process-usage.js";
 import { arg, machine as describeMachine, timestamp, writeResults } from "./report.js";
@@ -207,6 +208,7 @@ chromium: { args: ${JSON.stringify(CHROMIUM_ARGS)} }
     container = await startContainerRenderer((port) => rendererConfig("screencast", false, port));
     process.stderr.write(`container: ${container.chromiumVersion}; native: see \`chromium --version\`\n`);
   }
+  const nativeGroup = DOCKER ? ownCpuGroup(`jiomosa-bench-native-${process.pid}`, renderer.child.pid!, (line) => process.stderr.write(`${line}\n`)) : null;
   const client = await launchClient();
   const scenarios: Scenario[] = [
     { name: "ours · animated", options: {} },
@@ -254,6 +256,7 @@ chromium: { args: ${JSON.stringify(CHROMIUM_ARGS)} }
     if (!DOCKER) concurrency.push(...(await measureConcurrency(client, renderer.url, rendererPid)));
   } finally {
     await client.close();
+    nativeGroup?.close();
     await renderer.stop();
     await container?.stop();
     await turn?.server.close();
