@@ -1,16 +1,19 @@
 # Jiomosa renderer image: Node 20 + Debian's Chromium, no build tools at run time.
 #
-#   docker build -t jiomosa-renderer .      (or: docker compose build)
+#   docker compose up -d                     (builds on first use)
+#   docker build -t jiomosa-renderer .       (or: docker compose build)
 #
 # Both stages use the same Debian bookworm base: the prebuilt @roamhq/wrtc binary needs
-# glibc >= 2.34 (bookworm has 2.36), and native modules built or verified in the build
-# stage must load against the same libc in the runtime stage.
+# glibc >= 2.34 (bookworm has 2.36), and native modules installed in the build stage must load
+# against the same libc in the runtime stage. A site with its own registry mirror passes
+# --build-arg NODE_IMAGE=mirror.example/node:20-bookworm-slim (or NODE_IMAGE in .env).
+ARG NODE_IMAGE=node:20-bookworm-slim
 
 # ---------------------------------------------------------------------------
 # Stage "build": install every dependency, compile TypeScript, bundle the viewer,
 # then drop the dev dependencies so node_modules holds only what runs.
 # ---------------------------------------------------------------------------
-FROM node:20-bookworm-slim AS build
+FROM ${NODE_IMAGE} AS build
 
 WORKDIR /app
 
@@ -23,9 +26,10 @@ ENV PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 \
 
 # Manifests first, so the dependency layer is reused while only sources change.
 # Native modules (@roamhq/wrtc, @julusian/jpeg-turbo) ship prebuilt binaries in their
-# npm packages, so no compiler is needed here either.
+# npm packages, so no compiler is needed here either. The npm cache is dropped in the same
+# layer: it would otherwise stay in the build stage's history for nothing.
 COPY package.json package-lock.json ./
-RUN npm ci
+RUN npm ci && npm cache clean --force
 
 COPY tsconfig*.json ./
 COPY protocol ./protocol
@@ -34,14 +38,21 @@ COPY viewer ./viewer
 COPY scripts ./scripts
 COPY config ./config
 
-RUN npm run build \
- && npm prune --omit=dev
+# Only the runtime's files go on: compiled renderer, protocol and viewer (no tests, bench or
+# source maps), production node_modules without their docs, type declarations and other
+# platforms' binaries.
+RUN npm run build -- --runtime \
+ && npm prune --omit=dev \
+ && find dist -name '*.map' -delete \
+ && find node_modules -type f \( -name '*.md' -o -name '*.d.ts' -o -name '*.d.mts' -o -name '*.d.cts' -o -name '*.map' \) ! -iname 'license*' -delete
 
 # ---------------------------------------------------------------------------
 # Stage "runtime": Chromium, fonts, PulseAudio, an init process, the compiled app. Nothing else.
 # ---------------------------------------------------------------------------
-FROM node:20-bookworm-slim AS runtime
+FROM ${NODE_IMAGE} AS runtime
 
+# apt-get upgrade: the base image may be weeks old; Debian's security updates (Chromium's
+#   above all) go in at every build (`docker compose build --pull` refreshes the base too).
 # chromium: driven by playwright-core through CDP (never a downloaded browser).
 # fonts-*: Latin metric-compatible fonts, CJK and colour emoji, so kiosk pages render text
 #   instead of empty boxes (the slim base image has almost no fonts).
@@ -49,7 +60,13 @@ FROM node:20-bookworm-slim AS runtime
 #   (one null sink per session, read with parec); no sound card or host audio is used.
 # dumb-init: PID 1 that forwards SIGTERM to node and reaps Chromium's zombie processes.
 # ca-certificates: HTTPS kiosk pages.
+# Then, in the same layer so they never reach the image: apt lists and caches, the docs, man
+# pages and message catalogues the packages brought, and Mesa's hardware GL drivers with the
+# LLVM they need (≈ 160 MB): chromium-common depends on x11-utils → libgl1 → Mesa, but headless
+# Chromium renders with its own SwiftShader and never loads them.
+ARG DEBIAN_FRONTEND=noninteractive
 RUN apt-get update \
+ && apt-get -y upgrade \
  && apt-get install -y --no-install-recommends \
       chromium \
       fonts-liberation \
@@ -59,20 +76,28 @@ RUN apt-get update \
       pulseaudio-utils \
       dumb-init \
       ca-certificates \
- && rm -rf /var/lib/apt/lists/*
+ && dpkg --purge --force-depends libgl1-mesa-dri libllvm15 libz3-4 \
+ && apt-get clean \
+ && rm -rf /var/lib/apt/lists/* /var/cache/apt/* /var/log/apt /var/log/dpkg.log \
+      /usr/share/doc/* /usr/share/man/* /usr/share/info/* /usr/share/locale/* /usr/share/lintian \
+ && install -d -o node -g node -m 0700 /var/lib/jiomosa
 
 # JIOMOSA_SKIP_SETUP=1: the start script must not try apt/npm installs inside the image.
 # HOME: Chromium writes its profile, crash and cache data under HOME; /home/node is owned
-# by the unprivileged "node" user of the base image.
+# by the unprivileged "node" user of the base image (a tmpfs under compose's read-only root).
+# TURN_SECRET_FILE: where the renderer keeps the TURN secret it generates on first start
+# (a named volume under compose, shared read-only with coturn).
 ENV NODE_ENV=production \
     JIOMOSA_SKIP_SETUP=1 \
     JIOMOSA_CONFIG=/app/config/kiosk.yaml \
-    HOME=/home/node
+    HOME=/home/node \
+    TURN_SECRET_FILE=/var/lib/jiomosa/turn-secret
 
 WORKDIR /app
 
 # The application files stay owned by root and read-only for the "node" user; the process
-# writes only to HOME and /tmp.
+# writes only to HOME, /tmp and its state folder /var/lib/jiomosa (made above, owned by
+# "node", so a new named volume mounted there is too).
 COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
@@ -85,10 +110,13 @@ USER node
 # WebRTC media uses ephemeral UDP ports: see compose.yaml and docs/deploy.md.
 EXPOSE 8000
 
-# No curl in the image: ask node itself. PORT is read so a non-default port still checks
-# the right socket; /health answers 503 until Chromium is up.
-HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
-  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||8000)+'/health',{signal:AbortSignal.timeout(4000)}).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+# No curl in the image: bash's /dev/tcp asks /health (a few ms of CPU, where starting node
+# would cost ~50 ms every interval). PORT is read so a non-default port still checks the right
+# socket; /health answers 503 until Chromium is up. Every 2 s, so a restarted renderer counts as
+# healthy again as soon as Chromium is up (the engine runs the first check one interval after
+# the start). compose.yaml uses this check as it is.
+HEALTHCHECK --interval=2s --timeout=3s --start-period=30s --retries=3 \
+  CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/${PORT:-8000} && printf 'GET /health HTTP/1.0\\r\\nHost: 127.0.0.1\\r\\n\\r\\n' >&3 && read -r -t 2 status <&3 && [[ $status == 'HTTP/1.1 200'* ]]"]
 
 ENTRYPOINT ["dumb-init", "--"]
 CMD ["node", "dist/renderer/main.js"]

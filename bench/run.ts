@@ -3,13 +3,15 @@
  * measures what a tablet user feels, printing a table and writing JSON under bench/results/.
  *
  *   node dist/bench/run.js [--runs R] [--taps N] [--fps-seconds S] [--max-fps F]
- *                          [--jpeg-quality Q] [--chromium-args=--a,--b] [--relay] [--fallback-only]
+ *                          [--jpeg-quality Q] [--chromium-args=--a,--b] [--relay] [--fallback-only] [--docker]
  *
  * Every system (ours, baseline (a) screenshot polling, baseline (b) JPEG over a WebSocket) runs
  * on the animated page and on a static page (test/fixtures/static.html, which changes only when
  * tapped). --relay adds ours forced through a local coturn (TURN over UDP) on the animated page.
  * Ours also runs on its WebSocket picture path (/ws/jpeg, the fallback without WebRTC);
  * --fallback-only measures just that path, on both pages.
+ * --docker adds ours running in its container image (bench/docker.ts) on both pages, beside the
+ * native renderer in the same run; the ratio rows then read container ÷ native.
  */
 import { spawn } from "node:child_process";
 import { join } from "node:path";
@@ -23,6 +25,8 @@ import { runWebRtcClient, type WebRtcRunOptions, type WebRtcRunResult } from "..
 import { closeSession, framesDuring, openStream } from "../test/support/stream-client.js";
 import { runCanvasClient } from "./baselines/jpeg-websocket-client.js";
 import { runFallbackClient } from "./fallback-client.js";
+import { ownCpuGroup } from "./cpu-group.js";
+import { type ContainerRenderer, startContainerRenderer } from "./docker.js";
 import { cpuDuring, treeUsage } from "./process-usage.js";
 import { arg, machine as describeMachine, timestamp, writeResults } from "./report.js";
 import { median, percentile, round } from "./stats.js";
@@ -36,6 +40,7 @@ const BASELINES = !process.argv.includes("--no-baselines");
 const JPEG_QUALITY = arg("jpeg-quality", 80);
 const RELAY = process.argv.includes("--relay");
 const FALLBACK_ONLY = process.argv.includes("--fallback-only");
+const DOCKER = process.argv.includes("--docker");
 const CHROMIUM_ARGS = (process.argv.find((a) => a.startsWith("--chromium-args="))?.slice("--chromium-args=".length) ?? "").split(",").filter(Boolean);
 const VIEWPORT = { width: 1280, height: 720 };
 
@@ -49,7 +54,7 @@ interface Run extends WebRtcRunResult {
   rendererCpuPercent: number;
 }
 
-async function runScenario(client: Browser, rendererUrl: string, rendererPid: number, scenario: Scenario): Promise<Run[]> {
+async function runScenario(client: Browser, rendererUrl: string, rendererPid: number, scenario: Scenario, runCount = RUNS, warmUp = true): Promise<Run[]> {
   const base: WebRtcRunOptions = { kiosk: "animated", ...VIEWPORT, fpsSeconds: FPS_SECONDS, taps: TAPS, marker: { x: 80, y: 80 }, tapAt: { x: 640, y: 360 } };
   const once = async (options: WebRtcRunOptions) => {
     const page = await client.newPage();
@@ -60,13 +65,13 @@ async function runScenario(client: Browser, rendererUrl: string, rendererPid: nu
     return { ...result, rendererCpuPercent: cpuPercent } as Run;
   };
   // A warm-up call so first-use costs (codec init, a fresh renderer process) are not counted.
-  await once({ ...base, ...scenario.options, fpsSeconds: 1, taps: 1 });
+  if (warmUp) await once({ ...base, ...scenario.options, fpsSeconds: 1, taps: 1 });
   const runs: Run[] = [];
-  for (let i = 0; i < RUNS; i++) {
+  for (let i = 0; i < runCount; i++) {
     const result = await once({ ...base, ...scenario.options });
     runs.push(result);
     process.stderr.write(
-      `${scenario.name} run ${i + 1}/${RUNS}: ${round(result.fps)} fps, first frame ${round(result.joinToFirstFrameMs)} ms, ` +
+      `${scenario.name} run ${i + 1}/${runCount}: ${round(result.fps)} fps, first frame ${round(result.joinToFirstFrameMs)} ms, ` +
         `tap p50 ${round(median(result.tapLatenciesMs))} ms, path ${result.localCandidate.type}\n`,
     );
   }
@@ -219,8 +224,8 @@ async function main(): Promise<void> {
   await fixtures.start();
   let turn: TestTurn | null = null;
   if (RELAY) turn = await startTestTurn();
-  const rendererConfig = (capture: "screencast" | "screenshot", withTurn: boolean) => `
-listen: { host: 127.0.0.1, port: 0 }
+  const rendererConfig = (capture: "screencast" | "screenshot", withTurn: boolean, port = 0) => `
+listen: { host: 127.0.0.1, port: ${port} }
 kiosks:
   - { id: animated, title: Animated, url: "${fixtures.origin}/animated.html" }
   - { id: static, title: Static, url: "${fixtures.origin}/static.html" }
@@ -231,6 +236,12 @@ ${turn && withTurn ? turnSection(turn) : "turn: { enabled: false }"}
 chromium: { args: ${JSON.stringify(CHROMIUM_ARGS)} }
 `;
   const renderer = await startRenderer(rendererConfig("screencast", true), { LOG_LEVEL: "warn" });
+  let container: ContainerRenderer | null = null;
+  if (DOCKER) {
+    container = await startContainerRenderer((port) => rendererConfig("screencast", false, port));
+    process.stderr.write(`container: ${container.chromiumVersion}; native: see \`chromium --version\`\n`);
+  }
+  const nativeGroup = DOCKER ? ownCpuGroup(`jiomosa-bench-native-${process.pid}`, renderer.child.pid!, (line) => process.stderr.write(`${line}\n`)) : null;
   const client = await launchClient();
   const scenarios: Scenario[] = [
     { name: "ours · animated", options: {} },
@@ -244,13 +255,29 @@ chromium: { args: ${JSON.stringify(CHROMIUM_ARGS)} }
   let idlePssMiB = 0;
   try {
     if (!FALLBACK_ONLY) {
-      for (const scenario of scenarios) results.push({ name: scenario.name, runs: await runScenario(client, renderer.url, rendererPid, scenario) });
+      for (const scenario of scenarios) {
+        if (!container || scenario.options.iceTransportPolicy) {
+          results.push({ name: scenario.name, runs: await runScenario(client, renderer.url, rendererPid, scenario) });
+          continue;
+        }
+        // Native and container take turns, run by run, so a change in the machine's load hits both alike.
+        const inContainer = { ...scenario, name: scenario.name.replace("ours", "container") };
+        const native: Run[] = await runScenario(client, renderer.url, rendererPid, scenario, 0);
+        const contained: Run[] = await runScenario(client, container.url, container.pid, inContainer, 0);
+        for (let i = 0; i < RUNS; i++) {
+          native.push(...(await runScenario(client, renderer.url, rendererPid, scenario, 1, false)));
+          contained.push(...(await runScenario(client, container.url, container.pid, inContainer, 1, false)));
+        }
+        results.push({ name: scenario.name, runs: native }, { name: inContainer.name, runs: contained });
+      }
     }
-    for (const kiosk of ["animated", "static"] as const) {
-      results.push({ name: `ours, WS fallback · ${kiosk}`, runs: await runFallbackScenario(client, renderer.url, rendererPid, kiosk) });
+    if (!DOCKER) {
+      for (const kiosk of ["animated", "static"] as const) {
+        results.push({ name: `ours, WS fallback · ${kiosk}`, runs: await runFallbackScenario(client, renderer.url, rendererPid, kiosk) });
+      }
     }
     if (!FALLBACK_ONLY) staticPage = await measureStatic(client, renderer.url, rendererPid);
-    if (BASELINES && !FALLBACK_ONLY) {
+    if (BASELINES && !FALLBACK_ONLY && !DOCKER) {
       // Baseline (a): the original design's capture, screenshot polling, into the same WebRTC path.
       const polling = await startRenderer(rendererConfig("screenshot", false), { LOG_LEVEL: "warn" });
       try {
@@ -266,10 +293,12 @@ chromium: { args: ${JSON.stringify(CHROMIUM_ARGS)} }
       }
     }
     idlePssMiB = treeUsage(rendererPid).pssMiB;
-    if (!FALLBACK_ONLY) concurrency.push(...(await measureConcurrency(client, renderer.url, rendererPid)));
+    if (!FALLBACK_ONLY && !DOCKER) concurrency.push(...(await measureConcurrency(client, renderer.url, rendererPid)));
   } finally {
     await client.close();
+    nativeGroup?.close();
     await renderer.stop();
+    await container?.stop();
     await turn?.server.close();
     await fixtures.stop();
   }

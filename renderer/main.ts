@@ -21,6 +21,8 @@ import { SessionManager } from "./sessions/session-manager.js";
 import { SignalingServer } from "./signaling/signaling-server.js";
 import { JpegStreamServer } from "./fallback/jpeg-stream-server.js";
 import { JPEG_STREAM_PATH } from "../protocol/index.js";
+import { startupBanner, tabletUrls } from "./startup-banner.js";
+import { SecretFileError, withSecretFile } from "./turn/secret-file.js";
 import { TurnServer } from "./turn/turn-server.js";
 import { planTurn, TurnPlanError } from "./turn/turn-plan.js";
 import { IceServers } from "./webrtc/ice-servers.js";
@@ -60,6 +62,19 @@ async function main(): Promise<void> {
   const version = readVersion();
   log.info({ config: file, version }, "starting");
 
+  // Before Chromium starts: coturn (compose) waits for this file to appear.
+  let turnEnv;
+  try {
+    turnEnv = await withSecretFile(process.env);
+  } catch (err) {
+    if (err instanceof SecretFileError) {
+      process.stderr.write(`jiomosa: ${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  if (turnEnv.note) log.info(turnEnv.note);
+
   // Every request of every Chromium goes out through this proxy, which holds it to the URL policy.
   const egress = new EgressProxy({ log });
   await egress.start();
@@ -82,7 +97,7 @@ async function main(): Promise<void> {
 
   let turnPlan;
   try {
-    turnPlan = planTurn(config.turn, process.env);
+    turnPlan = planTurn(config.turn, turnEnv.env);
   } catch (err) {
     if (err instanceof TurnPlanError) {
       process.stderr.write(`jiomosa: invalid TURN setup (${file})\n  ${err.message}\n`);
@@ -194,7 +209,9 @@ async function main(): Promise<void> {
   browser.onCrash = () => void sessions.recoverBrowser();
 
   log.info({ host: config.listen.host, port, kiosks: config.kiosks.length }, "listening");
-  process.stdout.write(`Jiomosa ${version} is up: open http://${config.listen.host === "0.0.0.0" ? "<this box's address>" : config.listen.host}:${port}/ on a tablet\n`);
+  const urls = tabletUrls(config.listen.host, port);
+  log.info({ urls }, "tablets open");
+  process.stdout.write(await startupBanner(version, urls));
 
   let stopping = false;
   const shutdown = async (signal: string) => {

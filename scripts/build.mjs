@@ -1,5 +1,8 @@
 #!/usr/bin/env node
-/** Build: TypeScript → dist/ (renderer, protocol, tests), viewer bundle → dist/viewer/, built-in pages copied. */
+/**
+ * Build: TypeScript → dist/ (renderer, protocol, tests), viewer bundle → dist/viewer/, built-in pages copied.
+ * `--runtime` (the Docker image) leaves out the tests and the bench: only what the appliance runs.
+ */
 import { spawnSync } from "node:child_process";
 import { cpSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -20,7 +23,9 @@ function step(label, cmd, args) {
 rmSync(join(root, "dist"), { recursive: true, force: true });
 const tsc = join(root, "node_modules", "typescript", "bin", "tsc");
 step("renderer and protocol (tsc)", process.execPath, [tsc, "-p", "tsconfig.json"]);
-step("node tests and bench (tsc, with DOM types for code run in the client browser)", process.execPath, [tsc, "-p", "tsconfig.test.json"]);
+if (!process.argv.includes("--runtime")) {
+  step("node tests and bench (tsc, with DOM types for code run in the client browser)", process.execPath, [tsc, "-p", "tsconfig.test.json"]);
+}
 step("viewer type check (tsc)", process.execPath, [tsc, "-p", "viewer/tsconfig.json"]);
 step("viewer bundle (esbuild)", process.execPath, [join(root, "scripts", "build-viewer.mjs")]);
 mkdirSync(join(root, "dist", "renderer"), { recursive: true });

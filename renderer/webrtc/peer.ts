@@ -21,10 +21,16 @@ import { TokenBucket } from "../rate-limit.js";
 import { type AudioData, type I420Frame, type WrtcAudioSource, type WrtcDataChannel, type WrtcPeerConnection, type WrtcVideoSource, wrtc } from "./wrtc.js";
 
 /**
- * The original client ignores server-sent `ice-candidate` messages, so the offer should already
- * carry our candidates: wait for gathering, but never longer than this (host candidates on a LAN
- * take a few ms; a TURN allocation a round trip).
+ * The original client ignores server-sent `ice-candidate` messages, so the offer must already carry
+ * the candidates it can use: on a LAN those are the host candidates, which libwebrtc finds within
+ * milliseconds. Server-reflexive and relay candidates need a round trip to a STUN/TURN server that
+ * may be slow or dead (coturn stopped), so they trickle afterwards as `ice-candidate` messages
+ * (our viewer adds them) instead of holding the first frame back.
+ * - wait for the first candidate of the kind the offer needs (host; relay for a relay-only peer),
+ * - then this long for its siblings (one per interface and protocol, gathered in one burst),
+ * - and never longer than GATHER_TIMEOUT_MS in all.
  */
+export const CANDIDATE_SETTLE_MS = 40;
 export const GATHER_TIMEOUT_MS = 1500;
 /** A DataChannel whose send buffer grows past this is not reading: stop writing replies to it. */
 const MAX_CHANNEL_BUFFER_BYTES = 1024 * 1024;
@@ -51,6 +57,11 @@ export interface PeerOptions {
 
 let nextPeerId = 1;
 
+/** "host", "srflx", "prflx" or "relay" from an a=candidate line (RFC 8839 `typ`). */
+export function candidateType(candidate: string): string {
+  return / typ (\w+)/.exec(candidate)?.[1] ?? "unknown";
+}
+
 export class Peer {
   readonly id = `p${nextPeerId++}`;
   private readonly pc: WrtcPeerConnection;
@@ -68,6 +79,8 @@ export class Peer {
   inputsReceived = 0;
   private readonly inputBucket = new TokenBucket(INPUT_RATE_PER_SECOND, INPUT_BURST);
   private lastRateLimitReply = 0;
+  /** Set while an offer waits for its candidates. */
+  private onGatherProgress: ((type: string) => void) | null = null;
 
   constructor(private readonly options: PeerOptions) {
     this.log = options.log.child({ module: "peer", peer: this.id });
@@ -98,6 +111,7 @@ export class Peer {
     };
     this.pc.onicecandidate = ({ candidate }) => {
       if (candidate && candidate.candidate) {
+        this.onGatherProgress?.(candidateType(candidate.candidate));
         options.onLocalCandidate({ candidate: candidate.candidate, sdpMid: candidate.sdpMid, sdpMLineIndex: candidate.sdpMLineIndex });
       }
     };
@@ -112,23 +126,35 @@ export class Peer {
     return this.pc.connectionState;
   }
 
-  /** Creates the offer and waits (bounded) for ICE gathering so the SDP carries candidates. */
+  /** Creates the offer once the SDP carries the candidates a non-trickling client needs (see CANDIDATE_SETTLE_MS). */
   async createOffer(): Promise<{ type: "offer"; sdp: string }> {
     const offer = await this.pc.createOffer();
-    const gathered = new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, GATHER_TIMEOUT_MS);
-      this.pc.onicegatheringstatechange = () => {
-        if (this.pc.iceGatheringState === "complete") {
-          clearTimeout(timer);
-          resolve();
-        }
-      };
-    });
+    const ready = this.offerCandidatesReady();
     await this.pc.setLocalDescription(offer);
-    if (this.pc.iceGatheringState !== "complete") await gathered;
-    this.pc.onicegatheringstatechange = null;
+    await ready;
     const local = this.pc.localDescription;
     return { type: "offer", sdp: local?.sdp ?? offer.sdp };
+  }
+
+  private offerCandidatesReady(): Promise<void> {
+    const needed = this.options.iceTransportPolicy === "relay" ? "relay" : "host";
+    return new Promise<void>((resolve) => {
+      let settle: NodeJS.Timeout | undefined;
+      const done = () => {
+        clearTimeout(deadline);
+        clearTimeout(settle);
+        this.onGatherProgress = null;
+        this.pc.onicegatheringstatechange = null;
+        resolve();
+      };
+      const deadline = setTimeout(done, GATHER_TIMEOUT_MS);
+      this.onGatherProgress = (type) => {
+        if (type === needed && settle === undefined) settle = setTimeout(done, CANDIDATE_SETTLE_MS);
+      };
+      this.pc.onicegatheringstatechange = () => {
+        if (this.pc.iceGatheringState === "complete") done();
+      };
+    });
   }
 
   async applyAnswer(sdp: string): Promise<void> {
@@ -240,6 +266,7 @@ export class Peer {
     this.pc.onicecandidate = null;
     this.pc.onconnectionstatechange = null;
     this.pc.onicegatheringstatechange = null;
+    this.onGatherProgress = null;
     this.channel.onmessage = null;
     this.channel.onopen = null;
     try {

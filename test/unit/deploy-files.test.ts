@@ -98,13 +98,26 @@ function parseDockerfile(text: string): Instruction[] {
   return instructions;
 }
 
+/** `ARG NAME=default` lines before the first FROM: the only variables a FROM line may use. */
+function globalArgs(instructions: Instruction[]): Map<string, string> {
+  const args = new Map<string, string>();
+  for (const instruction of instructions) {
+    if (instruction.keyword === "FROM") break;
+    const match = /^([A-Za-z_][A-Za-z0-9_]*)(?:=(\S*))?$/.exec(instruction.args);
+    if (instruction.keyword === "ARG" && match) args.set(match[1]!, match[2] ?? "");
+  }
+  return args;
+}
+
 function splitStages(instructions: Instruction[]): Stage[] {
   const stages: Stage[] = [];
+  const args = globalArgs(instructions);
   for (const instruction of instructions) {
     if (instruction.keyword === "FROM") {
       const tokens = instruction.args.split(/\s+/).filter((t) => !t.startsWith("--"));
       const alias = tokens[1]?.toLowerCase() === "as" ? tokens[2] : undefined;
-      stages.push({ base: tokens[0] ?? "", name: alias, instructions: [] });
+      const base = (tokens[0] ?? "").replace(/\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?/g, (_, name: string) => args.get(name) ?? "");
+      stages.push({ base, name: alias, instructions: [] });
     } else if (stages.length > 0) {
       stages[stages.length - 1]!.instructions.push(instruction);
     }
@@ -251,6 +264,27 @@ test("Dockerfile: the runtime stage installs chromium, Latin/CJK/emoji fonts, Pu
   );
 });
 
+test("Dockerfile: the base image is a build argument (NODE_IMAGE), so a registry mirror can be named", () => {
+  const text = readRepoFile("Dockerfile");
+  assert.match(text, /^ARG NODE_IMAGE=\S+$/m);
+  const froms = parseDockerfile(text).filter((i) => i.keyword === "FROM");
+  for (const from of froms) assert.match(from.args, /^\$\{NODE_IMAGE\}\s/, `line ${from.line}: FROM \${NODE_IMAGE}`);
+  assert.match(compose().text, /NODE_IMAGE: \$\{NODE_IMAGE:-node:20-bookworm-slim\}/, "compose passes NODE_IMAGE as a build argument");
+});
+
+test("Dockerfile: the runtime stage applies Debian's updates (apt-get upgrade) before installing", () => {
+  const { runtime } = dockerfile();
+  const run = runtime.instructions.filter((i) => i.keyword === "RUN").map((i) => i.args).join(" && ");
+  const upgrade = run.search(/apt-get -y upgrade|apt-get upgrade -y/);
+  assert.ok(upgrade >= 0, "runtime stage does not apt-get upgrade");
+  assert.ok(upgrade < run.search(/apt-get install/), "upgrade before install");
+});
+
+test("Dockerfile: no CA bundle, .env or secret is copied into the image", () => {
+  const instructions = parseDockerfile(readRepoFile("Dockerfile")).map((i) => `${i.keyword} ${i.args}`).join("\n");
+  assert.doesNotMatch(instructions, /NODE_EXTRA_CA_CERTS|ca-certificates\.crt|TURN_SECRET=|(^|[\s/])\.env\b/m);
+});
+
 test("Dockerfile: runtime apt-get install skips recommends and cleans the apt lists in the same layer", () => {
   const { runtime } = dockerfile();
   const installs = runtime.instructions.filter((i) => i.keyword === "RUN" && /apt-get install/.test(i.args));
@@ -290,16 +324,20 @@ test("Dockerfile: the runtime stage runs as a non-root user", () => {
   assert.ok(!["root", "0"].includes(user), `runtime stage runs as ${user}`);
 });
 
-test("Dockerfile: HEALTHCHECK calls /health with node itself (no curl or wget in the image)", () => {
+test("Dockerfile: HEALTHCHECK asks /health with the image's own bash (no curl or wget in the image)", () => {
   const checks = dockerfile().runtime.instructions.filter((i) => i.keyword === "HEALTHCHECK");
   assert.equal(checks.length, 1, "runtime stage needs exactly one HEALTHCHECK");
   const match = /^(?:--\S+\s+)*CMD\s+([\s\S]+)$/.exec(checks[0]!.args);
   assert.ok(match, `HEALTHCHECK has no CMD: ${checks[0]!.args}`);
   const command = execForm(match[1]!) ?? match[1]!.split(/\s+/);
-  assert.equal(command[0], "node", "HEALTHCHECK should run node");
+  assert.equal(command[0], "bash", "HEALTHCHECK should run bash (its /dev/tcp needs no extra package)");
   const text = command.join(" ");
-  assert.match(text, /\/health\b/);
+  assert.match(text, /\/dev\/tcp\/127\.0\.0\.1\/\$\{PORT:-8000\}/);
+  assert.match(text, /GET \/health HTTP/);
+  assert.match(text, /HTTP\/1\.1 200/, "only a 200 counts: /health answers 503 while Chromium is down");
   assert.doesNotMatch(text, /\b(curl|wget)\b/);
+  const interval = Number(/--interval=(\d+)s/.exec(checks[0]!.args)?.[1]);
+  assert.ok(interval > 0 && interval <= 5, "often enough to see a restarted renderer healthy within 15 s");
 });
 
 test("Dockerfile: an init process is the ENTRYPOINT and CMD runs node dist/renderer/main.js", () => {
@@ -472,12 +510,6 @@ function commandWords(service: YamlMap): string[] {
   return [];
 }
 
-function healthcheckText(service: YamlMap): string {
-  const check = asRecord(service.healthcheck, "healthcheck");
-  const testValue = check.test;
-  return Array.isArray(testValue) ? testValue.map(String).join(" ") : String(testValue ?? "");
-}
-
 function sizeInBytes(value: unknown): number {
   if (typeof value === "number") return value;
   const match = /^(\d+(?:\.\d+)?)\s*([kmg]?)b?$/i.exec(String(value).trim());
@@ -512,10 +544,8 @@ test("compose.yaml: the renderer is built from this repository's Dockerfile", ()
   }
 });
 
-test("compose.yaml: the renderer has a healthcheck on /health", () => {
-  const text = healthcheckText(compose().service("renderer"));
-  assert.match(text, /\/health\b/);
-  assert.doesNotMatch(text, /\b(curl|wget)\b/, "there is no curl or wget in the image");
+test("compose.yaml: the renderer keeps the image's healthcheck (one definition, in the Dockerfile)", () => {
+  assert.ok(!("healthcheck" in compose().service("renderer")), "a compose healthcheck would override the image's and drift from it");
 });
 
 test("compose.yaml: the renderer gets a large /dev/shm for Chromium (shm_size >= 512 MB)", () => {
@@ -532,17 +562,44 @@ test("compose.yaml: the renderer mounts ./config read-only at /app/config", () =
   assert.ok(config.readOnly, "the config mount must be read-only (:ro)");
 });
 
-test("compose.yaml: TURN_SECRET is required from the environment (.env) by the renderer", () => {
-  const value = environmentOf(compose().service("renderer")).get("TURN_SECRET");
-  assert.ok(value !== undefined, "renderer environment has no TURN_SECRET");
-  assert.match(value, /^\$\{TURN_SECRET:\?[^}]*\}$/, "use ${TURN_SECRET:?message} so compose refuses to start without it");
+test("compose.yaml: starts with no .env: nothing is required from the environment", () => {
+  const required = [...compose().text.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*)(:?\?)/g)].map((m) => m[1]);
+  assert.deepEqual(required, [], "a ${NAME:?…} makes `docker compose up` fail on a fresh checkout");
+  const plain = [...compose().text.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g)].map((m) => m[1]);
+  assert.deepEqual(plain, [], "give every variable a default (${NAME:-…}): compose warns about unset ones");
+});
+
+test("compose.yaml: the TURN secret lives in a named volume, written by the renderer and read-only for coturn", () => {
+  const { document, service } = compose();
+  const volumes = asRecord(document.volumes, "compose.yaml volumes");
+  const renderer = mountsOf(service("renderer")).find((m) => m.target === "/var/lib/jiomosa");
+  const turn = mountsOf(service("turn")).find((m) => m.target === "/var/lib/jiomosa");
+  assert.ok(renderer && turn, "both services mount the state volume at /var/lib/jiomosa");
+  assert.equal(renderer.source, turn.source);
+  assert.ok(renderer.source in volumes, `${renderer.source} is a named volume (kept across restarts, removed by down -v)`);
+  assert.ok(!renderer.readOnly, "the renderer writes the secret");
+  assert.ok(turn.readOnly, "coturn only reads it");
+  assert.equal(environmentOf(service("turn")).get("TURN_SECRET_FILE"), "/var/lib/jiomosa/turn-secret");
+  assert.match(stageEnv(dockerfile().runtime).get("TURN_SECRET_FILE") ?? "", /^\/var\/lib\/jiomosa\//);
+  for (const name of ["renderer", "turn"]) {
+    assert.equal(environmentOf(service(name)).get("TURN_SECRET"), "${TURN_SECRET:-}", `${name}: TURN_SECRET optional, from .env`);
+  }
+});
+
+test("compose.yaml: both root filesystems are read-only, with memory-backed scratch space", () => {
+  const { service } = compose();
+  for (const name of ["renderer", "turn"]) assert.equal(service(name).read_only, true, `${name}: read_only: true`);
+  const tmpfs = (name: string) => ([] as unknown[]).concat(service(name).tmpfs ?? []).map((t) => String(t).split(":")[0]);
+  assert.deepEqual(tmpfs("renderer").sort(), ["/home/node", "/tmp"]);
+  assert.deepEqual(tmpfs("turn"), ["/var/lib/coturn"]);
 });
 
 test("compose.yaml: no secret literal is written in the file", () => {
   const { text, services, service } = compose();
   for (const name of Object.keys(services)) {
     for (const [key, value] of environmentOf(service(name))) {
-      if (/SECRET|PASSWORD|PASSWD|TOKEN|API_KEY|PRIVATE_KEY/i.test(key)) {
+      // NAME_FILE holds a path to the secret, not the secret.
+      if (/SECRET|PASSWORD|PASSWD|TOKEN|API_KEY|PRIVATE_KEY/i.test(key) && !key.endsWith("_FILE")) {
         assert.match(value, PURE_INTERPOLATION, `${name}.environment.${key} must come from .env, not a literal`);
       }
     }
@@ -556,20 +613,39 @@ test("compose.yaml: no secret literal is written in the file", () => {
   assert.doesNotMatch(text, /static-auth-secret\s*=\s*(?!\$\{)\S/, "a static-auth-secret literal is in compose.yaml");
 });
 
-test("compose.yaml: turn runs a pinned coturn 4.6 image", () => {
+test("compose.yaml: turn runs a pinned official coturn 4.6 image, overridable by COTURN_IMAGE", () => {
   const image = String(compose().service("turn").image ?? "");
-  assert.match(image, /^(docker\.io\/)?coturn\/coturn:4\.6(\.\d+)?(-r\d+)?(-(debian|bookworm|alpine))?(@sha256:[0-9a-f]{64})?$/);
+  const match = /^\$\{COTURN_IMAGE:-([^}]+)\}$/.exec(image);
+  assert.ok(match, `image: \${COTURN_IMAGE:-coturn/coturn:…}, got ${image}`);
+  assert.match(match[1]!, /^(docker\.io\/)?coturn\/coturn:4\.6(\.\d+)?(-r\d+)?(-(debian|bookworm|alpine))?(@sha256:[0-9a-f]{64})?$/);
 });
 
-test("compose.yaml: turn mounts turn/turnserver.conf read-only and takes the secret on its command line", () => {
+test("compose.yaml: turn mounts turnserver.conf and its entrypoint read-only; the secret is never on a command line", () => {
   const turn = compose().service("turn");
-  const conf = mountsOf(turn).find((m) => m.target === "/etc/coturn/turnserver.conf");
+  const mounts = mountsOf(turn);
+  const conf = mounts.find((m) => m.target === "/etc/coturn/turnserver.conf");
   assert.ok(conf, "turn does not mount /etc/coturn/turnserver.conf");
   assert.match(conf.source, /^\.\/turn\/turnserver\.conf$/);
   assert.ok(conf.readOnly, "turnserver.conf mount must be read-only (:ro)");
-  const secret = commandWords(turn).find((w) => w.startsWith("--static-auth-secret="));
-  assert.ok(secret, "turn command has no --static-auth-secret=");
-  assert.match(secret, /^--static-auth-secret=\$\{TURN_SECRET(:\?[^}]*)?\}$/);
+  const entrypoint = ([] as unknown[]).concat(turn.entrypoint ?? []).map(String);
+  const script = mounts.find((m) => m.target === entrypoint[entrypoint.length - 1]);
+  assert.ok(script, `the entrypoint ${entrypoint.join(" ")} is a mounted file`);
+  assert.equal(script.source, "./turn/docker-entrypoint.sh");
+  assert.ok(script.readOnly);
+  assert.doesNotMatch([...entrypoint, ...commandWords(turn)].join(" "), /secret/i, "the secret would show in ps and docker inspect");
+});
+
+test("turn/docker-entrypoint.sh: waits for the renderer's secret, writes it into a tmpfs config, runs turnserver", () => {
+  const script = readRepoFile("turn/docker-entrypoint.sh");
+  assert.match(script, /^#!\/bin\/sh\n/);
+  assert.match(script, /\$\{TURN_SECRET_FILE:-\/var\/lib\/jiomosa\/turn-secret\}/);
+  assert.match(script, /umask 077/);
+  assert.match(script, /static-auth-secret=\$secret/);
+  assert.match(script, /CONFIG=\/var\/lib\/coturn\//, "the generated config goes to the tmpfs");
+  assert.match(script, /exec turnserver -c "\$CONFIG"/);
+  const echoes = script.split("\n").filter((line) => /\$secret|\$TURN_SECRET\b/.test(line) && /echo|printf/.test(line));
+  assert.deepEqual(echoes.map((l) => l.trim()), ['echo "static-auth-secret=$secret"'], "the secret is written only into the config");
+  assert.match(script, /\} > "\$CONFIG"/, "…whose lines all go to the config file, not the log");
 });
 
 test("compose.yaml: the renderer depends on turn", () => {
@@ -601,22 +677,19 @@ const envExample = lazy(() => {
   return { text, values };
 });
 
-test(".env.example: declares TURN_SECRET empty, with how to generate one", () => {
+test(".env.example: only overrides, every one commented out (a fresh checkout needs no .env)", () => {
   const { text, values } = envExample();
-  assert.equal(values.get("TURN_SECRET"), "", "ship TURN_SECRET empty: no real secret in the repository");
+  assert.deepEqual([...values.keys()], [], "every variable in .env.example is a commented-out override");
+  for (const name of ["TURN_SECRET", "EXTERNAL_IP", "PORT", "NODE_IMAGE", "COTURN_IMAGE"]) {
+    assert.match(text, new RegExp(`^# ?${name}=`, "m"), `.env.example documents ${name}`);
+  }
   assert.match(text, /openssl rand -hex 32/);
 });
 
-test(".env.example: declares EXTERNAL_IP and PORT=8000", () => {
-  const { values } = envExample();
-  assert.ok(values.has("EXTERNAL_IP"), "no EXTERNAL_IP=");
-  assert.equal(values.get("PORT"), "8000");
-});
-
-test(".env.example: every variable compose.yaml interpolates is declared", () => {
-  const { values } = envExample();
+test(".env.example: every variable compose.yaml interpolates is documented", () => {
+  const { text } = envExample();
   const used = new Set([...compose().text.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1]!));
-  for (const name of used) assert.ok(values.has(name), `compose.yaml uses \${${name}} but .env.example lacks it`);
+  for (const name of used) assert.match(text, new RegExp(`^# ?${name}=`, "m"), `compose.yaml uses \${${name}} but .env.example lacks it`);
 });
 
 // ---------------------------------------------------------------------------------------
@@ -668,7 +741,7 @@ test("turnserver.conf: REST-API authentication (use-auth-secret) with a realm", 
   assert.ok(conf.has("fingerprint"), "fingerprint is not set");
 });
 
-test("turnserver.conf: the secret is not in the file (it comes from the command line)", () => {
+test("turnserver.conf: the secret is not in the file (the entrypoint adds it at start)", () => {
   assert.ok(!turnConf().has("static-auth-secret"), "static-auth-secret must stay a comment: the secret lives in .env");
 });
 
