@@ -86,12 +86,14 @@ RUN apt-get update \
 # HOME: Chromium writes its profile, crash and cache data under HOME; /home/node is owned
 # by the unprivileged "node" user of the base image (a tmpfs under compose's read-only root).
 # TURN_SECRET_FILE: where the renderer keeps the TURN secret it generates on first start
-# (a named volume under compose, shared read-only with coturn).
+# (a named volume under compose, shared read-only with coturn). JIOMOSA_TOKEN_FILE: the tablets'
+# login tokens (hashed) in the same volume, so tablets stay paired across restarts.
 ENV NODE_ENV=production \
     JIOMOSA_SKIP_SETUP=1 \
     JIOMOSA_CONFIG=/app/config/kiosk.yaml \
     HOME=/home/node \
-    TURN_SECRET_FILE=/var/lib/jiomosa/turn-secret
+    TURN_SECRET_FILE=/var/lib/jiomosa/turn-secret \
+    JIOMOSA_TOKEN_FILE=/var/lib/jiomosa/tablet-tokens.json
 
 WORKDIR /app
 

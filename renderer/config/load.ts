@@ -60,6 +60,8 @@ export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<
     if (err instanceof ValidationError) throw new ConfigError(file, [err.message]);
     throw err;
   }
+  // The image keeps its config read-only and its state in a volume: the token file can live there.
+  if (env.JIOMOSA_TOKEN_FILE) config.auth.tokenFile = env.JIOMOSA_TOKEN_FILE;
   // Relative to the config file, not to wherever the appliance was started from.
   if (config.auth.tokenFile) config.auth.tokenFile = resolve(dirname(file), config.auth.tokenFile);
   return { config, file };
