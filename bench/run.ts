@@ -4,10 +4,12 @@
  *
  *   node dist/bench/run.js [--runs R] [--taps N] [--fps-seconds S] [--max-fps F]
  *                          [--jpeg-quality Q] [--chromium-args=--a,--b] [--relay]
+ *   node dist/bench/run.js --link "loss=3%,delay=20ms,jitter=10ms[,reorder]" [--variant NAME=TUNING]…
  *
  * Every system (ours, baseline (a) screenshot polling, baseline (b) JPEG over a WebSocket) runs
  * on the animated page and on a static page (test/fixtures/static.html, which changes only when
  * tapped). --relay adds ours forced through a local coturn (TURN over UDP) on the animated page.
+ * --link runs ours and baseline (a) through an impaired link instead (bench/link/link-bench.ts).
  */
 import { spawn } from "node:child_process";
 import { join } from "node:path";
@@ -20,6 +22,7 @@ import { startTestTurn, type TestTurn, turnSection } from "../test/support/turn.
 import { runWebRtcClient, type WebRtcRunOptions, type WebRtcRunResult } from "../test/support/webrtc-client.js";
 import { closeSession, framesDuring, openStream } from "../test/support/stream-client.js";
 import { runCanvasClient } from "./baselines/jpeg-websocket-client.js";
+import { runLinkBench } from "./link/link-bench.js";
 import { cpuDuring, treeUsage } from "./process-usage.js";
 import { arg, machine as describeMachine, timestamp, writeResults } from "./report.js";
 import { median, percentile, round } from "./stats.js";
@@ -131,6 +134,7 @@ async function runJpegWebSocketBaseline(client: Browser, pageUrl: string): Promi
         seconds: 1,
         client: {},
         server: {},
+        freezes: { count: NaN, longestMs: NaN, totalMs: NaN },
         localCandidate: { type: "websocket" },
         rendererCpuPercent: cpuPercent,
       });
@@ -272,7 +276,8 @@ chromium: { args: ${JSON.stringify(CHROMIUM_ARGS)} }
   process.stdout.write(`\nwritten: ${file}\n`);
 }
 
-main().then(
+const linkAt = process.argv.indexOf("--link");
+(linkAt >= 0 ? runLinkBench(process.argv[linkAt + 1] ?? "") : main()).then(
   () => process.exit(0),
   (err: unknown) => {
     process.stderr.write(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);

@@ -224,7 +224,8 @@ export class Peer {
       if (stat.type === "outbound-rtp" && stat.kind === "video") {
         for (const key of [
           "framesEncoded", "framesSent", "keyFramesEncoded", "bytesSent", "packetsSent", "totalEncodeTime", "totalPacketSendDelay",
-          "qualityLimitationReason", "frameWidth", "frameHeight", "framesPerSecond", "targetBitrate", "nackCount", "pliCount",
+          "qualityLimitationReason", "frameWidth", "frameHeight", "framesPerSecond", "targetBitrate", "nackCount", "pliCount", "firCount",
+          "retransmittedPacketsSent", "retransmittedBytesSent", "hugeFramesSent",
         ]) if (stat[key] !== undefined) out[key] = stat[key];
       } else if (stat.type === "candidate-pair" && stat.nominated) {
         out.availableOutgoingBitrate = stat.availableOutgoingBitrate;
