@@ -18,6 +18,8 @@ import {
 import type { Logger } from "../log.js";
 import type { Metrics } from "../metrics.js";
 import { TokenBucket } from "../rate-limit.js";
+import { KeyframeAnswer } from "./keyframe-answer.js";
+import { DEFAULT_LINK_TUNING, type LinkTuning, stripFec } from "./link-tuning.js";
 import { type AudioData, type I420Frame, type WrtcAudioSource, type WrtcDataChannel, type WrtcPeerConnection, type WrtcVideoSource, wrtc } from "./wrtc.js";
 
 /**
@@ -42,6 +44,8 @@ export interface PeerOptions {
   maxFps: number;
   /** Send an audio track: the session has sound. */
   audio?: boolean;
+  /** Loss resilience choices (link-tuning.ts); the measured defaults when not given. */
+  tuning?: LinkTuning;
   log: Logger;
   metrics?: Metrics;
   onInput: (input: InputMessage) => void;
@@ -66,18 +70,23 @@ export class Peer {
   private readonly queuedEvents: string[] = [];
   framesSent = 0;
   inputsReceived = 0;
+  private lastPushed: I420Frame | null = null;
+  private lastPushAt: number | null = null;
+  private readonly keyframeAnswer: KeyframeAnswer | null = null;
+  private readonly tuning: LinkTuning;
   private readonly inputBucket = new TokenBucket(INPUT_RATE_PER_SECOND, INPUT_BURST);
   private lastRateLimitReply = 0;
 
   constructor(private readonly options: PeerOptions) {
     this.log = options.log.child({ module: "peer", peer: this.id });
+    this.tuning = options.tuning ?? DEFAULT_LINK_TUNING;
     this.pc = new wrtc.RTCPeerConnection({
       iceServers: options.iceServers,
       // One transport for video and input: half the candidates to gather, pair and check.
       bundlePolicy: "max-bundle",
       ...(options.iceTransportPolicy ? { iceTransportPolicy: options.iceTransportPolicy } : {}),
     });
-    this.source = new wrtc.nonstandard.RTCVideoSource({ isScreencast: true });
+    this.source = new wrtc.nonstandard.RTCVideoSource({ isScreencast: this.tuning.screencast });
     const track = this.source.createTrack();
     const stream = new wrtc.MediaStream();
     stream.addTrack(track);
@@ -85,8 +94,23 @@ export class Peer {
     this.pc.addTransceiver(track, {
       direction: "sendonly",
       streams: [stream],
-      sendEncodings: [{ maxBitrate: options.maxBitrateKbps * 1000, maxFramerate: options.maxFps }],
+      sendEncodings: [{
+        maxBitrate: options.maxBitrateKbps * 1000,
+        maxFramerate: options.maxFps,
+        ...(this.tuning.scalabilityMode ? { scalabilityMode: this.tuning.scalabilityMode } : {}),
+      }],
     });
+    if (this.tuning.keyframeAnswer) {
+      this.keyframeAnswer = new KeyframeAnswer({
+        readRequests: () => this.keyframeRequests(),
+        lastPushAt: () => this.lastPushAt,
+        repush: () => this.lastPushed && this.pushFrame(this.lastPushed),
+        now: () => performance.now(),
+        setInterval: (callback, ms) => setInterval(callback, ms).unref(),
+        clearInterval: (handle) => clearInterval(handle as NodeJS.Timeout),
+      });
+      this.keyframeAnswer.start();
+    }
     if (options.audio) {
       this.audioSource = new wrtc.nonstandard.RTCAudioSource();
       this.pc.addTransceiver(this.audioSource.createTrack(), { direction: "sendonly", streams: [stream] });
@@ -124,7 +148,7 @@ export class Peer {
         }
       };
     });
-    await this.pc.setLocalDescription(offer);
+    await this.pc.setLocalDescription(this.tuning.fec ? offer : { type: "offer", sdp: stripFec(offer.sdp) });
     if (this.pc.iceGatheringState !== "complete") await gathered;
     this.pc.onicegatheringstatechange = null;
     const local = this.pc.localDescription;
@@ -155,8 +179,21 @@ export class Peer {
   pushFrame(frame: I420Frame): void {
     if (this.closed) return;
     this.source.onFrame(frame);
+    this.lastPushed = frame;
+    this.lastPushAt = performance.now();
     this.framesSent++;
     this.options.metrics?.framesSent.inc();
+  }
+
+  /** PLI + FIR the video sender has received: the viewer asking for a keyframe. */
+  private async keyframeRequests(): Promise<number | null> {
+    if (this.closed || this.pc.connectionState !== "connected") return null;
+    const report = await this.pc.getStats();
+    let count: number | null = null;
+    report.forEach((stat) => {
+      if (stat.type === "outbound-rtp" && stat.kind === "video") count = Number(stat.pliCount ?? 0) + Number(stat.firCount ?? 0);
+    });
+    return count;
   }
 
   /** One 10 ms frame of the session's sound. */
@@ -219,7 +256,10 @@ export class Peer {
   /** The video sender's figures that explain quality and latency (libwebrtc's own counters). */
   async senderStats(): Promise<Record<string, unknown>> {
     const report = await this.pc.getStats();
-    const out: Record<string, unknown> = { connectionState: this.pc.connectionState, framesPushed: this.framesSent, inputs: this.inputsReceived };
+    const out: Record<string, unknown> = {
+      connectionState: this.pc.connectionState, framesPushed: this.framesSent, inputs: this.inputsReceived,
+      keyframeAnswers: this.keyframeAnswer?.answered ?? 0,
+    };
     report.forEach((stat) => {
       if (stat.type === "outbound-rtp" && stat.kind === "video") {
         for (const key of [
@@ -238,6 +278,7 @@ export class Peer {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.keyframeAnswer?.close();
     this.pc.onicecandidate = null;
     this.pc.onconnectionstatechange = null;
     this.pc.onicegatheringstatechange = null;

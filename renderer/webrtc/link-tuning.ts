@@ -1,0 +1,63 @@
+/**
+ * How a peer copes with a lossy, jittery link (Wi-Fi): each choice below was measured with
+ * `npm run bench -- --link …` (README, "Bad Wi-Fi"), and the defaults are what helped.
+ * JIOMOSA_LINK_TUNING overrides them, e.g. `keyframe-answer=off,fec=off`, so the bench can run
+ * the before and the after side by side in one invocation; it is not a setting for deployments.
+ */
+
+export interface LinkTuning {
+  /** Answer a keyframe request (PLI/FIR) at once by pushing the newest frame again. */
+  keyframeAnswer: boolean;
+  /** Keep RED + ULPFEC in the offer (libwebrtc sends FEC by the measured loss); off strips them. */
+  fec: boolean;
+  /** VP8 temporal layers (`scalabilityMode`), or none: a lost upper-layer frame breaks nothing. */
+  scalabilityMode: "L1T2" | "L1T3" | null;
+  /** Mark the track as screen content: libwebrtc then keeps the resolution and drops frames when the bitrate falls. */
+  screencast: boolean;
+}
+
+export const DEFAULT_LINK_TUNING: LinkTuning = { keyframeAnswer: true, fec: true, scalabilityMode: null, screencast: true };
+
+export const LINK_TUNING_ENV = "JIOMOSA_LINK_TUNING";
+
+const onOff = (key: string, value: string): boolean => {
+  if (value === "on") return true;
+  if (value === "off") return false;
+  throw new Error(`${LINK_TUNING_ENV}: ${key} takes on or off, got "${value}"`);
+};
+
+/** Parses `key=value,…` over the defaults; an unknown key or value is an error naming it. */
+export function parseLinkTuning(text: string | undefined): LinkTuning {
+  const tuning = { ...DEFAULT_LINK_TUNING };
+  for (const part of (text ?? "").split(",").map((p) => p.trim()).filter(Boolean)) {
+    const [key = "", value = ""] = part.split("=", 2);
+    if (key === "keyframe-answer") tuning.keyframeAnswer = onOff(key, value);
+    else if (key === "fec") tuning.fec = onOff(key, value);
+    else if (key === "screencast") tuning.screencast = onOff(key, value);
+    else if (key === "scalability") {
+      if (value !== "L1T1" && value !== "L1T2" && value !== "L1T3") throw new Error(`${LINK_TUNING_ENV}: scalability takes L1T1, L1T2 or L1T3, got "${value}"`);
+      tuning.scalabilityMode = value === "L1T1" ? null : value;
+    } else throw new Error(`${LINK_TUNING_ENV}: unknown key "${key}" (known: keyframe-answer, fec, scalability, screencast)`);
+  }
+  return tuning;
+}
+
+/** Removes RED and ULPFEC (and RED's RTX) from an SDP's video section. */
+export function stripFec(sdp: string): string {
+  const lines = sdp.split("\r\n");
+  const fecTypes = new Set<string>();
+  for (const line of lines) {
+    const m = /^a=rtpmap:(\d+) (red|ulpfec)\/90000$/.exec(line);
+    if (m) fecTypes.add(m[1]!);
+  }
+  // RTX for RED: `a=fmtp:124 apt=125` where 125 is RED.
+  for (const line of lines) {
+    const m = /^a=fmtp:(\d+) apt=(\d+)$/.exec(line);
+    if (m && fecTypes.has(m[2]!)) fecTypes.add(m[1]!);
+  }
+  if (fecTypes.size === 0) return sdp;
+  return lines
+    .filter((line) => !/^a=(rtpmap|fmtp|rtcp-fb):(\d+)[ ]/.test(line) || !fecTypes.has(/^a=\w+(?:-\w+)?:(\d+)/.exec(line)![1]!))
+    .map((line) => (line.startsWith("m=video ") ? line.split(" ").filter((token, i) => i < 3 || !fecTypes.has(token)).join(" ") : line))
+    .join("\r\n");
+}
