@@ -135,6 +135,7 @@ async function runJpegWebSocketBaseline(client: Browser, pageUrl: string): Promi
         client: {},
         server: {},
         freezes: { count: NaN, longestMs: NaN, totalMs: NaN },
+        answerCodecs: [],
         localCandidate: { type: "websocket" },
         rendererCpuPercent: cpuPercent,
       });

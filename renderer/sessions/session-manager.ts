@@ -169,6 +169,7 @@ export class SessionManager {
           viewport,
           jpegQuality: config.video.jpegQuality,
           maxFps: config.video.maxFps,
+          ...(this.options.linkTuning ? { tailProbeMs: this.options.linkTuning.tailProbeMs } : {}),
           captureMethod: config.video.capture,
           idleTimeoutMs: config.sessions.idleTimeoutSeconds * 1000,
           homeUrl: url,

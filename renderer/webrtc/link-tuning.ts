@@ -4,6 +4,7 @@
  * JIOMOSA_LINK_TUNING overrides them, e.g. `keyframe-answer=off,fec=off`, so the bench can run
  * the before and the after side by side in one invocation; it is not a setting for deployments.
  */
+import { DEFAULT_TAIL_PROBE_MS } from "../capture/screencast.js";
 
 export interface LinkTuning {
   /** Answer a keyframe request (PLI/FIR) at once by pushing the newest frame again. */
@@ -14,9 +15,11 @@ export interface LinkTuning {
   scalabilityMode: "L1T2" | "L1T3" | null;
   /** Mark the track as screen content: libwebrtc then keeps the resolution and drops frames when the bitrate falls. */
   screencast: boolean;
+  /** A changed frame pushed again this soon so a lost last packet is noticed (ms, 0: off). */
+  tailProbeMs: number;
 }
 
-export const DEFAULT_LINK_TUNING: LinkTuning = { keyframeAnswer: true, fec: true, scalabilityMode: null, screencast: true };
+export const DEFAULT_LINK_TUNING: LinkTuning = { keyframeAnswer: true, fec: true, scalabilityMode: null, screencast: true, tailProbeMs: DEFAULT_TAIL_PROBE_MS };
 
 export const LINK_TUNING_ENV = "JIOMOSA_LINK_TUNING";
 
@@ -34,10 +37,15 @@ export function parseLinkTuning(text: string | undefined): LinkTuning {
     if (key === "keyframe-answer") tuning.keyframeAnswer = onOff(key, value);
     else if (key === "fec") tuning.fec = onOff(key, value);
     else if (key === "screencast") tuning.screencast = onOff(key, value);
+    else if (key === "tail-probe") {
+      const ms = value === "off" ? 0 : Number(value);
+      if (!Number.isInteger(ms) || ms < 0 || ms > 1000) throw new Error(`${LINK_TUNING_ENV}: tail-probe takes off or 0–1000 (ms), got "${value}"`);
+      tuning.tailProbeMs = ms;
+    }
     else if (key === "scalability") {
       if (value !== "L1T1" && value !== "L1T2" && value !== "L1T3") throw new Error(`${LINK_TUNING_ENV}: scalability takes L1T1, L1T2 or L1T3, got "${value}"`);
       tuning.scalabilityMode = value === "L1T1" ? null : value;
-    } else throw new Error(`${LINK_TUNING_ENV}: unknown key "${key}" (known: keyframe-answer, fec, scalability, screencast)`);
+    } else throw new Error(`${LINK_TUNING_ENV}: unknown key "${key}" (known: keyframe-answer, fec, scalability, screencast, tail-probe)`);
   }
   return tuning;
 }

@@ -39,6 +39,8 @@ export interface WebRtcRunResult {
   server: Record<string, unknown>;
   /** Gaps longer than 300 ms between presented frames, from the first frame to the end. */
   freezes: { count: number; longestMs: number; totalMs: number };
+  /** Codec names the client's answer accepted (shows whether RED/ULPFEC were negotiated). */
+  answerCodecs: string[];
   /** The local candidate of the pair in use: its type (host/srflx/prflx/relay) and TURN transport. */
   localCandidate: { type: string; relayProtocol?: string; protocol?: string };
 }
@@ -66,6 +68,7 @@ export async function runWebRtcClient(opts: WebRtcRunOptions): Promise<WebRtcRun
   let pc: RTCPeerConnection | null = null;
   let dc: RTCDataChannel | null = null;
   const pending: RTCIceCandidateInit[] = [];
+  let answerCodecs: string[] = [];
   const joinAt = performance.now();
   const firstFrame = new Promise<number>((resolve) => {
     const onFrame = (now: number) => resolve(now);
@@ -96,6 +99,7 @@ export async function runWebRtcClient(opts: WebRtcRunOptions): Promise<WebRtcRun
         await pc.setRemoteDescription(m.offer);
         for (const c of pending.splice(0)) await pc.addIceCandidate(c);
         const answer = await pc.createAnswer();
+        answerCodecs = [...new Set([...(answer.sdp ?? "").matchAll(/a=rtpmap:\d+ ([\w-]+)\//g)].map((m) => m[1]!))];
         await pc.setLocalDescription(answer);
         ws.send(JSON.stringify({ type: "answer", answer: { type: "answer", sdp: answer.sdp } }));
       } else if (m.type === "ice-candidate") {
@@ -211,6 +215,7 @@ export async function runWebRtcClient(opts: WebRtcRunOptions): Promise<WebRtcRun
     client,
     server,
     freezes,
+    answerCodecs,
     localCandidate,
   };
 }
