@@ -11,15 +11,13 @@ export interface LinkTuning {
   keyframeAnswer: boolean;
   /** Keep RED + ULPFEC in the offer (libwebrtc sends FEC by the measured loss); off strips them. */
   fec: boolean;
-  /** VP8 temporal layers (`scalabilityMode`), or none: a lost upper-layer frame breaks nothing. */
-  scalabilityMode: "L1T2" | "L1T3" | null;
   /** Mark the track as screen content: libwebrtc then keeps the resolution and drops frames when the bitrate falls. */
   screencast: boolean;
   /** A changed frame pushed again this soon so a lost last packet is noticed (ms, 0: off). */
   tailProbeMs: number;
 }
 
-export const DEFAULT_LINK_TUNING: LinkTuning = { keyframeAnswer: true, fec: true, scalabilityMode: null, screencast: true, tailProbeMs: DEFAULT_TAIL_PROBE_MS };
+export const DEFAULT_LINK_TUNING: LinkTuning = { keyframeAnswer: true, fec: true, screencast: true, tailProbeMs: DEFAULT_TAIL_PROBE_MS };
 
 export const LINK_TUNING_ENV = "JIOMOSA_LINK_TUNING";
 
@@ -42,10 +40,7 @@ export function parseLinkTuning(text: string | undefined): LinkTuning {
       if (!Number.isInteger(ms) || ms < 0 || ms > 1000) throw new Error(`${LINK_TUNING_ENV}: tail-probe takes off or 0–1000 (ms), got "${value}"`);
       tuning.tailProbeMs = ms;
     }
-    else if (key === "scalability") {
-      if (value !== "L1T1" && value !== "L1T2" && value !== "L1T3") throw new Error(`${LINK_TUNING_ENV}: scalability takes L1T1, L1T2 or L1T3, got "${value}"`);
-      tuning.scalabilityMode = value === "L1T1" ? null : value;
-    } else throw new Error(`${LINK_TUNING_ENV}: unknown key "${key}" (known: keyframe-answer, fec, scalability, screencast, tail-probe)`);
+    else throw new Error(`${LINK_TUNING_ENV}: unknown key "${key}" (known: keyframe-answer, fec, screencast, tail-probe)`);
   }
   return tuning;
 }

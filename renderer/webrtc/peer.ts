@@ -94,11 +94,7 @@ export class Peer {
     this.pc.addTransceiver(track, {
       direction: "sendonly",
       streams: [stream],
-      sendEncodings: [{
-        maxBitrate: options.maxBitrateKbps * 1000,
-        maxFramerate: options.maxFps,
-        ...(this.tuning.scalabilityMode ? { scalabilityMode: this.tuning.scalabilityMode } : {}),
-      }],
+      sendEncodings: [{ maxBitrate: options.maxBitrateKbps * 1000, maxFramerate: options.maxFps }],
     });
     if (this.tuning.keyframeAnswer) {
       this.keyframeAnswer = new KeyframeAnswer({

@@ -62,7 +62,7 @@ export interface WrtcPeerConnection {
   onicegatheringstatechange: (() => void) | null;
   addTransceiver(
     track: WrtcTrack,
-    init: { direction: "sendonly"; streams: WrtcStream[]; sendEncodings?: { maxBitrate?: number; maxFramerate?: number; scalabilityMode?: string }[] },
+    init: { direction: "sendonly"; streams: WrtcStream[]; sendEncodings?: { maxBitrate?: number; maxFramerate?: number }[] },
   ): WrtcTransceiver;
   createDataChannel(label: string, init?: { ordered?: boolean }): WrtcDataChannel;
   createOffer(): Promise<{ type: "offer"; sdp: string }>;
