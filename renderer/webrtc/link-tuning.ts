@@ -15,9 +15,11 @@ export interface LinkTuning {
   screencast: boolean;
   /** A changed frame pushed again this soon so a lost last packet is noticed (ms, 0: off). */
   tailProbeMs: number;
+  /** Skip frames at the source while the sender's packets wait long in its queue (send-queue-guard.ts). */
+  queueGuard: boolean;
 }
 
-export const DEFAULT_LINK_TUNING: LinkTuning = { keyframeAnswer: true, fec: true, screencast: true, tailProbeMs: DEFAULT_TAIL_PROBE_MS };
+export const DEFAULT_LINK_TUNING: LinkTuning = { keyframeAnswer: true, fec: true, screencast: true, tailProbeMs: DEFAULT_TAIL_PROBE_MS, queueGuard: true };
 
 export const LINK_TUNING_ENV = "JIOMOSA_LINK_TUNING";
 
@@ -35,12 +37,13 @@ export function parseLinkTuning(text: string | undefined): LinkTuning {
     if (key === "keyframe-answer") tuning.keyframeAnswer = onOff(key, value);
     else if (key === "fec") tuning.fec = onOff(key, value);
     else if (key === "screencast") tuning.screencast = onOff(key, value);
+    else if (key === "queue-guard") tuning.queueGuard = onOff(key, value);
     else if (key === "tail-probe") {
       const ms = value === "off" ? 0 : Number(value);
       if (!Number.isInteger(ms) || ms < 0 || ms > 1000) throw new Error(`${LINK_TUNING_ENV}: tail-probe takes off or 0–1000 (ms), got "${value}"`);
       tuning.tailProbeMs = ms;
     }
-    else throw new Error(`${LINK_TUNING_ENV}: unknown key "${key}" (known: keyframe-answer, fec, screencast, tail-probe)`);
+    else throw new Error(`${LINK_TUNING_ENV}: unknown key "${key}" (known: keyframe-answer, fec, screencast, tail-probe, queue-guard)`);
   }
   return tuning;
 }

@@ -20,6 +20,7 @@ import type { Metrics } from "../metrics.js";
 import { TokenBucket } from "../rate-limit.js";
 import { KeyframeAnswer } from "./keyframe-answer.js";
 import { DEFAULT_LINK_TUNING, type LinkTuning, stripFec } from "./link-tuning.js";
+import { SendQueueGuard } from "./send-queue-guard.js";
 import { type AudioData, type I420Frame, type WrtcAudioSource, type WrtcDataChannel, type WrtcPeerConnection, type WrtcVideoSource, wrtc } from "./wrtc.js";
 
 /**
@@ -73,6 +74,9 @@ export class Peer {
   private lastPushed: I420Frame | null = null;
   private lastPushAt: number | null = null;
   private readonly keyframeAnswer: KeyframeAnswer | null = null;
+  private readonly queueGuard: SendQueueGuard | null = null;
+  /** The newest frame, held back while the send queue is behind. */
+  private heldFrame: I420Frame | null = null;
   private readonly tuning: LinkTuning;
   private readonly inputBucket = new TokenBucket(INPUT_RATE_PER_SECOND, INPUT_BURST);
   private lastRateLimitReply = 0;
@@ -96,11 +100,17 @@ export class Peer {
       streams: [stream],
       sendEncodings: [{ maxBitrate: options.maxBitrateKbps * 1000, maxFramerate: options.maxFps }],
     });
-    if (this.tuning.keyframeAnswer) {
+    if (this.tuning.queueGuard) this.queueGuard = new SendQueueGuard();
+    // One poll of the sender's figures serves both the keyframe answer and the queue guard.
+    if (this.tuning.keyframeAnswer || this.queueGuard) {
       this.keyframeAnswer = new KeyframeAnswer({
-        readRequests: () => this.keyframeRequests(),
+        readRequests: () => this.pollSender(),
         lastPushAt: () => this.lastPushAt,
-        repush: () => this.lastPushed && this.pushFrame(this.lastPushed),
+        // The newest frame, past the queue guard: without a keyframe the viewer shows nothing.
+        repush: () => {
+          const frame = this.heldFrame ?? this.lastPushed;
+          if (this.tuning.keyframeAnswer && frame) this.send(frame);
+        },
         now: () => performance.now(),
         setInterval: (callback, ms) => setInterval(callback, ms).unref(),
         clearInterval: (handle) => clearInterval(handle as NodeJS.Timeout),
@@ -174,6 +184,16 @@ export class Peer {
 
   pushFrame(frame: I420Frame): void {
     if (this.closed) return;
+    if (this.queueGuard && !this.queueGuard.admit(performance.now(), this.lastPushAt)) {
+      if (this.heldFrame) this.queueGuard.skipped++;
+      this.heldFrame = frame;
+      return;
+    }
+    this.send(frame);
+  }
+
+  private send(frame: I420Frame): void {
+    this.heldFrame = null;
     this.source.onFrame(frame);
     this.lastPushed = frame;
     this.lastPushAt = performance.now();
@@ -181,14 +201,20 @@ export class Peer {
     this.options.metrics?.framesSent.inc();
   }
 
-  /** PLI + FIR the video sender has received: the viewer asking for a keyframe. */
-  private async keyframeRequests(): Promise<number | null> {
+  /**
+   * Reads the video sender's figures: feeds the queue guard (and sends a held frame once it
+   * admits one) and returns PLI + FIR received, the viewer asking for a keyframe.
+   */
+  private async pollSender(): Promise<number | null> {
     if (this.closed || this.pc.connectionState !== "connected") return null;
     const report = await this.pc.getStats();
     let count: number | null = null;
     report.forEach((stat) => {
-      if (stat.type === "outbound-rtp" && stat.kind === "video") count = Number(stat.pliCount ?? 0) + Number(stat.firCount ?? 0);
+      if (stat.type !== "outbound-rtp" || stat.kind !== "video") return;
+      count = Number(stat.pliCount ?? 0) + Number(stat.firCount ?? 0);
+      this.queueGuard?.update({ totalPacketSendDelay: Number(stat.totalPacketSendDelay ?? 0), packetsSent: Number(stat.packetsSent ?? 0) });
     });
+    if (this.heldFrame && !this.closed && this.queueGuard?.admit(performance.now(), this.lastPushAt)) this.send(this.heldFrame);
     return count;
   }
 
@@ -255,6 +281,7 @@ export class Peer {
     const out: Record<string, unknown> = {
       connectionState: this.pc.connectionState, framesPushed: this.framesSent, inputs: this.inputsReceived,
       keyframeAnswers: this.keyframeAnswer?.answered ?? 0,
+      queueGuardSkipped: this.queueGuard?.skipped ?? 0,
     };
     report.forEach((stat) => {
       if (stat.type === "outbound-rtp" && stat.kind === "video") {

@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { FLOWING_FRAME_MS, KEYFRAME_POLL_MS, KeyframeAnswer, MIN_KEYFRAME_ANSWER_INTERVAL_MS } from "../../renderer/webrtc/keyframe-answer.js";
+import { BEHIND_FRAME_INTERVAL_MS, SendQueueGuard } from "../../renderer/webrtc/send-queue-guard.js";
 
 /** A sender whose request counter and pushes the test drives, on a clock the test advances. */
 function fakeSender() {
@@ -90,5 +91,24 @@ describe("keyframe answer", () => {
     state.requests = 3;
     await advance(1000);
     assert.deepEqual(state.pushes, []);
+  });
+});
+
+describe("send queue guard", () => {
+  it("holds frames back while recent packets waited long, and lets one through per interval", () => {
+    const guard = new SendQueueGuard();
+    guard.update({ totalPacketSendDelay: 0, packetsSent: 0 });
+    guard.update({ totalPacketSendDelay: 0.1, packetsSent: 100 }); // 1 ms a packet
+    assert.equal(guard.behind, false);
+    assert.equal(guard.admit(1000, 990), true);
+    guard.update({ totalPacketSendDelay: 0.1 + 100 * 0.2, packetsSent: 200 }); // 200 ms a packet
+    assert.equal(guard.behind, true);
+    assert.equal(guard.admit(1000, 990), false);
+    assert.equal(guard.admit(1000 + BEHIND_FRAME_INTERVAL_MS, 1000), true, "the picture keeps moving");
+    guard.update({ totalPacketSendDelay: 20.1 + 100 * 0.04, packetsSent: 300 }); // 40 ms: between the marks
+    assert.equal(guard.behind, true, "no flapping between the two marks");
+    guard.update({ totalPacketSendDelay: 24.1 + 100 * 0.005, packetsSent: 400 });
+    assert.equal(guard.behind, false, "caught up");
+    assert.equal(guard.admit(1000, 990), true);
   });
 });
