@@ -4,6 +4,7 @@
  *
  *   node dist/bench/run.js [--runs R] [--taps N] [--fps-seconds S] [--max-fps F]
  *                          [--jpeg-quality Q] [--chromium-args=--a,--b] [--relay] [--fallback-only] [--docker]
+ *   node dist/bench/run.js --link "loss=3%,delay=20ms,jitter=10ms[,reorder]" [--variant NAME=TUNING]…
  *
  * Every system (ours, baseline (a) screenshot polling, baseline (b) JPEG over a WebSocket) runs
  * on the animated page and on a static page (test/fixtures/static.html, which changes only when
@@ -12,6 +13,7 @@
  * --fallback-only measures just that path, on both pages.
  * --docker adds ours running in its container image (bench/docker.ts) on both pages, beside the
  * native renderer in the same run; the ratio rows then read container ÷ native.
+ * --link runs ours and baseline (a) through an impaired link instead (bench/link/link-bench.ts).
  */
 import { spawn } from "node:child_process";
 import { join } from "node:path";
@@ -27,6 +29,7 @@ import { runCanvasClient } from "./baselines/jpeg-websocket-client.js";
 import { runFallbackClient } from "./fallback-client.js";
 import { ownCpuGroup } from "./cpu-group.js";
 import { type ContainerRenderer, startContainerRenderer } from "./docker.js";
+import { runLinkBench } from "./link/link-bench.js";
 import { cpuDuring, treeUsage } from "./process-usage.js";
 import { arg, machine as describeMachine, timestamp, writeResults } from "./report.js";
 import { median, percentile, round } from "./stats.js";
@@ -140,6 +143,8 @@ async function runJpegWebSocketBaseline(client: Browser, pageUrl: string): Promi
         seconds: 1,
         client: {},
         server: {},
+        freezes: { count: NaN, longestMs: NaN, totalMs: NaN },
+        answerCodecs: [],
         localCandidate: { type: "websocket" },
         rendererCpuPercent: cpuPercent,
       });
@@ -343,7 +348,8 @@ chromium: { args: ${JSON.stringify(CHROMIUM_ARGS)} }
   process.stdout.write(`\nwritten: ${file}\n`);
 }
 
-main().then(
+const linkAt = process.argv.indexOf("--link");
+(linkAt >= 0 ? runLinkBench(process.argv[linkAt + 1] ?? "") : main()).then(
   () => process.exit(0),
   (err: unknown) => {
     process.stderr.write(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);

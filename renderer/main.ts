@@ -26,6 +26,7 @@ import { SecretFileError, withSecretFile } from "./turn/secret-file.js";
 import { TurnServer } from "./turn/turn-server.js";
 import { planTurn, TurnPlanError } from "./turn/turn-plan.js";
 import { IceServers } from "./webrtc/ice-servers.js";
+import { LINK_TUNING_ENV, parseLinkTuning } from "./webrtc/link-tuning.js";
 
 /** Shutdown must finish in this time or the process exits anyway (a box must be restartable). */
 const SHUTDOWN_TIMEOUT_MS = 10_000;
@@ -163,6 +164,7 @@ async function main(): Promise<void> {
     audioUnavailable,
     log,
     metrics,
+    linkTuning: parseLinkTuning(process.env[LINK_TUNING_ENV]),
   });
   if (pulse) pulse.onRestart = () => sessions.recoverAllAudio();
   egress.setPolicy((host, port, request) => sessions.urlPolicy.destination(host, port, request));

@@ -24,12 +24,21 @@ export const REPUSH_INTERVAL_MS = 1000;
  * later. The second copy also lets VP8 sharpen a picture that stands still.
  */
 export const SETTLE_REPUSH_MS = 120;
+/**
+ * On a lossy link the changed frame's last packet can be lost, and the viewer cannot know (so
+ * cannot NACK) until a later packet arrives: on a static page that was the settle re-push. A tiny
+ * delta frame this soon after a change reveals the gap a round trip sooner ("tail-probe" in
+ * link-tuning.ts; 0 turns it off).
+ */
+export const DEFAULT_TAIL_PROBE_MS = 40;
 
 export interface ScreencastOptions {
   cdp: CDPSession;
   viewport: { width: number; height: number };
   jpegQuality: number;
   maxFps: number;
+  /** Push a changed frame once more this soon when nothing newer came (0: off). */
+  tailProbeMs?: number;
   log: Logger;
   metrics?: Metrics;
   onFrame: (frame: I420Frame) => void;
@@ -56,6 +65,9 @@ export class ScreencastCapture implements FrameCapture {
   private held: I420Frame | null = null;
   private heldTimer: NodeJS.Timeout | null = null;
   private settleTimer: NodeJS.Timeout | null = null;
+  private probeTimer: NodeJS.Timeout | null = null;
+  /** Counts fresh frames delivered, so a later push knows whether a newer one went out. */
+  private freshDelivered = 0;
   private viewport: { width: number; height: number };
   private readonly minIntervalMs: number;
   private readonly onScreencastFrame = (event: ScreencastFrameEvent) => this.handleFrame(event);
@@ -161,12 +173,25 @@ export class ScreencastCapture implements FrameCapture {
     this.lastEmit = performance.now();
     this.options.onFrame(frame);
     if (!fresh) return;
+    const seq = ++this.freshDelivered;
+    const again = () => {
+      if (seq === this.freshDelivered && this.lastFrame && !this.decoding && !this.held && !this.closed) this.deliver(this.lastFrame, false);
+    };
     if (this.settleTimer) clearTimeout(this.settleTimer);
-    const emittedAt = this.lastEmit;
     this.settleTimer = setTimeout(() => {
       this.settleTimer = null;
-      if (this.lastEmit === emittedAt && this.lastFrame && !this.decoding && !this.closed) this.deliver(this.lastFrame, false);
+      again();
     }, SETTLE_REPUSH_MS);
+    const probeMs = this.options.tailProbeMs ?? DEFAULT_TAIL_PROBE_MS;
+    if (this.probeTimer) clearTimeout(this.probeTimer);
+    this.probeTimer = null;
+    if (probeMs > 0 && probeMs < SETTLE_REPUSH_MS) {
+      // Never closer than 1/maxFps to the frame before: the encoder would drop it.
+      this.probeTimer = setTimeout(() => {
+        this.probeTimer = null;
+        again();
+      }, Math.max(probeMs, this.minIntervalMs));
+    }
   }
 
   private repush(): void {
@@ -180,6 +205,7 @@ export class ScreencastCapture implements FrameCapture {
     if (this.pumpTimer) clearTimeout(this.pumpTimer);
     if (this.heldTimer) clearTimeout(this.heldTimer);
     if (this.settleTimer) clearTimeout(this.settleTimer);
+    if (this.probeTimer) clearTimeout(this.probeTimer);
     this.options.cdp.off("Page.screencastFrame", this.onScreencastFrame);
     await this.options.cdp.send("Page.stopScreencast").catch(() => {});
   }

@@ -15,6 +15,7 @@ import { AppError } from "../errors.js";
 import type { Logger } from "../log.js";
 import type { Metrics } from "../metrics.js";
 import type { IceServerSource } from "../webrtc/ice-servers.js";
+import type { LinkTuning } from "../webrtc/link-tuning.js";
 import { Peer } from "../webrtc/peer.js";
 import { evenSide, Session } from "./session.js";
 import { ANONYMOUS, type Client, SessionOwners } from "./session-owners.js";
@@ -38,6 +39,8 @@ export interface SessionManagerOptions {
   audioUnavailable?: string | null;
   log: Logger;
   metrics?: Metrics;
+  /** Loss resilience choices for every peer; the measured defaults when not given. */
+  linkTuning?: LinkTuning;
 }
 
 /** Sound figures for /api/info: what exists now. */
@@ -216,6 +219,7 @@ export class SessionManager {
           viewport,
           jpegQuality: config.video.jpegQuality,
           maxFps: config.video.maxFps,
+          ...(this.options.linkTuning ? { tailProbeMs: this.options.linkTuning.tailProbeMs } : {}),
           captureMethod: config.video.capture,
           idleTimeoutMs: config.sessions.idleTimeoutSeconds * 1000,
           homeUrl: url,
@@ -364,6 +368,7 @@ export class SessionManager {
     const peer = new Peer({
       iceServers,
       audio: session.audio !== null,
+      ...(this.options.linkTuning ? { tuning: this.options.linkTuning } : {}),
       maxBitrateKbps: config.video.maxBitrateKbps,
       maxFps: config.video.maxFps,
       log: this.options.log.child({ session: id }),

@@ -41,6 +41,8 @@ export interface SessionOptions {
   viewport: Viewport;
   jpegQuality: number;
   maxFps: number;
+  /** See ScreencastOptions.tailProbeMs. */
+  tailProbeMs?: number;
   /** screencast (frames on damage) or screenshot (the original design's polling, for comparison). */
   captureMethod: "screencast" | "screenshot";
   idleTimeoutMs: number;
@@ -167,6 +169,7 @@ export class Session {
       viewport: this.viewport,
       jpegQuality: this.options.jpegQuality,
       maxFps: this.options.maxFps,
+      ...(this.options.tailProbeMs !== undefined ? { tailProbeMs: this.options.tailProbeMs } : {}),
       log: this.log,
       metrics: this.options.metrics,
       onFrame: (frame: I420Frame) => {

@@ -18,6 +18,9 @@ import {
 import type { Logger } from "../log.js";
 import type { Metrics } from "../metrics.js";
 import { TokenBucket } from "../rate-limit.js";
+import { KeyframeAnswer } from "./keyframe-answer.js";
+import { DEFAULT_LINK_TUNING, type LinkTuning, stripFec } from "./link-tuning.js";
+import { SendQueueGuard } from "./send-queue-guard.js";
 import { type AudioData, type I420Frame, type WrtcAudioSource, type WrtcDataChannel, type WrtcPeerConnection, type WrtcVideoSource, wrtc } from "./wrtc.js";
 
 /**
@@ -48,6 +51,8 @@ export interface PeerOptions {
   maxFps: number;
   /** Send an audio track: the session has sound. */
   audio?: boolean;
+  /** Loss resilience choices (link-tuning.ts); the measured defaults when not given. */
+  tuning?: LinkTuning;
   log: Logger;
   metrics?: Metrics;
   onInput: (input: InputMessage) => void;
@@ -77,6 +82,13 @@ export class Peer {
   private readonly queuedEvents: string[] = [];
   framesSent = 0;
   inputsReceived = 0;
+  private lastPushed: I420Frame | null = null;
+  private lastPushAt: number | null = null;
+  private readonly keyframeAnswer: KeyframeAnswer | null = null;
+  private readonly queueGuard: SendQueueGuard | null = null;
+  /** The newest frame, held back while the send queue is behind. */
+  private heldFrame: I420Frame | null = null;
+  private readonly tuning: LinkTuning;
   private readonly inputBucket = new TokenBucket(INPUT_RATE_PER_SECOND, INPUT_BURST);
   private lastRateLimitReply = 0;
   /** Set while an offer waits for its candidates. */
@@ -84,13 +96,14 @@ export class Peer {
 
   constructor(private readonly options: PeerOptions) {
     this.log = options.log.child({ module: "peer", peer: this.id });
+    this.tuning = options.tuning ?? DEFAULT_LINK_TUNING;
     this.pc = new wrtc.RTCPeerConnection({
       iceServers: options.iceServers,
       // One transport for video and input: half the candidates to gather, pair and check.
       bundlePolicy: "max-bundle",
       ...(options.iceTransportPolicy ? { iceTransportPolicy: options.iceTransportPolicy } : {}),
     });
-    this.source = new wrtc.nonstandard.RTCVideoSource({ isScreencast: true });
+    this.source = new wrtc.nonstandard.RTCVideoSource({ isScreencast: this.tuning.screencast });
     const track = this.source.createTrack();
     const stream = new wrtc.MediaStream();
     stream.addTrack(track);
@@ -100,6 +113,23 @@ export class Peer {
       streams: [stream],
       sendEncodings: [{ maxBitrate: options.maxBitrateKbps * 1000, maxFramerate: options.maxFps }],
     });
+    if (this.tuning.queueGuard) this.queueGuard = new SendQueueGuard();
+    // One poll of the sender's figures serves both the keyframe answer and the queue guard.
+    if (this.tuning.keyframeAnswer || this.queueGuard) {
+      this.keyframeAnswer = new KeyframeAnswer({
+        readRequests: () => this.pollSender(),
+        lastPushAt: () => this.lastPushAt,
+        // The newest frame, past the queue guard: without a keyframe the viewer shows nothing.
+        repush: () => {
+          const frame = this.heldFrame ?? this.lastPushed;
+          if (this.tuning.keyframeAnswer && frame) this.send(frame);
+        },
+        now: () => performance.now(),
+        setInterval: (callback, ms) => setInterval(callback, ms).unref(),
+        clearInterval: (handle) => clearInterval(handle as NodeJS.Timeout),
+      });
+      this.keyframeAnswer.start();
+    }
     if (options.audio) {
       this.audioSource = new wrtc.nonstandard.RTCAudioSource();
       this.pc.addTransceiver(this.audioSource.createTrack(), { direction: "sendonly", streams: [stream] });
@@ -130,7 +160,7 @@ export class Peer {
   async createOffer(): Promise<{ type: "offer"; sdp: string }> {
     const offer = await this.pc.createOffer();
     const ready = this.offerCandidatesReady();
-    await this.pc.setLocalDescription(offer);
+    await this.pc.setLocalDescription(this.tuning.fec ? offer : { type: "offer", sdp: stripFec(offer.sdp) });
     await ready;
     const local = this.pc.localDescription;
     return { type: "offer", sdp: local?.sdp ?? offer.sdp };
@@ -180,9 +210,38 @@ export class Peer {
 
   pushFrame(frame: I420Frame): void {
     if (this.closed) return;
+    if (this.queueGuard && !this.queueGuard.admit(performance.now(), this.lastPushAt)) {
+      if (this.heldFrame) this.queueGuard.skipped++;
+      this.heldFrame = frame;
+      return;
+    }
+    this.send(frame);
+  }
+
+  private send(frame: I420Frame): void {
+    this.heldFrame = null;
     this.source.onFrame(frame);
+    this.lastPushed = frame;
+    this.lastPushAt = performance.now();
     this.framesSent++;
     this.options.metrics?.framesSent.inc();
+  }
+
+  /**
+   * Reads the video sender's figures: feeds the queue guard (and sends a held frame once it
+   * admits one) and returns PLI + FIR received, the viewer asking for a keyframe.
+   */
+  private async pollSender(): Promise<number | null> {
+    if (this.closed || this.pc.connectionState !== "connected") return null;
+    const report = await this.pc.getStats();
+    let count: number | null = null;
+    report.forEach((stat) => {
+      if (stat.type !== "outbound-rtp" || stat.kind !== "video") return;
+      count = Number(stat.pliCount ?? 0) + Number(stat.firCount ?? 0);
+      this.queueGuard?.update({ totalPacketSendDelay: Number(stat.totalPacketSendDelay ?? 0), packetsSent: Number(stat.packetsSent ?? 0) });
+    });
+    if (this.heldFrame && !this.closed && this.queueGuard?.admit(performance.now(), this.lastPushAt)) this.send(this.heldFrame);
+    return count;
   }
 
   /** One 10 ms frame of the session's sound. */
@@ -245,12 +304,17 @@ export class Peer {
   /** The video sender's figures that explain quality and latency (libwebrtc's own counters). */
   async senderStats(): Promise<Record<string, unknown>> {
     const report = await this.pc.getStats();
-    const out: Record<string, unknown> = { connectionState: this.pc.connectionState, framesPushed: this.framesSent, inputs: this.inputsReceived };
+    const out: Record<string, unknown> = {
+      connectionState: this.pc.connectionState, framesPushed: this.framesSent, inputs: this.inputsReceived,
+      keyframeAnswers: this.keyframeAnswer?.answered ?? 0,
+      queueGuardSkipped: this.queueGuard?.skipped ?? 0,
+    };
     report.forEach((stat) => {
       if (stat.type === "outbound-rtp" && stat.kind === "video") {
         for (const key of [
           "framesEncoded", "framesSent", "keyFramesEncoded", "bytesSent", "packetsSent", "totalEncodeTime", "totalPacketSendDelay",
-          "qualityLimitationReason", "frameWidth", "frameHeight", "framesPerSecond", "targetBitrate", "nackCount", "pliCount",
+          "qualityLimitationReason", "frameWidth", "frameHeight", "framesPerSecond", "targetBitrate", "nackCount", "pliCount", "firCount",
+          "retransmittedPacketsSent", "retransmittedBytesSent", "hugeFramesSent",
         ]) if (stat[key] !== undefined) out[key] = stat[key];
       } else if (stat.type === "candidate-pair" && stat.nominated) {
         out.availableOutgoingBitrate = stat.availableOutgoingBitrate;
@@ -263,6 +327,7 @@ export class Peer {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.keyframeAnswer?.close();
     this.pc.onicecandidate = null;
     this.pc.onconnectionstatechange = null;
     this.pc.onicegatheringstatechange = null;

@@ -153,6 +153,14 @@ export class FakePeer {
     this.connectionState = state;
     this.onconnectionstatechange?.();
   }
+  /** What getStats() returns: the test sets the video receiver's counters. */
+  readonly stats = new Map<string, Record<string, unknown>>();
+  async getStats(): Promise<Map<string, Record<string, unknown>>> {
+    return this.stats;
+  }
+  setVideoReceived(counters: { framesDecoded: number; freezeCount?: number; packetsReceived?: number; packetsLost?: number }): void {
+    this.stats.set("IT01V", { type: "inbound-rtp", kind: "video", id: "IT01V", freezeCount: 0, packetsReceived: counters.framesDecoded * 10, packetsLost: 0, ...counters });
+  }
 }
 
 export class FakeHost implements ReactiveControllerHost {

@@ -17,7 +17,12 @@ export interface WebRtcRunOptions {
   /** "relay" forces the call through TURN; `turnTransport` keeps only that transport's TURN URLs. */
   iceTransportPolicy?: "all" | "relay";
   turnTransport?: "udp" | "tcp";
+  /** Replaces the TURN servers' URLs (credentials kept): the bench's impaired link sits there. */
+  turnUrls?: string[];
+  /** The receiver's jitterBufferTarget in ms; 0 (what our viewer sets) when not given. */
+  jitterBufferTargetMs?: number;
 }
+
 
 export interface WebRtcRunResult {
   sessionId: string;
@@ -32,6 +37,10 @@ export interface WebRtcRunResult {
   seconds: number;
   client: Record<string, number>;
   server: Record<string, unknown>;
+  /** Gaps longer than 300 ms between presented frames, from the first frame to the end. */
+  freezes: { count: number; longestMs: number; totalMs: number };
+  /** Codec names the client's answer accepted (shows whether RED/ULPFEC were negotiated). */
+  answerCodecs: string[];
   /** The local candidate of the pair in use: its type (host/srflx/prflx/relay) and TURN transport. */
   localCandidate: { type: string; relayProtocol?: string; protocol?: string };
 }
@@ -59,6 +68,7 @@ export async function runWebRtcClient(opts: WebRtcRunOptions): Promise<WebRtcRun
   let pc: RTCPeerConnection | null = null;
   let dc: RTCDataChannel | null = null;
   const pending: RTCIceCandidateInit[] = [];
+  let answerCodecs: string[] = [];
   const joinAt = performance.now();
   const firstFrame = new Promise<number>((resolve) => {
     const onFrame = (now: number) => resolve(now);
@@ -69,7 +79,8 @@ export async function runWebRtcClient(opts: WebRtcRunOptions): Promise<WebRtcRun
       const m = JSON.parse(event.data as string);
       if (m.type === "offer") {
         let servers: RTCIceServer[] = m.iceServers ?? [];
-        if (opts.turnTransport) {
+        if (opts.turnUrls) servers = servers.filter((s) => ([] as string[]).concat(s.urls).some((u) => u.startsWith("turn"))).map((s) => ({ ...s, urls: opts.turnUrls! }));
+        else if (opts.turnTransport) {
           servers = servers
             .map((s) => ({ ...s, urls: ([] as string[]).concat(s.urls).filter((u) => u.startsWith("turn") && u.endsWith(`transport=${opts.turnTransport}`)) }))
             .filter((s) => s.urls.length > 0);
@@ -77,7 +88,7 @@ export async function runWebRtcClient(opts: WebRtcRunOptions): Promise<WebRtcRun
         pc = new RTCPeerConnection({ iceServers: servers, iceTransportPolicy: opts.iceTransportPolicy ?? "all" });
         pc.ontrack = (e) => {
           // What our viewer does too: a live picture, not a smooth one — no extra jitter buffering.
-          (e.receiver as RTCRtpReceiver & { jitterBufferTarget?: number }).jitterBufferTarget = 0;
+          (e.receiver as RTCRtpReceiver & { jitterBufferTarget?: number }).jitterBufferTarget = opts.jitterBufferTargetMs ?? 0;
           video.srcObject = e.streams[0]!;
         };
         pc.ondatachannel = (e) => {
@@ -88,6 +99,7 @@ export async function runWebRtcClient(opts: WebRtcRunOptions): Promise<WebRtcRun
         await pc.setRemoteDescription(m.offer);
         for (const c of pending.splice(0)) await pc.addIceCandidate(c);
         const answer = await pc.createAnswer();
+        answerCodecs = [...new Set([...(answer.sdp ?? "").matchAll(/a=rtpmap:\d+ ([\w-]+)\//g)].map((m) => m[1]!))];
         await pc.setLocalDescription(answer);
         ws.send(JSON.stringify({ type: "answer", answer: { type: "answer", sdp: answer.sdp } }));
       } else if (m.type === "ice-candidate") {
@@ -101,6 +113,15 @@ export async function runWebRtcClient(opts: WebRtcRunOptions): Promise<WebRtcRun
   ws.send(JSON.stringify({ type: "join", session_id: created.session_id }));
   const firstFrameAt = await firstFrame;
   await channelOpen;
+
+  // Every presented frame's time, for freezes: gaps the user sees as a stuck picture.
+  const presented: number[] = [];
+  let watching = true;
+  const watch = (now: number) => {
+    presented.push(now);
+    if (watching) video.requestVideoFrameCallback(watch);
+  };
+  video.requestVideoFrameCallback(watch);
 
   // Frames per second over the measurement window, from the compositor's own frame counter.
   const framesNow = () =>
@@ -144,6 +165,14 @@ export async function runWebRtcClient(opts: WebRtcRunOptions): Promise<WebRtcRun
     await new Promise((r) => setTimeout(r, 150 + Math.random() * 200));
   }
 
+  watching = false;
+  // A pause between presented frames longer than this is a freeze the user sees (inline: this
+  // function is serialized into the page, so it can use no module constant).
+  const FREEZE_GAP_MS = 300;
+  presented.push(performance.now());
+  const gaps = presented.slice(1).map((t, i) => t - presented[i]!).filter((gap) => gap > FREEZE_GAP_MS);
+  const freezes = { count: gaps.length, longestMs: Math.max(0, ...gaps), totalMs: gaps.reduce((a, b) => a + b, 0) };
+
   let bytesReceived = 0;
   const client: Record<string, number> = {};
   const stats = await pc!.getStats();
@@ -161,6 +190,11 @@ export async function runWebRtcClient(opts: WebRtcRunOptions): Promise<WebRtcRun
       client.avgJitterBufferMs = (1000 * s.jitterBufferDelay) / Math.max(1, s.jitterBufferEmittedCount);
       client.avgDecodeMs = (1000 * s.totalDecodeTime) / Math.max(1, s.framesDecoded);
       client.avgProcessingMs = (1000 * (s.totalProcessingDelay ?? 0)) / Math.max(1, s.framesDecoded);
+      // What explains a stall: loss, repair (NACK/RTX, FEC) and keyframes asked for and got.
+      for (const key of [
+        "packetsReceived", "packetsLost", "nackCount", "pliCount", "firCount", "keyFramesDecoded", "freezeCount", "totalFreezesDuration",
+        "retransmittedPacketsReceived", "fecPacketsReceived", "fecPacketsDiscarded", "jitter", "framesReceived",
+      ]) if (typeof s[key] === "number") client[key] = s[key];
     }
   });
   const server = await fetch(`/api/session/${created.session_id}/stats`).then((r) => r.json());
@@ -180,6 +214,8 @@ export async function runWebRtcClient(opts: WebRtcRunOptions): Promise<WebRtcRun
     seconds,
     client,
     server,
+    freezes,
+    answerCodecs,
     localCandidate,
   };
 }

@@ -141,6 +141,11 @@ export class PeerLink {
     }
   }
 
+  /** The connection's stats (the viewer reads its own receiver's figures), or null once closed. */
+  stats(): Promise<RTCStatsReport> | null {
+    return this.closed ? null : this.peer.getStats();
+  }
+
   /** False once the connection failed or closed: a link that only looks alive after the tablet slept. */
   get alive(): boolean {
     if (this.closed) return false;

@@ -152,6 +152,11 @@ export class SessionController implements ReactiveController {
     return this.statusMessageValue;
   }
   /** A short-lived message to show even while streaming (e.g. a rejected input). */
+  /** The current connection's stats while streaming, else null (for the link-quality hint). */
+  videoStats(): Promise<RTCStatsReport | null> {
+    return this.statusValue === "streaming" && this.link ? this.link.stats() : Promise.resolve(null);
+  }
+
   get notice(): string | null {
     return this.noticeValue;
   }

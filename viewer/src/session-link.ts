@@ -84,6 +84,11 @@ export class SessionLink {
     return !this.closed && this.socket.readyState <= 1 && (this.peer?.alive ?? true);
   }
 
+  /** The peer connection's stats, or null before the offer or after close. */
+  stats(): Promise<RTCStatsReport | null> {
+    return this.closed ? Promise.resolve(null) : (this.peer?.stats() ?? Promise.resolve(null));
+  }
+
   get socketOpen(): boolean {
     return !this.closed && this.socket.readyState === 1;
   }

@@ -117,6 +117,20 @@ export const viewerStyles = css`
     font-size: 16px;
     box-shadow: 0 4px 16px rgba(0, 0, 0, 0.4);
   }
+  /* Thin, at the top edge of the picture, never in the way of a tap. */
+  .weak-link {
+    position: absolute;
+    top: 0;
+    left: 50%;
+    transform: translateX(-50%);
+    z-index: 3;
+    padding: 2px 12px;
+    border-radius: 0 0 8px 8px;
+    background: rgba(150, 100, 0, 0.85);
+    color: #fff;
+    font-size: 13px;
+    pointer-events: none;
+  }
   .home {
     position: absolute;
     top: 10px;

@@ -5,6 +5,7 @@ import "./key-bar.js";
 import "./keyboard-bridge.js";
 import type { JiomosaKeyboardBridge } from "./keyboard-bridge.js";
 import { KioskMode } from "./kiosk-mode.js";
+import { LinkQualityController } from "./link-quality.js";
 import { navBarStyles, renderNavBar } from "./nav-bar.js";
 import "./page-dialog.js";
 import { RemotePage } from "./remote-page.js";
@@ -13,6 +14,7 @@ import { SessionController, type SessionControllerOptions, type SessionStatus } 
 import "./sound-control.js";
 import type { SoundChange } from "./sound-control.js";
 import { SoundController } from "./sound-controller.js";
+import { browserTimers } from "./timers.js";
 import "./stream-view.js";
 import type { JiomosaStreamView } from "./stream-view.js";
 import { viewerStyles } from "./viewer-styles.js";
@@ -67,6 +69,7 @@ export class JiomosaViewer extends LitElement {
 
   private session!: SessionController;
   private sound!: SoundController;
+  private linkQuality!: LinkQualityController;
   private readonly remote = new RemotePage(this);
   private readonly kioskMode = new KioskMode(this);
   private readonly follower: ViewportFollower;
@@ -99,6 +102,7 @@ export class JiomosaViewer extends LitElement {
         this.follower.connectionOpened();
       },
     });
+    this.linkQuality ??= new LinkQualityController(this, () => this.session.videoStats(), this.connection.timers ?? browserTimers);
     this.sound ??= new SoundController(this, {
       stream: () => this.session.stream,
       output: () => this.streamView,
@@ -130,7 +134,7 @@ export class JiomosaViewer extends LitElement {
             .focusOnPress=${!remote.focus.editable}
             @jiomosa-input=${this.onInput}
           ></jiomosa-stream-view>
-          ${this.renderOverlay()} ${this.renderNotices()}
+          ${this.renderOverlay()} ${this.renderNotices()} ${this.renderWeakLink()}
         </div>
         ${keyBar ? html`<jiomosa-key-bar @jiomosa-input=${this.onInput}></jiomosa-key-bar>` : nothing}
       </div>
@@ -182,6 +186,12 @@ export class JiomosaViewer extends LitElement {
       ${notice ? html`<div class="message">${notice}</div>` : nothing}
       ${status === "error" || status === "closed" ? html`<button class="retry" @click=${() => this.session.retry()}>Try again</button>` : nothing}
     </div>`;
+  }
+
+  /** A thin line over the picture while the link drops or stalls frames; it leaves by itself. */
+  private renderWeakLink() {
+    if (!this.linkQuality.weak || this.session.status !== "streaming") return nothing;
+    return html`<div class="weak-link" role="status" aria-live="polite">Weak connection: the picture may pause</div>`;
   }
 
   private renderNotices() {
