@@ -178,6 +178,9 @@ async function runFallbackScenario(client: Browser, rendererUrl: string, rendere
       client: {},
       server: {},
       localCandidate: { type: "websocket" },
+      // The picture path's client does not time presented frames: no freeze figures for it.
+      freezes: { count: Number.NaN, longestMs: Number.NaN, totalMs: Number.NaN },
+      answerCodecs: [],
       rendererCpuPercent: cpuPercent,
     });
   }

@@ -87,6 +87,11 @@ export class JpegLink {
   }
 
   /** Sends one input message on the socket; false when it is not open (the input is dropped). */
+  /** No RTP on the picture path, so no receiver stats: the weak-connection hint stays off here. */
+  stats(): Promise<RTCStatsReport | null> {
+    return Promise.resolve(null);
+  }
+
   send(input: InputMessage): boolean {
     if (!this.socketOpen) return false;
     this.post({ type: "input", input });

@@ -151,12 +151,12 @@ export class SessionController implements ReactiveController {
   get statusMessage(): string {
     return this.statusMessageValue;
   }
-  /** A short-lived message to show even while streaming (e.g. a rejected input). */
   /** The current connection's stats while streaming, else null (for the link-quality hint). */
   videoStats(): Promise<RTCStatsReport | null> {
     return this.statusValue === "streaming" && this.link ? this.link.stats() : Promise.resolve(null);
   }
 
+  /** A short-lived message to show even while streaming (e.g. a rejected input). */
   get notice(): string | null {
     return this.noticeValue;
   }
