@@ -47,8 +47,8 @@ async function closeSession(id: string): Promise<void> {
 }
 
 async function sessionIds(): Promise<string[]> {
-  const body = (await (await fetch(`${renderer.url}/api/sessions`)).json()) as { sessions: { session_id: string }[] };
-  return body.sessions.map((s) => s.session_id);
+  const body = (await (await fetch(`${renderer.url}/api/sessions`)).json()) as { sessions: { sessions: string[] } };
+  return body.sessions.sessions;
 }
 
 type Outcome = Record<string, { target: string; control: string }>;

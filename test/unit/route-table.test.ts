@@ -33,7 +33,7 @@ const EXPECTED: Record<string, string> = {
   "GET /": "tablet",
   "GET /viewer": "tablet",
   "GET /diagnostics": "tablet",
-  "GET /^\\/(app\\.js|app\\.js\\.map|sw\\.js|icons\\/[A-Za-z0-9._-]+)$/": "public",
+  "GET /^\\/(app(-legacy)?\\.js(\\.map)?|sw\\.js|icons\\/[A-Za-z0-9._-]+)$/": "public",
   "GET /manifest.webmanifest": "public",
   "GET /^\\/pages\\/(.+)$/": "public",
 };
