@@ -111,13 +111,14 @@ export function createApp(options: AppOptions): { app: Koa; router: Router } {
   const routes = new Routes(options.access);
   const client = (ctx: Context) => options.access.identify(ctx.req);
 
-  // The PIN page alone keeps its referrer for same-origin requests: under no-referrer a form
-  // post's Origin is "null", and a browser without Sec-Fetch-Site could not be told from a
-  // foreign page. Nothing is sent to other origins either way.
-  const loginReferrerPolicy = (ctx: Context) => ctx.set("Referrer-Policy", "same-origin");
+  // The appliance's own pages (the PIN page and the viewer's shell) keep their referrer for
+  // same-origin requests: under no-referrer a form post's or fetch POST's Origin is "null", and a
+  // browser without Sec-Fetch-Site (Chrome 75 and older: the old tablets the viewer serves) could
+  // not be told from a foreign page. Nothing is sent to other origins either way.
+  const ownPageReferrerPolicy = (ctx: Context) => ctx.set("Referrer-Policy", "same-origin");
 
   routes.get("/login", "public", (ctx) => {
-    loginReferrerPolicy(ctx);
+    ownPageReferrerPolicy(ctx);
     const next = typeof ctx.query.next === "string" ? ctx.query.next : "/";
     ctx.type = "text/html; charset=utf-8";
     ctx.body = loginPage(config.name, next, null);
@@ -135,7 +136,7 @@ export function createApp(options: AppOptions): { app: Koa; router: Router } {
       options.metrics.httpErrors.inc({ status: String(err.status) });
       ctx.status = err.status;
       ctx.set(err.headers);
-      loginReferrerPolicy(ctx);
+      ownPageReferrerPolicy(ctx);
       ctx.type = "text/html; charset=utf-8";
       ctx.body = loginPage(config.name, next, err.code === "wrong_pin" ? "Wrong PIN, try again." : err.message);
     }
@@ -282,6 +283,7 @@ export function createApp(options: AppOptions): { app: Koa; router: Router } {
   // The viewer: one page shell for the launcher and the viewer, plus its bundle.
   const shell = async (ctx: Context) => {
     ensureTabletId(ctx);
+    ownPageReferrerPolicy(ctx);
     if (!(await sendFile(ctx, options.viewerDir, "index.html"))) {
       throw new AppError(503, "internal", "the viewer is not built; run `npm run build`");
     }
