@@ -3,7 +3,7 @@
  * Builds the tablet viewer: two bundles of the same app, dist/viewer/app.js for current browsers
  * and dist/viewer/app-legacy.js (syntax lowered to Chrome 65, the few missing APIs polyfilled)
  * for the outdated WebViews that cheap tablets keep for years; the page shell's loader picks one,
- * so current tablets never download the polyfills. Also the service worker viewer/src/sw.ts into
+ * so current tablets never download the polyfills. Also the service worker viewer/src/app/sw.ts into
  * dist/viewer/sw.js, the page shell and icons. Exits non-zero on any error.
  */
 import { copyFile, cp, mkdir, readFile } from "node:fs/promises";
@@ -33,11 +33,11 @@ try {
     tsconfig: join(root, "viewer", "tsconfig.json"),
     logLevel: "warning",
   };
-  await build({ ...common, entryPoints: [join(root, "viewer", "src", "main.ts")], outfile: join(outDir, "app.js"), format: "esm", target: TARGET });
+  await build({ ...common, entryPoints: [join(root, "viewer", "src", "app", "main.ts")], outfile: join(outDir, "app.js"), format: "esm", target: TARGET });
   // A classic script (iife): the loader adds it with a plain <script> whose onerror it can watch.
   await build({
     ...common,
-    entryPoints: [join(root, "viewer", "src", "legacy-main.ts")],
+    entryPoints: [join(root, "viewer", "src", "app", "legacy-main.ts")],
     outfile: join(outDir, "app-legacy.js"),
     format: "iife",
     target: LEGACY_TARGET,
@@ -45,7 +45,7 @@ try {
   // A classic script: a service worker registered without {type:"module"} cannot be a module.
   await build({
     absWorkingDir: root,
-    entryPoints: [join(root, "viewer", "src", "sw.ts")],
+    entryPoints: [join(root, "viewer", "src", "app", "sw.ts")],
     outfile: join(outDir, "sw.js"),
     bundle: true,
     format: "iife",

@@ -1,8 +1,8 @@
 import { expect } from "@esm-bundle/chai";
-import { JiomosaDiagnostics } from "../../viewer/src/diagnostics.js";
-import "../../viewer/src/launcher.js";
-import type { JiomosaLauncher } from "../../viewer/src/launcher.js";
-import type { FetchFunction, PeerConnectionConstructor, WebSocketConstructor } from "../../viewer/src/session-controller.js";
+import { JiomosaDiagnostics } from "../../viewer/src/diagnostics/diagnostics.js";
+import "../../viewer/src/launcher/launcher.js";
+import type { JiomosaLauncher } from "../../viewer/src/launcher/launcher.js";
+import type { FetchFunction, PeerConnectionConstructor, WebSocketConstructor } from "../../viewer/src/connection/session-controller.js";
 import { waitFor } from "./session-fakes.js";
 
 // ---- a fake box and network ------------------------------------------------------------------

@@ -1,5 +1,5 @@
 import { expect } from "@esm-bundle/chai";
-import { clampToPage, containedBox, mapToPage } from "../../viewer/src/input-mapper.js";
+import { clampToPage, containedBox, mapToPage } from "../../viewer/src/input/input-mapper.js";
 
 describe("input-mapper", () => {
   const page = { width: 1280, height: 720 };

@@ -1,10 +1,10 @@
 import { expect } from "@esm-bundle/chai";
 import { sendMouse } from "@web/test-runner-commands";
 import type { InputMessage } from "../../protocol/index.js";
-import "../../viewer/src/key-bar.js";
-import type { JiomosaKeyBar } from "../../viewer/src/key-bar.js";
-import "../../viewer/src/keyboard-bridge.js";
-import type { JiomosaKeyboardBridge } from "../../viewer/src/keyboard-bridge.js";
+import "../../viewer/src/session-view/key-bar.js";
+import type { JiomosaKeyBar } from "../../viewer/src/session-view/key-bar.js";
+import "../../viewer/src/session-view/keyboard-bridge.js";
+import type { JiomosaKeyboardBridge } from "../../viewer/src/session-view/keyboard-bridge.js";
 
 describe("<jiomosa-key-bar>", () => {
   let bar: JiomosaKeyBar;

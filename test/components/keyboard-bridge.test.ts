@@ -1,8 +1,8 @@
 import { expect } from "@esm-bundle/chai";
 import { sendKeys } from "@web/test-runner-commands";
 import { type InputMessage, readInputMessage } from "../../protocol/index.js";
-import "../../viewer/src/keyboard-bridge.js";
-import { type JiomosaKeyboardBridge, NEUTRAL_CONTEXT } from "../../viewer/src/keyboard-bridge.js";
+import "../../viewer/src/session-view/keyboard-bridge.js";
+import { type JiomosaKeyboardBridge, NEUTRAL_CONTEXT } from "../../viewer/src/session-view/keyboard-bridge.js";
 
 describe("<jiomosa-keyboard-bridge>", () => {
   let bridge: JiomosaKeyboardBridge;

@@ -1,6 +1,6 @@
 import { expect } from "@esm-bundle/chai";
 import type { ReactiveControllerHost } from "lit";
-import { KioskMode, type WakeLockLike } from "../../viewer/src/kiosk-mode.js";
+import { KioskMode, type WakeLockLike } from "../../viewer/src/session-view/kiosk-mode.js";
 import { FakeDocument, settle } from "./session-fakes.js";
 
 /** navigator.wakeLock with sentinels the test can release, as the browser does when the page hides. */

@@ -1,6 +1,6 @@
 import { expect } from "@esm-bundle/chai";
-import "../../viewer/src/launcher.js";
-import type { JiomosaLauncher } from "../../viewer/src/launcher.js";
+import "../../viewer/src/launcher/launcher.js";
+import type { JiomosaLauncher } from "../../viewer/src/launcher/launcher.js";
 import { waitFor } from "./session-fakes.js";
 
 const realFetch = window.fetch;

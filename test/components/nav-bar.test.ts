@@ -1,7 +1,7 @@
 import { expect } from "@esm-bundle/chai";
 import { html, render } from "lit";
 import type { InputMessage, PageEvent } from "../../protocol/index.js";
-import { NAV_BAR_HEIGHT_PX, navBarStyles, renderNavBar } from "../../viewer/src/nav-bar.js";
+import { NAV_BAR_HEIGHT_PX, navBarStyles, renderNavBar } from "../../viewer/src/session-view/nav-bar.js";
 
 const PAGE: PageEvent = { type: "page", url: "http://example.test/list", title: "A long list", loading: false, canGoBack: true, canGoForward: false };
 

@@ -1,8 +1,8 @@
 import { expect } from "@esm-bundle/chai";
 import { sendKeys } from "@web/test-runner-commands";
 import type { DialogEvent, InputMessage } from "../../protocol/index.js";
-import "../../viewer/src/page-dialog.js";
-import type { JiomosaPageDialog } from "../../viewer/src/page-dialog.js";
+import "../../viewer/src/session-view/page-dialog.js";
+import type { JiomosaPageDialog } from "../../viewer/src/session-view/page-dialog.js";
 
 describe("<jiomosa-page-dialog>", () => {
   let element: JiomosaPageDialog;

@@ -1,5 +1,5 @@
 import { expect } from "@esm-bundle/chai";
-import { MAX_VISIBLE_NOTICES, PAGE_NOTICE_DURATION_MS, RemotePage } from "../../viewer/src/remote-page.js";
+import { MAX_VISIBLE_NOTICES, PAGE_NOTICE_DURATION_MS, RemotePage } from "../../viewer/src/session-view/remote-page.js";
 import { FakeHost, ManualTimers } from "./session-fakes.js";
 
 describe("RemotePage", () => {

@@ -1,7 +1,7 @@
 import { expect } from "@esm-bundle/chai";
 import type { InputMessage, SelectOpenEvent } from "../../protocol/index.js";
-import "../../viewer/src/select-picker.js";
-import type { JiomosaSelectPicker } from "../../viewer/src/select-picker.js";
+import "../../viewer/src/session-view/select-picker.js";
+import type { JiomosaSelectPicker } from "../../viewer/src/session-view/select-picker.js";
 
 const REQUEST: SelectOpenEvent = {
   type: "select-open",

@@ -8,7 +8,7 @@ import {
   type SessionTarget,
   type PeerConnectionConstructor,
   type WebSocketConstructor,
-} from "../../viewer/src/session-controller.js";
+} from "../../viewer/src/connection/session-controller.js";
 import { acceptOffer, type Call, FakeEnvironment, FakeHost, fakeFetch, FakePeer, FakeSocket, ManualTimers, MemoryStorage, settle } from "./session-fakes.js";
 
 const OFFER = { type: "offer", offer: { type: "offer", sdp: "v=0 offer-1" }, iceServers: [{ urls: "turn:turn.test:3478", username: "u", credential: "p" }], viewport: { width: 1024, height: 768 } };

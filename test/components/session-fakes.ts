@@ -4,7 +4,7 @@
  * an in-memory storage and a network environment whose online state and visibility tests set.
  */
 import type { ReactiveController, ReactiveControllerHost } from "lit";
-import type { FetchFunction, KeyValueStore, NetworkEnvironment, Timers } from "../../viewer/src/session-controller.js";
+import type { FetchFunction, KeyValueStore, NetworkEnvironment, Timers } from "../../viewer/src/connection/session-controller.js";
 
 /** Timers driven by hand: nothing runs until the test advances the clock. */
 export class ManualTimers implements Timers {

@@ -1,6 +1,6 @@
 import { expect } from "@esm-bundle/chai";
 import type { ChannelEvent } from "../../protocol/index.js";
-import type { PageChannelEvent } from "../../viewer/src/channel-events.js";
+import type { PageChannelEvent } from "../../viewer/src/connection/channel-events.js";
 import {
   OFFLINE_MESSAGE,
   OFFLINE_RECHECK_MS,
@@ -10,7 +10,7 @@ import {
   type SessionTarget,
   WAKE_CHECK_TIMEOUT_MS,
   type WebSocketConstructor,
-} from "../../viewer/src/session-controller.js";
+} from "../../viewer/src/connection/session-controller.js";
 import { acceptOffer, type Call, FakeEnvironment, FakeHost, fakeFetch, FakePeer, FakeSocket, ManualTimers, MemoryStorage, settle } from "./session-fakes.js";
 
 const OFFER = { type: "offer", offer: { type: "offer", sdp: "v=0 offer-1" }, viewport: { width: 1280, height: 720 } };

@@ -1,6 +1,6 @@
 import { expect } from "@esm-bundle/chai";
-import "../../viewer/src/sound-control.js";
-import type { JiomosaSoundControl, SoundChange } from "../../viewer/src/sound-control.js";
+import "../../viewer/src/sound/sound-control.js";
+import type { JiomosaSoundControl, SoundChange } from "../../viewer/src/sound/sound-control.js";
 
 describe("<jiomosa-sound-control>", () => {
   let control: JiomosaSoundControl;

@@ -1,7 +1,7 @@
 import { expect } from "@esm-bundle/chai";
 import { type InputMessage, readInputMessage } from "../../protocol/index.js";
-import "../../viewer/src/stream-view.js";
-import type { JiomosaStreamView } from "../../viewer/src/stream-view.js";
+import "../../viewer/src/session-view/stream-view.js";
+import type { JiomosaStreamView } from "../../viewer/src/session-view/stream-view.js";
 import { waitFor } from "./session-fakes.js";
 
 /** A 1280x720 source that keeps producing frames: a canvas redrawn on a timer. */

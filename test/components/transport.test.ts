@@ -6,9 +6,9 @@ import {
   WEBRTC_CONNECT_TIMEOUT_MS,
   type Transport,
   type WebSocketConstructor,
-} from "../../viewer/src/session-controller.js";
-import { webRtcUsable } from "../../viewer/src/transport.js";
-import { withoutExtmapAllowMixed } from "../../viewer/src/peer-link.js";
+} from "../../viewer/src/connection/session-controller.js";
+import { webRtcUsable } from "../../viewer/src/connection/transport.js";
+import { withoutExtmapAllowMixed } from "../../viewer/src/connection/peer-link.js";
 import { acceptOffer, type Call, FakeEnvironment, FakeHost, fakeFetch, FakePeer, FakeSocket, ManualTimers, MemoryStorage, settle, waitFor } from "./session-fakes.js";
 
 const OFFER = { type: "offer", offer: { type: "offer", sdp: "v=0 offer-1" }, iceServers: [], viewport: { width: 1024, height: 768 } };

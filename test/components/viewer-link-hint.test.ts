@@ -1,8 +1,8 @@
 import { expect } from "@esm-bundle/chai";
-import { LINK_CALM_MS, LINK_POLL_MS, STALL_MS } from "../../viewer/src/link-quality.js";
-import type { PeerConnectionConstructor, WebSocketConstructor } from "../../viewer/src/session-controller.js";
-import "../../viewer/src/viewer.js";
-import type { JiomosaViewer } from "../../viewer/src/viewer.js";
+import { LINK_CALM_MS, LINK_POLL_MS, STALL_MS } from "../../viewer/src/connection/link-quality.js";
+import type { PeerConnectionConstructor, WebSocketConstructor } from "../../viewer/src/connection/session-controller.js";
+import "../../viewer/src/session-view/viewer.js";
+import type { JiomosaViewer } from "../../viewer/src/session-view/viewer.js";
 import { acceptOffer, FakeEnvironment, fakeFetch, FakePeer, FakeSocket, ManualTimers, MemoryStorage, settle } from "./session-fakes.js";
 
 /**

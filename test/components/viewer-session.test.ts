@@ -1,9 +1,9 @@
 import { expect } from "@esm-bundle/chai";
 import type { ChannelEvent, InputMessage } from "../../protocol/index.js";
-import { RESIZE_DEBOUNCE_MS } from "../../viewer/src/viewport-follower.js";
-import type { PeerConnectionConstructor, WebSocketConstructor } from "../../viewer/src/session-controller.js";
-import "../../viewer/src/viewer.js";
-import type { JiomosaViewer } from "../../viewer/src/viewer.js";
+import { RESIZE_DEBOUNCE_MS } from "../../viewer/src/session-view/viewport-follower.js";
+import type { PeerConnectionConstructor, WebSocketConstructor } from "../../viewer/src/connection/session-controller.js";
+import "../../viewer/src/session-view/viewer.js";
+import type { JiomosaViewer } from "../../viewer/src/session-view/viewer.js";
 import { acceptOffer, type Call, FakeChannel, FakeEnvironment, fakeFetch, FakePeer, FakeSocket, MemoryStorage, receiveOn, waitFor } from "./session-fakes.js";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,11 +1,11 @@
 import { expect } from "@esm-bundle/chai";
 import { resetMouse, sendMouse } from "@web/test-runner-commands";
 import type { ChannelEvent } from "../../protocol/index.js";
-import type { PeerConnectionConstructor, WebSocketConstructor } from "../../viewer/src/session-controller.js";
-import type { JiomosaSoundControl } from "../../viewer/src/sound-control.js";
-import { SOUND_KEY } from "../../viewer/src/sound-controller.js";
-import "../../viewer/src/viewer.js";
-import type { JiomosaViewer } from "../../viewer/src/viewer.js";
+import type { PeerConnectionConstructor, WebSocketConstructor } from "../../viewer/src/connection/session-controller.js";
+import type { JiomosaSoundControl } from "../../viewer/src/sound/sound-control.js";
+import { SOUND_KEY } from "../../viewer/src/sound/sound-controller.js";
+import "../../viewer/src/session-view/viewer.js";
+import type { JiomosaViewer } from "../../viewer/src/session-view/viewer.js";
 import { acceptOffer, FakeChannel, FakeEnvironment, fakeFetch, FakePeer, FakeSocket, MemoryStorage, receiveOn, waitFor } from "./session-fakes.js";
 
 /** What the renderer sends for a kiosk with sound: a moving picture and an (Opus, here silent) audio track in one stream. */

@@ -1,6 +1,6 @@
 import { expect } from "@esm-bundle/chai";
-import "../../viewer/src/viewer.js";
-import type { JiomosaViewer } from "../../viewer/src/viewer.js";
+import "../../viewer/src/session-view/viewer.js";
+import type { JiomosaViewer } from "../../viewer/src/session-view/viewer.js";
 import { waitFor } from "./session-fakes.js";
 
 const realFetch = window.fetch;

@@ -1,6 +1,6 @@
 import { css, html, LitElement } from "lit";
-import type { FocusEvent, InputMessage, Modifier } from "../../protocol/index.js";
-import { IGNORED_KEYS, IME_KEY_CODE, isAltGraph, isPrintable, MODIFIER_KEYS, modifiersOf } from "./keys.js";
+import type { FocusEvent, InputMessage, Modifier } from "../../../protocol/index.js";
+import { IGNORED_KEYS, IME_KEY_CODE, isAltGraph, isPrintable, MODIFIER_KEYS, modifiersOf } from "../input/keys.js";
 import { inputEvent } from "./stream-view.js";
 
 /**

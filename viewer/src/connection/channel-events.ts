@@ -25,7 +25,7 @@ import {
   type SelectOpenEvent,
   type SelectOption,
   type ViewportEvent,
-} from "../../protocol/index.js";
+} from "../../../protocol/index.js";
 
 /** The events the page bridge sends, as opposed to the connection's own (viewport, input-error). */
 export type PageChannelEvent = Exclude<ChannelEvent, ViewportEvent | InputErrorMessage>;

@@ -4,7 +4,7 @@
  * what its events mean; `close()` closes both and silences every callback, so a stale link can
  * never touch the controller's state.
  */
-import type { ClientMessage, IceCandidateInit, InputMessage, OfferMessage, Viewport } from "../../protocol/index.js";
+import type { ClientMessage, IceCandidateInit, InputMessage, OfferMessage, Viewport } from "../../../protocol/index.js";
 import type { PageChannelEvent } from "./channel-events.js";
 import { type PeerConnectionConstructor, PeerLink } from "./peer-link.js";
 import { describeError, type InboundSignal, type InboundSignalType, readInboundSignal, type ServerErrorMessage } from "./server-messages.js";

@@ -1,8 +1,8 @@
 import { css, html, LitElement, type PropertyValues } from "lit";
-import { type InputMessage, MAX_TOUCH_RADIUS, type MouseButton, type PointerInput, type ScrollInput, type Viewport } from "../../protocol/index.js";
-import { clampToPage, containedBox, mapToPage, type PagePoint, type Size } from "./input-mapper.js";
-import { IGNORED_KEYS, IME_KEY_CODE, isAltGraph, isPrintable, MODIFIER_KEYS, modifiersOf } from "./keys.js";
-import { type FingerState, TouchTracker } from "./touch-tracker.js";
+import { type InputMessage, MAX_TOUCH_RADIUS, type MouseButton, type PointerInput, type ScrollInput, type Viewport } from "../../../protocol/index.js";
+import { clampToPage, containedBox, mapToPage, type PagePoint, type Size } from "../input/input-mapper.js";
+import { IGNORED_KEYS, IME_KEY_CODE, isAltGraph, isPrintable, MODIFIER_KEYS, modifiersOf } from "../input/keys.js";
+import { type FingerState, TouchTracker } from "../input/touch-tracker.js";
 
 /** Name of the event that carries one InputMessage up to whoever owns the connection. */
 export const INPUT_EVENT = "jiomosa-input";

@@ -1,4 +1,4 @@
-import type { Modifier } from "../../protocol/index.js";
+import type { Modifier } from "../../../protocol/index.js";
 
 /** Pressing a modifier alone sends nothing: the modifiers travel with the next key. */
 export const MODIFIER_KEYS = new Set(["Alt", "AltGraph", "Control", "Meta", "Shift", "CapsLock", "NumLock", "Fn", "OS", "Hyper", "Super"]);

@@ -4,7 +4,7 @@
  * back on it. A session link (session-link.ts) owns the peer link and the session controller
  * replaces both on every reconnect; `close()` silences every callback.
  */
-import { type ChannelEvent, type IceCandidateInit, INPUT_CHANNEL_LABEL, type InputMessage } from "../../protocol/index.js";
+import { type ChannelEvent, type IceCandidateInit, INPUT_CHANNEL_LABEL, type InputMessage } from "../../../protocol/index.js";
 import { readChannelEvent } from "./channel-events.js";
 
 /** ICE "disconnected" often recovers by itself (a Wi-Fi roam); only a longer outage is a failure. */

@@ -1,6 +1,6 @@
 import { css, html, LitElement, nothing } from "lit";
-import type { KioskInfo } from "../../protocol/index.js";
-import { describeError, errorMessageOf, readKiosksReply } from "./server-messages.js";
+import type { KioskInfo } from "../../../protocol/index.js";
+import { describeError, errorMessageOf, readKiosksReply } from "../connection/server-messages.js";
 
 export const KIOSKS_ENDPOINT = "/api/kiosks";
 /** The connection check, linked small at the bottom for whoever sets up a tablet. */

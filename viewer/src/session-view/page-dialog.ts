@@ -1,5 +1,5 @@
 import { css, html, LitElement, nothing, type PropertyValues } from "lit";
-import type { DialogEvent, InputMessage } from "../../protocol/index.js";
+import type { DialogEvent, InputMessage } from "../../../protocol/index.js";
 import { inputEvent } from "./stream-view.js";
 
 /** Words of each kind of dialog: its heading (null: who is asking), and its two buttons. */

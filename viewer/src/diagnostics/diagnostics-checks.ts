@@ -8,10 +8,10 @@
  * Longer than the usual ~400 lines because every check shares the environment and `within()`;
  * if it grows, the ICE/TURN half is the place to cut.
  */
-import { type IceServer, optional, readArray, readBoolean, readObject, readString, required, SIGNALING_PATH } from "../../protocol/index.js";
-import type { PeerConnectionConstructor } from "./peer-link.js";
-import { describeError, readInboundSignal } from "./server-messages.js";
-import type { FetchFunction, WebSocketConstructor } from "./session-controller.js";
+import { type IceServer, optional, readArray, readBoolean, readObject, readString, required, SIGNALING_PATH } from "../../../protocol/index.js";
+import type { PeerConnectionConstructor } from "../connection/peer-link.js";
+import { describeError, readInboundSignal } from "../connection/server-messages.js";
+import type { FetchFunction, WebSocketConstructor } from "../connection/session-controller.js";
 
 export const CHECK_IDS = ["http", "websocket", "rtt", "ice", "turn-udp", "turn-tcp", "vp8"] as const;
 export type CheckId = (typeof CHECK_IDS)[number];

@@ -1,5 +1,5 @@
 import { css, html, LitElement, nothing, type PropertyValues } from "lit";
-import type { InputMessage, SelectOpenEvent } from "../../protocol/index.js";
+import type { InputMessage, SelectOpenEvent } from "../../../protocol/index.js";
 import { inputEvent } from "./stream-view.js";
 
 /**

@@ -4,9 +4,9 @@
  * tablet's connection to the box, every other path shows the launcher.
  * The service worker keeps the app shell for offline starts and installation.
  */
-import "./diagnostics.js";
-import { DIAGNOSTICS_PATH } from "./launcher.js";
-import "./viewer.js";
+import "../diagnostics/diagnostics.js";
+import { DIAGNOSTICS_PATH } from "../launcher/launcher.js";
+import "../session-view/viewer.js";
 
 const VIEWER_PATHS = new Set(["/viewer", "/viewer/", "/viewer.html"]);
 const DIAGNOSTICS_PATHS = new Set([DIAGNOSTICS_PATH, `${DIAGNOSTICS_PATH}/`]);

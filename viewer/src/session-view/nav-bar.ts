@@ -7,7 +7,7 @@
  * source of the viewer.
  */
 import { css, html, svg, type TemplateResult } from "lit";
-import type { InputMessage, NavigateInput, PageEvent } from "../../protocol/index.js";
+import type { InputMessage, NavigateInput, PageEvent } from "../../../protocol/index.js";
 import { inputEvent } from "./stream-view.js";
 
 /** Height of the bar in CSS pixels; the stream area is what remains below it. */

@@ -21,7 +21,7 @@ import {
   readString,
   required,
   ValidationError,
-} from "../../protocol/index.js";
+} from "../../../protocol/index.js";
 
 /** An error reply on the signaling socket. `code` is kept open so a newer renderer's codes still show their message. */
 export interface ServerErrorMessage {

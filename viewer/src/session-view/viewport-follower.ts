@@ -4,9 +4,9 @@
  * area, and after a short quiet spell one `resize` message asks the renderer to follow.
  */
 import type { ReactiveController, ReactiveControllerHost } from "lit";
-import type { ResizeInput, Viewport } from "../../protocol/index.js";
-import { rendererViewport, sameSize } from "./session-api.js";
-import { browserTimers, type Timers } from "./timers.js";
+import type { ResizeInput, Viewport } from "../../../protocol/index.js";
+import { rendererViewport, sameSize } from "../connection/session-api.js";
+import { browserTimers, type Timers } from "../connection/timers.js";
 
 /** A rotation fires several sizes in a row; only the last one, this long after, is sent. */
 export const RESIZE_DEBOUNCE_MS = 150;

@@ -8,10 +8,10 @@
  * rejoins the session it left (see session-memory.ts).
  */
 import type { ReactiveController, ReactiveControllerHost } from "lit";
-import { type CreateSessionBody, type InputMessage, JPEG_STREAM_PATH, SIGNALING_PATH, type Viewport } from "../../protocol/index.js";
+import { type CreateSessionBody, type InputMessage, JPEG_STREAM_PATH, SIGNALING_PATH, type Viewport } from "../../../protocol/index.js";
 import type { PageChannelEvent } from "./channel-events.js";
 import { browserEnvironment, type NetworkEnvironment, NetworkWatch } from "./network-watch.js";
-import { PAGE_NOTICE_DURATION_MS } from "./remote-page.js";
+import { PAGE_NOTICE_DURATION_MS } from "../session-view/remote-page.js";
 import type { PeerConnectionConstructor } from "./peer-link.js";
 import { createSession, deleteSession, type FetchFunction, rendererViewport } from "./session-api.js";
 import { SessionLink, type SessionLinkEvents, type WebSocketConstructor } from "./session-link.js";

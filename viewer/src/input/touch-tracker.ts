@@ -4,7 +4,7 @@
  * happen in the page itself). Moves are coalesced to one message per animation frame; a pending
  * move is always sent before the next start or end, so nothing is ever reordered.
  */
-import { MAX_TOUCH_POINTS, type TouchInput, type TouchPoint } from "../../protocol/index.js";
+import { MAX_TOUCH_POINTS, type TouchInput, type TouchPoint } from "../../../protocol/index.js";
 
 /** Schedules a callback for the next animation frame; returns a handle for `cancel`. */
 export interface FrameScheduler {

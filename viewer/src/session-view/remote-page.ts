@@ -5,9 +5,9 @@
  * what they answered.
  */
 import type { ReactiveController, ReactiveControllerHost } from "lit";
-import type { DialogEvent, FocusEvent, InputMessage, NoticeEvent, PageEvent, SelectOpenEvent } from "../../protocol/index.js";
-import type { PageChannelEvent } from "./channel-events.js";
-import { browserTimers, type Timers } from "./timers.js";
+import type { DialogEvent, FocusEvent, InputMessage, NoticeEvent, PageEvent, SelectOpenEvent } from "../../../protocol/index.js";
+import type { PageChannelEvent } from "../connection/channel-events.js";
+import { browserTimers, type Timers } from "../connection/timers.js";
 
 /**
  * How long a notice stays on screen: the page's (a refused download, a blocked URL…) and the
