@@ -361,7 +361,7 @@ export class SessionManager {
     const session = this.getFor(id, client);
     const { config } = this.options;
     if (session.viewerCount >= config.sessions.maxViewersPerSession) {
-      throw new AppError(503, "too_many_sessions", `session ${id} already has ${session.viewerCount} viewers`);
+      throw new AppError(503, "too_many_viewers", `session ${id} already has ${session.viewerCount} viewers`);
     }
     // One credential for both ends of this call; named after the session for coturn's logs.
     const iceServers = this.options.iceServers.forPeer(host, id);
@@ -391,7 +391,7 @@ export class SessionManager {
     const session = this.get(id);
     const { config } = this.options;
     if (session.viewerCount >= config.sessions.maxViewersPerSession) {
-      throw new AppError(503, "too_many_sessions", `session ${id} already has ${session.viewerCount} viewers`);
+      throw new AppError(503, "too_many_viewers", `session ${id} already has ${session.viewerCount} viewers`);
     }
     session.attachJpegViewer(viewer);
     return session;
