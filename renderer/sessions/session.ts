@@ -13,6 +13,7 @@ import { ScreenshotPoller } from "../capture/screenshot-poller.js";
 import { AppError } from "../errors.js";
 import type { JpegViewer } from "./jpeg-viewer.js";
 import { InputDispatcher } from "../input/input-dispatcher.js";
+import { type InputTargets, routeInput } from "./input-router.js";
 import type { Logger } from "../log.js";
 import type { Metrics } from "../metrics.js";
 import { PageBridge } from "../page/page-bridge.js";
@@ -349,24 +350,18 @@ export class Session {
     if (this.viewerCount === 0) this.armIdleTimer();
   }
 
+  private readonly inputTargets: InputTargets = {
+    replay: () => this.input,
+    resize: (viewport) => this.resize(viewport),
+    navigate: (action) => void this.bridge?.navigate(action),
+    answerSelect: (id, indexes) => void this.bridge?.answerSelect(id, indexes),
+    answerDialog: (id, accept, text) => void this.bridge?.answerDialog(id, accept, text),
+  };
+
   handleInput(input: InputMessage): void {
     this.touch();
     this.armResetTimer();
-    switch (input.type) {
-      case "resize":
-        return this.resize({ width: input.width, height: input.height });
-      case "navigate":
-        void this.bridge?.navigate(input.action);
-        return;
-      case "select-answer":
-        void this.bridge?.answerSelect(input.id, input.indexes);
-        return;
-      case "dialog-answer":
-        void this.bridge?.answerDialog(input.id, input.accept, input.text);
-        return;
-      default:
-        this.input?.dispatch(input);
-    }
+    routeInput(input, this.inputTargets);
   }
 
   /** The tablet rotated or resized: the page's viewport and the stream follow. */
