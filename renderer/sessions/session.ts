@@ -29,7 +29,12 @@ const CRASH_WINDOW_MS = 5 * 60_000;
 const CRASH_LOOP_COUNT = 3;
 const CRASH_BACKOFF_FIRST_MS = 2_000;
 const CRASH_BACKOFF_MAX_MS = 60_000;
-const PAGE_REOPENED = "The page stopped working and was reopened.";
+/** What viewers are told when their page comes back on a fresh one, by why it was reopened. */
+const REOPEN_NOTICES = {
+  crash: { code: "page_crashed", message: "The page stopped working and was reopened." },
+  memory: { code: "page_memory_reopened", message: "The page used too much memory and was reopened." },
+} as const;
+type ReopenNotice = (typeof REOPEN_NOTICES)[keyof typeof REOPEN_NOTICES];
 /** The second push of the newest frame to a viewer that just connected. */
 const REFRESH_REPEAT_MS = 150;
 
@@ -148,7 +153,7 @@ export class Session {
     page.on("framenavigated", (frame) => {
       if (frame === page.mainFrame() && frame.url().startsWith("http")) this.lastUrl = frame.url();
     });
-    page.on("crash", () => void this.recoverCrashedPage(page));
+    page.on("crash", () => void this.reopenPage(page, "crash"));
     const captureCdp = await this.context.newCDPSession(this.page);
     const inputCdp = await this.context.newCDPSession(this.page);
     this.cdpSessions = [captureCdp, inputCdp];
@@ -193,23 +198,31 @@ export class Session {
     const usage = (await cdp.send("Runtime.getHeapUsage").catch(() => null)) as { usedSize: number } | null;
     if (!usage || usage.usedSize <= this.options.maxPageMemoryBytes) return;
     this.log.error({ usedMB: Math.round(usage.usedSize / 2 ** 20) }, "page memory over the ceiling; reopening it");
-    await this.recoverCrashedPage(this.currentPage, "The page used too much memory and was reopened.");
+    await this.reopenPage(this.currentPage, "memory");
   }
 
-  /** The page's renderer process died (out of memory, a crash): a fresh page at the last URL. */
-  private async recoverCrashedPage(crashed: Page, notice = PAGE_REOPENED): Promise<void> {
+  /**
+   * A fresh page at the last URL, after the page's renderer process died or its heap passed the
+   * ceiling. Only a real crash counts as one; both go through the crash-loop back-off, because a
+   * page that refills its heap at once would otherwise be reopened without pause.
+   */
+  private async reopenPage(crashed: Page, cause: keyof typeof REOPEN_NOTICES): Promise<void> {
     if (this.closed || crashed !== this.currentPage || this.recovering) return;
     this.recovering = true;
     try {
-      this.log.error({ url: this.lastUrl }, "page crashed; reopening it");
-      this.options.metrics?.pageCrashes.inc();
+      if (cause === "crash") {
+        this.log.error({ url: this.lastUrl }, "page crashed; reopening it");
+        this.options.metrics?.pageCrashes.inc();
+      } else {
+        this.options.metrics?.pageMemoryReopens.inc();
+      }
       await this.waitOutCrashLoop();
       if (this.closed) return;
       const context = this.context;
-      await this.rebuild(async () => ({ context, page: await context.newPage() }), notice);
+      await this.rebuild(async () => ({ context, page: await context.newPage() }), REOPEN_NOTICES[cause]);
       await crashed.close().catch(() => {});
     } catch (err) {
-      this.log.error({ err: String(err) }, "could not reopen the crashed page");
+      this.log.error({ err: String(err), cause }, "could not reopen the page");
     } finally {
       this.recovering = false;
     }
@@ -240,7 +253,7 @@ export class Session {
    * The old page's parts are detached before the new page exists, so its popup guard does not
    * mistake the new page for a popup.
    */
-  async rebuild(makePage: () => Promise<SessionPage>, notice = PAGE_REOPENED): Promise<void> {
+  async rebuild(makePage: () => Promise<SessionPage>, notice: ReopenNotice = REOPEN_NOTICES.crash): Promise<void> {
     if (this.closed) return;
     await this.detachPage(false);
     const { context, page } = await makePage();
@@ -248,7 +261,7 @@ export class Session {
     this.currentPage = page;
     await this.start();
     await this.load(this.lastUrl).catch((err: unknown) => this.log.warn({ err: String(err) }, "reload after recovery failed"));
-    this.broadcast({ type: "notice", code: "page_crashed", message: notice });
+    this.broadcast({ type: "notice", ...notice });
   }
 
   private async detachPage(closeContext: boolean): Promise<void> {
