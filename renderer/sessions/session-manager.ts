@@ -60,6 +60,8 @@ export class SessionManager {
   private readonly sessions = new Map<string, Session>();
   private readonly owners: SessionOwners;
   private pending = 0;
+  /** Peer ids count per manager, so two appliances in one process (the tests) do not share them. */
+  private nextPeerId = 1;
   private readonly policy: UrlPolicy;
   private readonly kiosks: KioskInfo[];
   private readonly log: Logger;
@@ -366,6 +368,7 @@ export class SessionManager {
     // One credential for both ends of this call; named after the session for coturn's logs.
     const iceServers = this.options.iceServers.forPeer(host, id);
     const peer = new Peer({
+      id: `p${this.nextPeerId++}`,
       iceServers,
       audio: session.audio !== null,
       ...(this.options.linkTuning ? { tuning: this.options.linkTuning } : {}),
