@@ -17,7 +17,8 @@ import type { Metrics } from "../metrics.js";
 import type { IceServerSource } from "../webrtc/ice-servers.js";
 import type { LinkTuning } from "../webrtc/link-tuning.js";
 import { Peer } from "../webrtc/peer.js";
-import { evenSide, Session } from "./session.js";
+import { Session } from "./session.js";
+import { evenSide } from "./session-options.js";
 import { ANONYMOUS, type Client, SessionOwners } from "./session-owners.js";
 import { appOrigins, UrlPolicy } from "./url-policy.js";
 
