@@ -11,6 +11,8 @@ export type AppErrorCode =
   | "session_exists"
   | "url_not_allowed"
   | "too_many_sessions"
+  /** A session already has `sessions.maxViewersPerSession` viewers. */
+  | "too_many_viewers"
   | "navigation_failed"
   | "browser_unavailable"
   | "payload_too_large"

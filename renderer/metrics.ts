@@ -22,6 +22,7 @@ export class Metrics {
   readonly httpErrors: Counter<"status">;
   readonly chromiumRestarts: Counter;
   readonly pageCrashes: Counter;
+  readonly pageMemoryReopens: Counter;
 
   constructor(source: MetricsSource) {
     const registers = [this.registry];
@@ -36,6 +37,7 @@ export class Metrics {
     this.httpErrors = new Counter({ name: "jiomosa_http_errors_total", help: "HTTP error replies", labelNames: ["status"], registers });
     this.chromiumRestarts = new Counter({ name: "jiomosa_chromium_restarts_total", help: "Chromium relaunches after it died", registers });
     this.pageCrashes = new Counter({ name: "jiomosa_page_crashes_total", help: "Pages reopened after their renderer crashed", registers });
+    this.pageMemoryReopens = new Counter({ name: "jiomosa_page_memory_reopens_total", help: "Pages reopened because their JavaScript heap passed sessions.maxPageMemoryMB", registers });
     new Gauge({ name: "jiomosa_sessions", help: "Open sessions", registers, collect() { this.set(source.sessions()); } });
     new Gauge({ name: "jiomosa_viewers", help: "Connected viewers (WebRTC peers)", registers, collect() { this.set(source.viewers()); } });
     new Gauge({ name: "jiomosa_chromium_up", help: "1 while Chromium runs", registers, collect() { this.set(source.browserUp() ? 1 : 0); } });

@@ -19,6 +19,7 @@ import {
   ValidationError,
 } from "../../protocol/index.js";
 import { AppError } from "../errors.js";
+import { wireCode } from "../signaling/error-codes.js";
 import type { Logger } from "../log.js";
 import type { Metrics } from "../metrics.js";
 import { TokenBucket } from "../rate-limit.js";
@@ -162,8 +163,7 @@ export class JpegStreamServer {
     } catch (err) {
       if (err instanceof StreamError) return conn.send({ type: "error", code: err.code, message: err.message });
       if (err instanceof AppError) {
-        const code: ErrorCode = err.code === "session_not_found" ? "unknown_session" : err.status === 503 ? "too_many_viewers" : "internal";
-        return conn.send({ type: "error", code, message: err.message });
+        return conn.send({ type: "error", code: wireCode(err.code, "internal"), message: err.message });
       }
       conn.log.error({ err: String(err), type: message.type }, "jpeg-stream handler failed");
       conn.send({ type: "error", code: "internal", message: `${message.type} failed` });

@@ -1,10 +1,10 @@
 /**
  * Replays validated protocol input on one page through CDP `Input.*`, on a CDP session of its
- * own. Calls are sent without awaiting each one: CDP keeps their order, and a drag must not wait
+ * own. Which message reaches which method is decided by the session's input router. Calls are sent without awaiting each one: CDP keeps their order, and a drag must not wait
  * a round trip per move.
  */
 import type { CDPSession } from "playwright-core";
-import type { CompositionInput, InputMessage, KeyInput, MouseButton, PointerInput, ScrollInput, TouchInput } from "../../protocol/index.js";
+import type { ClickInput, CompositionInput, KeyInput, MouseButton, PointerInput, ScrollInput, TextInput, TouchInput } from "../../protocol/index.js";
 import type { Logger } from "../log.js";
 import { keyDefinition, modifierMask } from "./keys.js";
 
@@ -12,7 +12,7 @@ const BUTTON_BITS: Record<MouseButton, number> = { left: 1, right: 2, middle: 4 
 
 export class InputDispatcher {
   private viewport: { width: number; height: number };
-  private pointer = { x: -1, y: -1 };
+  private lastPointer = { x: -1, y: -1 };
   private pressed: MouseButton | null = null;
   private closed = false;
 
@@ -28,31 +28,8 @@ export class InputDispatcher {
     this.viewport = viewport;
   }
 
-  /** Replays pointer, touch, wheel and keyboard input; other message types are not input to replay. */
-  dispatch(input: InputMessage): void {
+  touch(input: TouchInput): void {
     if (this.closed) return;
-    switch (input.type) {
-      case "click":
-        return this.click(input.x, input.y, input.button ?? "left");
-      case "pointer":
-        return this.pointerEvent(input);
-      case "scroll":
-        return this.scroll(input);
-      case "text":
-        if (input.text.length > 0) this.send("Input.insertText", { text: input.text });
-        return;
-      case "key":
-        return this.key(input);
-      case "touch":
-        return this.touch(input);
-      case "composition":
-        return this.composition(input);
-      default:
-        return;
-    }
-  }
-
-  private touch(input: TouchInput): void {
     const type = { start: "touchStart", move: "touchMove", end: "touchEnd", cancel: "touchCancel" }[input.action];
     const touchPoints = input.points.map((p) => ({
       id: p.id,
@@ -63,11 +40,12 @@ export class InputDispatcher {
       ...(p.force !== undefined ? { force: p.force } : {}),
     }));
     const first = touchPoints[0];
-    if (first) this.pointer = { x: first.x, y: first.y };
+    if (first) this.lastPointer = { x: first.x, y: first.y };
     this.send("Input.dispatchTouchEvent", { type, touchPoints });
   }
 
-  private composition(input: CompositionInput): void {
+  composition(input: CompositionInput): void {
+    if (this.closed) return;
     if (input.action === "update") {
       this.send("Input.imeSetComposition", { text: input.text, selectionStart: input.text.length, selectionEnd: input.text.length });
     } else if (input.action === "commit") {
@@ -86,19 +64,22 @@ export class InputDispatcher {
     return Math.min(Math.max(0, y), this.viewport.height - 1);
   }
 
-  private click(rawX: number, rawY: number, button: MouseButton): void {
-    const x = this.clampX(rawX);
-    const y = this.clampY(rawY);
-    this.pointer = { x, y };
+  click(input: ClickInput): void {
+    if (this.closed) return;
+    const button = input.button ?? "left";
+    const x = this.clampX(input.x);
+    const y = this.clampY(input.y);
+    this.lastPointer = { x, y };
     this.send("Input.dispatchMouseEvent", { type: "mouseMoved", x, y, button: "none", buttons: 0 });
     this.send("Input.dispatchMouseEvent", { type: "mousePressed", x, y, button, buttons: BUTTON_BITS[button], clickCount: 1 });
     this.send("Input.dispatchMouseEvent", { type: "mouseReleased", x, y, button, buttons: 0, clickCount: 1 });
   }
 
-  private pointerEvent(input: PointerInput): void {
+  pointer(input: PointerInput): void {
+    if (this.closed) return;
     const x = this.clampX(input.x);
     const y = this.clampY(input.y);
-    this.pointer = { x, y };
+    this.lastPointer = { x, y };
     const button = input.button ?? "left";
     if (input.action === "down") {
       this.pressed = button;
@@ -115,15 +96,22 @@ export class InputDispatcher {
     }
   }
 
-  private scroll(input: ScrollInput): void {
+  scroll(input: ScrollInput): void {
+    if (this.closed) return;
     const hasPosition = input.x !== undefined && input.y !== undefined;
-    const fallback = this.pointer.x >= 0 ? this.pointer : { x: this.viewport.width / 2, y: this.viewport.height / 2 };
+    const fallback = this.lastPointer.x >= 0 ? this.lastPointer : { x: this.viewport.width / 2, y: this.viewport.height / 2 };
     const x = this.clampX(hasPosition ? input.x! : fallback.x);
     const y = this.clampY(hasPosition ? input.y! : fallback.y);
     this.send("Input.dispatchMouseEvent", { type: "mouseWheel", x, y, deltaX: input.deltaX ?? 0, deltaY: input.deltaY });
   }
 
-  private key(input: KeyInput): void {
+  text(input: TextInput): void {
+    if (this.closed || input.text.length === 0) return;
+    this.send("Input.insertText", { text: input.text });
+  }
+
+  key(input: KeyInput): void {
+    if (this.closed) return;
     const def = keyDefinition(input.key);
     if (!def) {
       this.log.debug({ key: input.key }, "unknown key name ignored");

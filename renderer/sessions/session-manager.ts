@@ -17,7 +17,8 @@ import type { Metrics } from "../metrics.js";
 import type { IceServerSource } from "../webrtc/ice-servers.js";
 import type { LinkTuning } from "../webrtc/link-tuning.js";
 import { Peer } from "../webrtc/peer.js";
-import { evenSide, Session } from "./session.js";
+import { Session } from "./session.js";
+import { evenSide } from "./session-options.js";
 import { ANONYMOUS, type Client, SessionOwners } from "./session-owners.js";
 import { appOrigins, UrlPolicy } from "./url-policy.js";
 
@@ -60,6 +61,8 @@ export class SessionManager {
   private readonly sessions = new Map<string, Session>();
   private readonly owners: SessionOwners;
   private pending = 0;
+  /** Peer ids count per manager, so two appliances in one process (the tests) do not share them. */
+  private nextPeerId = 1;
   private readonly policy: UrlPolicy;
   private readonly kiosks: KioskInfo[];
   private readonly log: Logger;
@@ -361,11 +364,12 @@ export class SessionManager {
     const session = this.getFor(id, client);
     const { config } = this.options;
     if (session.viewerCount >= config.sessions.maxViewersPerSession) {
-      throw new AppError(503, "too_many_sessions", `session ${id} already has ${session.viewerCount} viewers`);
+      throw new AppError(503, "too_many_viewers", `session ${id} already has ${session.viewerCount} viewers`);
     }
     // One credential for both ends of this call; named after the session for coturn's logs.
     const iceServers = this.options.iceServers.forPeer(host, id);
     const peer = new Peer({
+      id: `p${this.nextPeerId++}`,
       iceServers,
       audio: session.audio !== null,
       ...(this.options.linkTuning ? { tuning: this.options.linkTuning } : {}),
@@ -391,7 +395,7 @@ export class SessionManager {
     const session = this.get(id);
     const { config } = this.options;
     if (session.viewerCount >= config.sessions.maxViewersPerSession) {
-      throw new AppError(503, "too_many_sessions", `session ${id} already has ${session.viewerCount} viewers`);
+      throw new AppError(503, "too_many_viewers", `session ${id} already has ${session.viewerCount} viewers`);
     }
     session.attachJpegViewer(viewer);
     return session;

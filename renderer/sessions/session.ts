@@ -3,78 +3,27 @@
  * the peers of the viewers watching it. It outlives its viewers for the idle timeout, so a
  * tablet that loses Wi-Fi can join again and find the page as it left it.
  */
-import type { BrowserContext, CDPSession, Page } from "playwright-core";
-import { type ChannelEvent, type InputMessage, MAX_VIEWPORT, MIN_VIEWPORT, type SessionSummary, type Viewport } from "../../protocol/index.js";
+import type { BrowserContext, Page } from "playwright-core";
+import type { ChannelEvent, InputMessage, SessionSummary, Viewport } from "../../protocol/index.js";
 import type { SessionAudio } from "../audio/session-audio.js";
 import type { SessionPage } from "../browser/browser-pool.js";
-import type { FrameCapture } from "../capture/frame-capture.js";
-import { ScreencastCapture } from "../capture/screencast.js";
-import { ScreenshotPoller } from "../capture/screenshot-poller.js";
 import { AppError } from "../errors.js";
+import { CrashLoopBackoff, REOPEN_NOTICES, type ReopenNotice } from "./crash-loop.js";
 import type { JpegViewer } from "./jpeg-viewer.js";
-import { InputDispatcher } from "../input/input-dispatcher.js";
+import { type InputTargets, routeInput } from "./input-router.js";
 import type { Logger } from "../log.js";
-import type { Metrics } from "../metrics.js";
-import { PageBridge } from "../page/page-bridge.js";
+import { PageAttachment } from "./page-attachment.js";
+import { evenSide, type SessionOptions } from "./session-options.js";
+import { SessionUpkeep } from "./session-upkeep.js";
 import type { Peer } from "../webrtc/peer.js";
-import type { I420Frame } from "../webrtc/wrtc.js";
 
-const MEMORY_CHECK_INTERVAL_MS = 10_000;
-/** How long detaching from a page's CDP sessions may take (a crashed page's never answer). */
-const DETACH_TIMEOUT_MS = 1_000;
-/** Crashes within this window count towards a crash loop. */
-const CRASH_WINDOW_MS = 5 * 60_000;
-/** From this many crashes in the window on, each reopen waits (2 s, 4 s, 8 s, … up to a minute). */
-const CRASH_LOOP_COUNT = 3;
-const CRASH_BACKOFF_FIRST_MS = 2_000;
-const CRASH_BACKOFF_MAX_MS = 60_000;
-const PAGE_REOPENED = "The page stopped working and was reopened.";
+export type { SessionOptions };
+
 /** The second push of the newest frame to a viewer that just connected. */
 const REFRESH_REPEAT_MS = 150;
 
 /** How long a navigation may take to commit before the request fails. */
 export const NAVIGATION_TIMEOUT_MS = 20_000;
-
-export interface SessionOptions {
-  id: string;
-  kioskId?: string;
-  viewport: Viewport;
-  jpegQuality: number;
-  maxFps: number;
-  /** See ScreencastOptions.tailProbeMs. */
-  tailProbeMs?: number;
-  /** screencast (frames on damage) or screenshot (the original design's polling, for comparison). */
-  captureMethod: "screencast" | "screenshot";
-  idleTimeoutMs: number;
-  /** The kiosk's URL: home of the navigation bar and target of the idle reset. */
-  homeUrl: string;
-  /** Without input for this long the page returns home (0: never). */
-  resetAfterIdleMs: number;
-  clearStorageOnReset: boolean;
-  /** JavaScript heap ceiling of the page, in bytes. */
-  maxPageMemoryBytes: number;
-  checkUrl: (url: string) => Promise<string | null>;
-  /** The session's sound (its own sink, capture and browser), when it has sound. */
-  audio?: SessionAudio;
-  /** Sound was wanted but could not be set up: each viewer is told why. */
-  audioUnavailable?: string;
-  log: Logger;
-  metrics?: Metrics;
-  onIdle: (session: Session) => void;
-}
-
-/** Waits for `promise`, at most `ms` (it is left to settle on its own after that). */
-async function within(promise: Promise<unknown> | undefined, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([promise?.catch(() => {}), new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
-  clearTimeout(timer);
-}
-
-/** Sizes must be even for I420; odd CSS sizes are rounded down by one pixel. */
-export function evenSide(value: number): number {
-  const clamped = Math.min(Math.max(Math.round(value), MIN_VIEWPORT), MAX_VIEWPORT);
-  return clamped - (clamped % 2);
-}
 
 export class Session {
   readonly id: string;
@@ -91,23 +40,15 @@ export class Session {
   /** Viewers on the WebSocket picture path, and the newest JPEG for one that just joined. */
   private readonly jpegViewers = new Set<JpegViewer>();
   private lastJpeg: string | null = null;
-  private capture: FrameCapture | null = null;
-  private input: InputDispatcher | null = null;
-  private cdpSessions: CDPSession[] = [];
-  private idleTimer: NodeJS.Timeout | null = null;
-  private resetTimer: NodeJS.Timeout | null = null;
-  private readonly memoryTimer: NodeJS.Timeout;
-  private bridge: PageBridge | null = null;
-  /** CDP target id of the page (its main frame's id): which blocked documents were this session's. */
-  private pageTargetId: string | null = null;
+  /** The parts hung on the current page; null while a page is being replaced. */
+  private attachment: PageAttachment | null = null;
+  private readonly upkeep: SessionUpkeep;
   /** Resizes run one at a time; a burst while one runs collapses to its last size. */
   private resizing: Promise<void> = Promise.resolve();
   private wantedViewport: Viewport | null = null;
   private closed = false;
-  /** When the page crashed lately (a page that crashes right after each reopen must not spin). */
-  private crashTimes: number[] = [];
+  private readonly crashLoop: CrashLoopBackoff;
   private recovering = false;
-  private backoff: { timer: NodeJS.Timeout; resolve: () => void } | null = null;
 
   constructor(
     private readonly options: SessionOptions,
@@ -120,6 +61,7 @@ export class Session {
     this.currentPage = page;
     this.lastUrl = options.homeUrl;
     this.log = options.log.child({ module: "session", session: options.id });
+    this.crashLoop = new CrashLoopBackoff(this.log, (event) => this.broadcast(event));
     const audio = options.audio;
     if (audio) {
       audio.onFrame = (frame) => {
@@ -127,9 +69,18 @@ export class Session {
       };
       audio.onPlaying = (playing) => this.broadcast({ type: "audio", playing });
     }
-    this.armIdleTimer();
-    this.memoryTimer = setInterval(() => void this.checkMemory(), MEMORY_CHECK_INTERVAL_MS);
-    this.memoryTimer.unref();
+    this.upkeep = new SessionUpkeep({
+      idleTimeoutMs: options.idleTimeoutMs,
+      resetAfterIdleMs: options.resetAfterIdleMs,
+      maxPageMemoryBytes: options.maxPageMemoryBytes,
+      ...(options.timers ? { timers: options.timers } : {}),
+      log: this.log,
+      onIdle: () => options.onIdle(this),
+      onReset: () => this.resetToHome(),
+      readHeapBytes: async () => (await this.attachment?.readHeapBytes()) ?? null,
+      onMemoryCeiling: () => this.reopenPage(this.currentPage, "memory"),
+    });
+    this.upkeep.start();
   }
 
   get page(): Page {
@@ -141,96 +92,70 @@ export class Session {
     return this.options.audio ?? null;
   }
 
-  /** Attaches capture and input to the page (two CDP sessions: frames never queue behind input). */
+  /** Attaches capture, input and the page bridge to the current page. */
   async start(): Promise<void> {
     const page = this.currentPage;
-    page.on("framenavigated", (frame) => {
-      if (frame === page.mainFrame() && frame.url().startsWith("http")) this.lastUrl = frame.url();
-    });
-    page.on("crash", () => void this.recoverCrashedPage(page));
-    const captureCdp = await this.context.newCDPSession(this.page);
-    const inputCdp = await this.context.newCDPSession(this.page);
-    this.cdpSessions = [captureCdp, inputCdp];
-    this.input = new InputDispatcher(inputCdp, this.viewport, this.log);
-    this.bridge = new PageBridge({
+    const attachment = new PageAttachment({
       context: this.context,
-      page: this.page,
-      cdp: inputCdp,
-      log: this.log,
-      emit: (event) => this.broadcast(event),
-      checkUrl: this.options.checkUrl,
-      homeUrl: this.options.homeUrl,
-    });
-    await this.bridge.start();
-    const info = (await inputCdp.send("Target.getTargetInfo").catch(() => null)) as { targetInfo: { targetId: string } } | null;
-    this.pageTargetId = info?.targetInfo.targetId ?? null;
-    const captureOptions = {
-      cdp: captureCdp,
+      page,
       viewport: this.viewport,
       jpegQuality: this.options.jpegQuality,
       maxFps: this.options.maxFps,
       ...(this.options.tailProbeMs !== undefined ? { tailProbeMs: this.options.tailProbeMs } : {}),
+      captureMethod: this.options.captureMethod,
+      homeUrl: this.options.homeUrl,
+      checkUrl: this.options.checkUrl,
       log: this.log,
-      metrics: this.options.metrics,
-      onFrame: (frame: I420Frame) => {
+      ...(this.options.metrics ? { metrics: this.options.metrics } : {}),
+      emit: (event) => this.broadcast(event),
+      onFrame: (frame) => {
         for (const peer of this.peers) peer.pushFrame(frame);
       },
-      onJpeg: (jpeg: string) => {
+      onJpeg: (jpeg) => {
         this.lastJpeg = jpeg;
         for (const viewer of this.jpegViewers) viewer.pushJpeg(jpeg);
       },
-    };
-    this.capture = this.options.captureMethod === "screenshot" ? new ScreenshotPoller(captureOptions) : new ScreencastCapture(captureOptions);
-    await this.capture.start();
-    this.armResetTimer();
+      onNavigated: (url) => (this.lastUrl = url),
+      onCrash: () => void this.reopenPage(page, "crash"),
+    });
+    this.attachment = attachment;
+    await attachment.start();
+    this.upkeep.inputSeen();
   }
 
-  /** Reopens the page when its JavaScript heap passed the ceiling (a leaking or hostile page). */
-  private async checkMemory(): Promise<void> {
-    const cdp = this.cdpSessions[1];
-    if (this.closed || !cdp) return;
-    const usage = (await cdp.send("Runtime.getHeapUsage").catch(() => null)) as { usedSize: number } | null;
-    if (!usage || usage.usedSize <= this.options.maxPageMemoryBytes) return;
-    this.log.error({ usedMB: Math.round(usage.usedSize / 2 ** 20) }, "page memory over the ceiling; reopening it");
-    await this.recoverCrashedPage(this.currentPage, "The page used too much memory and was reopened.");
+  private get capture() {
+    return this.attachment?.capture ?? null;
   }
 
-  /** The page's renderer process died (out of memory, a crash): a fresh page at the last URL. */
-  private async recoverCrashedPage(crashed: Page, notice = PAGE_REOPENED): Promise<void> {
+  private get bridge() {
+    return this.attachment?.bridge ?? null;
+  }
+
+  /**
+   * A fresh page at the last URL, after the page's renderer process died or its heap passed the
+   * ceiling. Only a real crash counts as one; both go through the crash-loop back-off, because a
+   * page that refills its heap at once would otherwise be reopened without pause.
+   */
+  private async reopenPage(crashed: Page, cause: keyof typeof REOPEN_NOTICES): Promise<void> {
     if (this.closed || crashed !== this.currentPage || this.recovering) return;
     this.recovering = true;
     try {
-      this.log.error({ url: this.lastUrl }, "page crashed; reopening it");
-      this.options.metrics?.pageCrashes.inc();
-      await this.waitOutCrashLoop();
+      if (cause === "crash") {
+        this.log.error({ url: this.lastUrl }, "page crashed; reopening it");
+        this.options.metrics?.pageCrashes.inc();
+      } else {
+        this.options.metrics?.pageMemoryReopens.inc();
+      }
+      await this.crashLoop.wait();
       if (this.closed) return;
       const context = this.context;
-      await this.rebuild(async () => ({ context, page: await context.newPage() }), notice);
+      await this.rebuild(async () => ({ context, page: await context.newPage() }), REOPEN_NOTICES[cause]);
       await crashed.close().catch(() => {});
     } catch (err) {
-      this.log.error({ err: String(err) }, "could not reopen the crashed page");
+      this.log.error({ err: String(err), cause }, "could not reopen the page");
     } finally {
       this.recovering = false;
     }
-  }
-
-  /** A page that keeps crashing is reopened less and less often, and the viewers are told. */
-  private async waitOutCrashLoop(): Promise<void> {
-    const now = Date.now();
-    this.crashTimes = [...this.crashTimes.filter((t) => now - t < CRASH_WINDOW_MS), now];
-    const beyond = this.crashTimes.length - CRASH_LOOP_COUNT;
-    if (beyond < 0) return;
-    const delayMs = Math.min(CRASH_BACKOFF_FIRST_MS * 2 ** beyond, CRASH_BACKOFF_MAX_MS);
-    this.log.warn({ crashes: this.crashTimes.length, delayMs }, "page keeps crashing; waiting before reopening it");
-    this.broadcast({
-      type: "notice",
-      code: "page_crash_loop",
-      message: `The page keeps crashing (${this.crashTimes.length} times in a few minutes); trying again in ${Math.round(delayMs / 1000)} s.`,
-    });
-    await new Promise<void>((resolve) => {
-      this.backoff = { timer: setTimeout(resolve, delayMs), resolve };
-    });
-    this.backoff = null;
   }
 
   /**
@@ -239,30 +164,26 @@ export class Session {
    * The old page's parts are detached before the new page exists, so its popup guard does not
    * mistake the new page for a popup.
    */
-  async rebuild(makePage: () => Promise<SessionPage>, notice = PAGE_REOPENED): Promise<void> {
+  async rebuild(makePage: () => Promise<SessionPage>, notice: ReopenNotice = REOPEN_NOTICES.crash): Promise<void> {
     if (this.closed) return;
-    await this.detachPage(false);
+    await this.detachPage();
     const { context, page } = await makePage();
     this.context = context;
     this.currentPage = page;
     await this.start();
     await this.load(this.lastUrl).catch((err: unknown) => this.log.warn({ err: String(err) }, "reload after recovery failed"));
-    this.broadcast({ type: "notice", code: "page_crashed", message: notice });
+    this.broadcast({ type: "notice", ...notice });
   }
 
-  private async detachPage(closeContext: boolean): Promise<void> {
-    this.input?.close();
-    this.bridge?.close();
-    // A crashed page's target never answers: its CDP calls are given a moment, not forever.
-    await within(this.capture?.close(), DETACH_TIMEOUT_MS);
-    for (const cdp of this.cdpSessions) await within(cdp.detach().catch(() => {}), DETACH_TIMEOUT_MS);
-    this.cdpSessions = [];
-    if (closeContext) await this.context.close().catch(() => {});
+  private async detachPage(): Promise<void> {
+    const attachment = this.attachment;
+    this.attachment = null;
+    await attachment?.close();
   }
 
   /** Whether a document refused in frame `frameId` was this session's page. */
   ownsFrame(frameId: string): boolean {
-    return frameId === this.pageTargetId;
+    return this.attachment?.ownsFrame(frameId) ?? false;
   }
 
   /** Sends a page event to every viewer. */
@@ -299,7 +220,7 @@ export class Session {
   attachPeer(peer: Peer): void {
     this.peers.add(peer);
     this.touch();
-    this.clearIdleTimer();
+    this.upkeep.viewerJoined();
     // A new viewer gets a picture at once, even if the page is static and sends no frames,
     // and the state it cannot see in the picture (keyboard, open dialogs, navigation).
     const frame = this.capture?.lastFrame;
@@ -319,7 +240,7 @@ export class Session {
   attachJpegViewer(viewer: JpegViewer): void {
     this.jpegViewers.add(viewer);
     this.touch();
-    this.clearIdleTimer();
+    this.upkeep.viewerJoined();
     if (this.lastJpeg) viewer.pushJpeg(this.lastJpeg);
     this.sendCurrentState(viewer);
   }
@@ -327,7 +248,7 @@ export class Session {
   detachJpegViewer(viewer: JpegViewer): void {
     if (!this.jpegViewers.delete(viewer)) return;
     this.touch();
-    if (this.viewerCount === 0) this.armIdleTimer();
+    if (this.viewerCount === 0) this.upkeep.viewersGone();
   }
 
   /**
@@ -346,27 +267,21 @@ export class Session {
   detachPeer(peer: Peer): void {
     if (!this.peers.delete(peer)) return;
     this.touch();
-    if (this.viewerCount === 0) this.armIdleTimer();
+    if (this.viewerCount === 0) this.upkeep.viewersGone();
   }
+
+  private readonly inputTargets: InputTargets = {
+    replay: () => this.attachment?.input ?? null,
+    resize: (viewport) => this.resize(viewport),
+    navigate: (action) => void this.bridge?.navigate(action),
+    answerSelect: (id, indexes) => void this.bridge?.answerSelect(id, indexes),
+    answerDialog: (id, accept, text) => void this.bridge?.answerDialog(id, accept, text),
+  };
 
   handleInput(input: InputMessage): void {
     this.touch();
-    this.armResetTimer();
-    switch (input.type) {
-      case "resize":
-        return this.resize({ width: input.width, height: input.height });
-      case "navigate":
-        void this.bridge?.navigate(input.action);
-        return;
-      case "select-answer":
-        void this.bridge?.answerSelect(input.id, input.indexes);
-        return;
-      case "dialog-answer":
-        void this.bridge?.answerDialog(input.id, input.accept, input.text);
-        return;
-      default:
-        this.input?.dispatch(input);
-    }
+    this.upkeep.inputSeen();
+    routeInput(input, this.inputTargets);
   }
 
   /** The tablet rotated or resized: the page's viewport and the stream follow. */
@@ -378,10 +293,8 @@ export class Session {
       this.wantedViewport = null;
       if (wanted.width === this.viewport.width && wanted.height === this.viewport.height) return;
       try {
-        await this.page.setViewportSize(wanted);
+        await this.attachment?.resize(wanted);
         this.viewport = wanted;
-        this.input?.setViewport(wanted);
-        await this.capture?.resize(wanted);
         this.broadcast({ type: "viewport", ...wanted });
         this.log.info({ viewport: wanted }, "viewport resized");
       } catch (err) {
@@ -390,14 +303,7 @@ export class Session {
     });
   }
 
-  /** After `resetAfterIdleSeconds` without input the page goes back to its kiosk URL. */
-  private armResetTimer(): void {
-    if (this.options.resetAfterIdleMs <= 0 || this.closed) return;
-    if (this.resetTimer) clearTimeout(this.resetTimer);
-    this.resetTimer = setTimeout(() => void this.resetToHome(), this.options.resetAfterIdleMs);
-    this.resetTimer.unref();
-  }
-
+  /** No input for `resetAfterIdleSeconds`: the page goes back to its kiosk URL. */
   private async resetToHome(): Promise<void> {
     if (this.closed) return;
     this.log.info({ clearStorage: this.options.clearStorageOnReset }, "no input for the reset period; back to the kiosk page");
@@ -406,7 +312,6 @@ export class Session {
       await this.page.evaluate("try { localStorage.clear(); sessionStorage.clear(); } catch (e) {}").catch(() => {});
     }
     await this.bridge?.navigate("home");
-    this.armResetTimer();
   }
 
   /** Per-viewer WebRTC sender figures and the capture counters, for diagnostics and the bench. */
@@ -437,34 +342,16 @@ export class Session {
     this.lastActiveAt = new Date();
   }
 
-  private armIdleTimer(): void {
-    this.clearIdleTimer();
-    this.idleTimer = setTimeout(() => {
-      this.log.info({ idleMs: this.options.idleTimeoutMs }, "no viewer for the idle timeout; closing");
-      this.options.onIdle(this);
-    }, this.options.idleTimeoutMs);
-    this.idleTimer.unref();
-  }
-
-  private clearIdleTimer(): void {
-    if (this.idleTimer) clearTimeout(this.idleTimer);
-    this.idleTimer = null;
-  }
-
   /** Closes peers, capture and the browser context. Safe to call twice. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.clearIdleTimer();
-    clearInterval(this.memoryTimer);
-    if (this.backoff) {
-      clearTimeout(this.backoff.timer);
-      this.backoff.resolve();
-    }
-    if (this.resetTimer) clearTimeout(this.resetTimer);
+    this.upkeep.close();
+    this.crashLoop.close();
     for (const peer of this.peers) peer.close();
     this.peers.clear();
-    await this.detachPage(true);
+    await this.detachPage();
+    await this.context.close().catch(() => {});
     await this.options.audio?.close();
     this.log.info("session closed");
   }

@@ -15,6 +15,7 @@ import {
   ValidationError,
 } from "../../protocol/index.js";
 import { AppError } from "../errors.js";
+import { wireCode } from "./error-codes.js";
 import type { Logger } from "../log.js";
 import type { Metrics } from "../metrics.js";
 import { type KeyedBuckets, TokenBucket } from "../rate-limit.js";
@@ -167,7 +168,7 @@ export class SignalingServer {
       await (this.handlers[message.type] as Handler<typeof message.type>)(conn, message);
     } catch (err) {
       if (err instanceof SignalingError) return this.sendError(conn, err.code, err.message);
-      if (err instanceof AppError) return this.sendError(conn, err.code === "session_not_found" ? "unknown_session" : "negotiation_failed", err.message);
+      if (err instanceof AppError) return this.sendError(conn, wireCode(err.code, "negotiation_failed"), err.message);
       conn.log.error({ err: String(err), type: message.type }, "signaling handler failed");
       this.sendError(conn, "negotiation_failed", `${message.type} failed: ${String((err as Error).message ?? err).slice(0, 200)}`);
     }
@@ -179,20 +180,14 @@ export class SignalingServer {
     // Another tablet's session is as unknown as a missing one.
     this.sessions.getFor(sessionId, conn.client);
     if (this.options.mintLimit && !this.options.mintLimit.take(conn.client.address)) throw new SignalingError("rate_limited", "too many joins from this address; wait a little and try again");
-    let joined;
-    try {
-      joined = this.sessions.join(
-        sessionId,
-        {
-          onLocalCandidate: (candidate) => this.send(conn, { type: "ice-candidate", candidate }),
-        },
-        conn.host,
-        conn.client,
-      );
-    } catch (err) {
-      if (err instanceof AppError && err.status === 503) throw new SignalingError("too_many_viewers", err.message);
-      throw err;
-    }
+    const joined = this.sessions.join(
+      sessionId,
+      {
+        onLocalCandidate: (candidate) => this.send(conn, { type: "ice-candidate", candidate }),
+      },
+      conn.host,
+      conn.client,
+    );
     conn.session = joined.session;
     conn.peer = joined.peer;
     conn.log = conn.log.child({ session: sessionId, peer: joined.peer.id });

@@ -45,6 +45,8 @@ const INPUT_BURST = 500;
 const RATE_LIMIT_REPLY_INTERVAL_MS = 1000;
 
 export interface PeerOptions {
+  /** Unique among the peers of one session manager (its logs and stats name the peer by it). */
+  id: string;
   iceServers: IceServer[];
   iceTransportPolicy?: "all" | "relay";
   maxBitrateKbps: number;
@@ -60,15 +62,13 @@ export interface PeerOptions {
   onConnectionState?: (state: WrtcPeerConnection["connectionState"]) => void;
 }
 
-let nextPeerId = 1;
-
 /** "host", "srflx", "prflx" or "relay" from an a=candidate line (RFC 8839 `typ`). */
 export function candidateType(candidate: string): string {
   return / typ (\w+)/.exec(candidate)?.[1] ?? "unknown";
 }
 
 export class Peer {
-  readonly id = `p${nextPeerId++}`;
+  readonly id: string;
   private readonly pc: WrtcPeerConnection;
   private readonly source: WrtcVideoSource;
   /** One audio source per peer: a source shared by two peers plays only on the last (a wrtc bug). */
@@ -95,6 +95,7 @@ export class Peer {
   private onGatherProgress: ((type: string) => void) | null = null;
 
   constructor(private readonly options: PeerOptions) {
+    this.id = options.id;
     this.log = options.log.child({ module: "peer", peer: this.id });
     this.tuning = options.tuning ?? DEFAULT_LINK_TUNING;
     this.pc = new wrtc.RTCPeerConnection({
