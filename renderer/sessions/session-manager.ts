@@ -3,7 +3,6 @@
  * idle closing, and attaching a viewer's peer to a session.
  */
 import { randomBytes } from "node:crypto";
-import { setTimeout as sleep } from "node:timers/promises";
 import type { CreateSessionBody, IceCandidateInit, IceServer, KioskInfo, Viewport } from "../../protocol/index.js";
 import type { PulseServer } from "../audio/pulse-server.js";
 import type { JpegViewer } from "./jpeg-viewer.js";
@@ -19,11 +18,10 @@ import type { LinkTuning } from "../webrtc/link-tuning.js";
 import { Peer } from "../webrtc/peer.js";
 import { Session } from "./session.js";
 import { evenSide } from "./session-options.js";
+import { BrowserRecovery } from "./browser-recovery.js";
+import { KioskCatalog } from "./kiosk-catalog.js";
 import { ANONYMOUS, type Client, SessionOwners } from "./session-owners.js";
 import { appOrigins, UrlPolicy } from "./url-policy.js";
-
-const RELAUNCH_FIRST_DELAY_MS = 500;
-const RELAUNCH_MAX_DELAY_MS = 10_000;
 
 export interface SessionManagerOptions {
   config: Config;
@@ -64,28 +62,29 @@ export class SessionManager {
   /** Peer ids count per manager, so two appliances in one process (the tests) do not share them. */
   private nextPeerId = 1;
   private readonly policy: UrlPolicy;
-  private readonly kiosks: KioskInfo[];
+  private readonly kiosks: KioskCatalog;
+  private readonly recovery: BrowserRecovery;
   private readonly log: Logger;
   private readonly selfOrigins: string[];
   private closing = false;
-  private recovering = false;
-  /** Sessions whose own sound browser is being set up again (one recovery at a time each). */
-  private readonly recoveringAudio = new Set<Session>();
   /** Told after a session closes (idle, DELETE or shutdown), so its viewers can be informed. */
   onClosed: ((id: string) => void) | null = null;
 
   constructor(private readonly options: SessionManagerOptions) {
     this.log = options.log.child({ module: "sessions" });
     this.owners = new SessionOwners(options.config.sessions.maxPerClient);
-    const audioDefault = options.config.audio.default;
-    this.kiosks = options.config.kiosks.map(({ audio, ...k }) => ({
-      ...k,
-      url: UrlPolicy.resolveKioskUrl(k.url, options.selfOrigin),
-      ...((audio ?? audioDefault) ? { audio: true } : {}),
-    }));
+    this.kiosks = new KioskCatalog(options.config, options.selfOrigin);
+    this.recovery = new BrowserRecovery({
+      browser: options.browser,
+      mobile: options.config.viewport.mobile,
+      sessions: () => this.list(),
+      closing: () => this.closing,
+      log: this.log,
+      ...(options.metrics ? { metrics: options.metrics } : {}),
+    });
     this.selfOrigins = appOrigins(options.selfOrigin);
     this.policy = new UrlPolicy({
-      kioskUrls: this.kiosks.map((k) => k.url),
+      kioskUrls: this.kiosks.urls(),
       allow: options.config.allow,
       selfOrigin: options.selfOrigin,
       allowCustomUrls: options.config.allowCustomUrls,
@@ -109,7 +108,7 @@ export class SessionManager {
   }
 
   listKiosks(): KioskInfo[] {
-    return this.kiosks.map((k) => ({ ...k }));
+    return this.kiosks.list();
   }
 
   list(): Session[] {
@@ -161,25 +160,8 @@ export class SessionManager {
   async create(body: CreateSessionBody, client: Client = ANONYMOUS): Promise<Session> {
     if (this.closing) throw new AppError(503, "browser_unavailable", "the appliance is shutting down");
     const { config } = this.options;
-    let url: string;
-    let kioskId: string | undefined;
-    let wantsAudio: boolean;
-    if (body.kiosk !== undefined) {
-      const kiosk = this.kiosks.find((k) => k.id === body.kiosk);
-      if (!kiosk) throw new AppError(404, "unknown_kiosk", `no kiosk ${JSON.stringify(body.kiosk)}; configured: ${this.kiosks.map((k) => k.id).join(", ")}`);
-      kioskId = kiosk.id;
-      url = kiosk.url;
-      wantsAudio = kiosk.audio === true;
-    } else if (body.url !== undefined) {
-      url = body.url;
-      wantsAudio = config.audio.default;
-      await this.checkUrl(url);
-    } else {
-      // The original create-then-load flow: start on the first kiosk until told otherwise.
-      kioskId = this.kiosks[0]!.id;
-      url = this.kiosks[0]!.url;
-      wantsAudio = this.kiosks[0]!.audio === true;
-    }
+    const { url, kioskId, wantsAudio, custom } = this.kiosks.startOf(body);
+    if (custom) await this.checkUrl(url);
     const id = body.session_id ?? randomBytes(12).toString("base64url");
     // Pending creates count too: two racing creates of one id must not both pass.
     if (this.owners.has(id)) throw new AppError(409, "session_exists", `session ${JSON.stringify(id)} already exists`);
@@ -281,56 +263,14 @@ export class SessionManager {
     }
   }
 
-  /**
-   * A session's own Chromium died, or PulseAudio restarted and took every sink with it: the
-   * session's sound parts are made again and its page reopened at its last URL.
-   */
-  async recoverSessionAudio(session: Session): Promise<void> {
-    const audio = session.audio;
-    if (!audio || session.isClosed || this.closing || this.recoveringAudio.has(session)) return;
-    this.recoveringAudio.add(session);
-    try {
-      const restored = await this.retrying(
-        "restoring the session's sound failed",
-        async () => {
-          await audio.restart();
-          if (session.isClosed) return;
-          this.options.metrics?.chromiumRestarts.inc();
-          await this.reopenPage(session, audio);
-        },
-        () => session.isClosed || this.closing,
-        { session: session.id },
-      );
-      if (restored && !session.isClosed) this.log.info({ session: session.id }, "session sound and page restored");
-    } finally {
-      this.recoveringAudio.delete(session);
-    }
-  }
-
-  /** Puts a session on a new page of `pages` at its last URL (after its browser was relaunched). */
-  private reopenPage(session: Session, pages: Pick<BrowserPool, "newPage">): Promise<void> {
-    return session.rebuild(() => pages.newPage({ viewport: session.viewport, mobile: this.options.config.viewport.mobile }));
-  }
-
-  /** Runs `attempt` until it succeeds or `stopped()`, doubling the wait after each failure. */
-  private async retrying(failure: string, attempt: () => Promise<void>, stopped: () => boolean, fields: Record<string, unknown> = {}): Promise<boolean> {
-    let delay = RELAUNCH_FIRST_DELAY_MS;
-    while (!stopped()) {
-      try {
-        await attempt();
-        return true;
-      } catch (err) {
-        this.log.error({ ...fields, err: String(err), retryInMs: delay }, failure);
-        await sleep(delay);
-        delay = Math.min(delay * 2, RELAUNCH_MAX_DELAY_MS);
-      }
-    }
-    return false;
+  /** A session's own Chromium died, or PulseAudio restarted: its sound and page are made again. */
+  recoverSessionAudio(session: Session): Promise<void> {
+    return this.recovery.recoverSessionAudio(session);
   }
 
   /** PulseAudio came back after dying: every session with sound is set up again. */
   recoverAllAudio(): void {
-    for (const session of this.list()) if (session.audio) void this.recoverSessionAudio(session);
+    this.recovery.recoverAllAudio();
   }
 
   /** Whether sessions can have sound, and why not. */
@@ -427,28 +367,9 @@ export class SessionManager {
     return true;
   }
 
-  /**
-   * Chromium died: relaunch it (backing off while it fails) and put every session back on a
-   * page at its last URL. Viewers keep their peers, so their pictures resume without a rejoin.
-   */
-  async recoverBrowser(): Promise<void> {
-    if (this.recovering || this.closing) return;
-    this.recovering = true;
-    const started = Date.now();
-    try {
-      const browser = this.options.browser;
-      if (!(await this.retrying("relaunching chromium failed", () => browser.start(), () => this.closing))) return;
-      this.options.metrics?.chromiumRestarts.inc();
-      // Sessions with sound have a browser of their own, which did not die with this one.
-      await Promise.all(
-        this.list().filter((session) => !session.audio).map((session) =>
-          this.reopenPage(session, browser).catch((err: unknown) => this.log.error({ err: String(err), session: session.id }, "session could not be restored")),
-        ),
-      );
-      this.log.info({ sessions: this.sessions.size, ms: Date.now() - started }, "chromium relaunched; sessions restored");
-    } finally {
-      this.recovering = false;
-    }
+  /** Chromium died: relaunch it and put every session on it back at its last URL. */
+  recoverBrowser(): Promise<void> {
+    return this.recovery.recoverBrowser();
   }
 
   async closeAll(): Promise<void> {
