@@ -117,7 +117,7 @@ export class SessionManager {
 
   get(id: string): Session {
     const session = this.sessions.get(id);
-    if (!session) throw new AppError(404, "session_not_found", `no session ${JSON.stringify(id)} (it may have timed out)`);
+    if (!session) throw new AppError("session_not_found", `no session ${JSON.stringify(id)} (it may have timed out)`);
     return session;
   }
 
@@ -137,7 +137,7 @@ export class SessionManager {
    */
   getFor(id: string, client: Client): Session {
     const session = this.get(id);
-    if (!this.owners.mayUse(id, client)) throw new AppError(404, "session_not_found", `no session ${JSON.stringify(id)} (it may have timed out)`);
+    if (!this.owners.mayUse(id, client)) throw new AppError("session_not_found", `no session ${JSON.stringify(id)} (it may have timed out)`);
     return session;
   }
 
@@ -154,21 +154,21 @@ export class SessionManager {
 
   async checkUrl(url: string): Promise<void> {
     const reason = await this.policy.check(url);
-    if (reason) throw new AppError(403, "url_not_allowed", `${url} may not be opened: ${reason}`);
+    if (reason) throw new AppError("url_not_allowed", `${url} may not be opened: ${reason}`);
   }
 
   async create(body: CreateSessionBody, client: Client = ANONYMOUS): Promise<Session> {
-    if (this.closing) throw new AppError(503, "browser_unavailable", "the appliance is shutting down");
+    if (this.closing) throw new AppError("browser_unavailable", "the appliance is shutting down");
     const { config } = this.options;
     const { url, kioskId, wantsAudio, custom } = this.kiosks.startOf(body);
     if (custom) await this.checkUrl(url);
     const id = body.session_id ?? randomBytes(12).toString("base64url");
     // Pending creates count too: two racing creates of one id must not both pass.
-    if (this.owners.has(id)) throw new AppError(409, "session_exists", `session ${JSON.stringify(id)} already exists`);
+    if (this.owners.has(id)) throw new AppError("session_exists", `session ${JSON.stringify(id)} already exists`);
     await this.freePrevious(client);
-    if (this.owners.has(id)) throw new AppError(409, "session_exists", `session ${JSON.stringify(id)} already exists`);
+    if (this.owners.has(id)) throw new AppError("session_exists", `session ${JSON.stringify(id)} already exists`);
     if (this.sessions.size + this.pending >= config.sessions.max) {
-      throw new AppError(503, "too_many_sessions", `all ${config.sessions.max} sessions are in use; close one or try again later`);
+      throw new AppError("too_many_sessions", `all ${config.sessions.max} sessions are in use; close one or try again later`);
     }
     this.owners.checkQuota(client);
     const viewport: Viewport = {
@@ -194,7 +194,7 @@ export class SessionManager {
           throw err;
         }
       } else {
-        if (!this.options.browser.connected) throw new AppError(503, "browser_unavailable", "the browser is not running");
+        if (!this.options.browser.connected) throw new AppError("browser_unavailable", "the browser is not running");
         sessionPage = await this.options.browser.newPage(pageOptions);
       }
       session = new Session(
@@ -304,7 +304,7 @@ export class SessionManager {
     const session = this.getFor(id, client);
     const { config } = this.options;
     if (session.viewerCount >= config.sessions.maxViewersPerSession) {
-      throw new AppError(503, "too_many_viewers", `session ${id} already has ${session.viewerCount} viewers`);
+      throw new AppError("too_many_viewers", `session ${id} already has ${session.viewerCount} viewers`);
     }
     // One credential for both ends of this call; named after the session for coturn's logs.
     const iceServers = this.options.iceServers.forPeer(host, id);
@@ -335,7 +335,7 @@ export class SessionManager {
     const session = this.get(id);
     const { config } = this.options;
     if (session.viewerCount >= config.sessions.maxViewersPerSession) {
-      throw new AppError(503, "too_many_viewers", `session ${id} already has ${session.viewerCount} viewers`);
+      throw new AppError("too_many_viewers", `session ${id} already has ${session.viewerCount} viewers`);
     }
     session.attachJpegViewer(viewer);
     return session;

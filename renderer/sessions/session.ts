@@ -210,9 +210,9 @@ export class Session {
     try {
       await this.page.goto(url, { waitUntil: "commit", timeout: NAVIGATION_TIMEOUT_MS });
     } catch (err) {
-      if (this.closed) throw new AppError(410, "session_not_found", `session ${this.id} was closed`);
+      if (this.closed) throw new AppError("session_closed", `session ${this.id} was closed`);
       const reason = String((err as Error).message ?? err).split("\n")[0];
-      throw new AppError(502, "navigation_failed", `could not open ${url}: ${reason}`);
+      throw new AppError("navigation_failed", `could not open ${url}: ${reason}`);
     }
     this.log.info({ url }, "navigated");
   }
