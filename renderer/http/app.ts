@@ -17,7 +17,7 @@ import {
   ValidationError,
 } from "../../protocol/index.js";
 import { CHANNELS, SAMPLE_RATE } from "../audio/pulse-server.js";
-import type { BrowserPool } from "../browser/browser-pool.js";
+import type { SharedBrowser } from "../browser/shared-browser.js";
 import type { Config } from "../config/schema.js";
 import { AppError } from "../errors.js";
 import { httpError } from "./error-status.js";
@@ -38,7 +38,7 @@ export interface AppOptions {
   config: Config;
   version: string;
   sessions: SessionManager;
-  browser: BrowserPool;
+  browser: SharedBrowser;
   iceServers: IceServerSource;
   metrics: Metrics;
   access: Access;

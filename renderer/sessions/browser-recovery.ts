@@ -5,7 +5,7 @@
  * peers, so their pictures resume without a rejoin.
  */
 import { setTimeout as sleep } from "node:timers/promises";
-import type { BrowserPool } from "../browser/browser-pool.js";
+import type { SharedBrowser } from "../browser/shared-browser.js";
 import type { Logger } from "../log.js";
 import type { Metrics } from "../metrics.js";
 import type { Session } from "./session.js";
@@ -14,7 +14,7 @@ const RELAUNCH_FIRST_DELAY_MS = 500;
 const RELAUNCH_MAX_DELAY_MS = 10_000;
 
 export interface BrowserRecoveryOptions {
-  browser: BrowserPool;
+  browser: SharedBrowser;
   /** Whether pages are opened as mobile ones (config.viewport.mobile). */
   mobile: boolean;
   /** The sessions open now. */
@@ -86,7 +86,7 @@ export class BrowserRecovery {
   }
 
   /** Puts a session on a new page of `pages` at its last URL (after its browser was relaunched). */
-  private reopenPage(session: Session, pages: Pick<BrowserPool, "newPage">): Promise<void> {
+  private reopenPage(session: Session, pages: Pick<SharedBrowser, "newPage">): Promise<void> {
     return session.rebuild(() => pages.newPage({ viewport: session.viewport, mobile: this.options.mobile }));
   }
 

@@ -7,7 +7,7 @@ import type { CreateSessionBody, IceCandidateInit, IceServer, KioskInfo, Viewpor
 import type { PulseServer } from "../audio/pulse-server.js";
 import type { JpegViewer } from "./jpeg-viewer.js";
 import { SessionAudio } from "../audio/session-audio.js";
-import type { BrowserPool, ChromiumLaunch, SessionPage } from "../browser/browser-pool.js";
+import type { SharedBrowser, ChromiumLaunch, SessionPage } from "../browser/shared-browser.js";
 import type { BlockedDocument, RequestPolicy } from "../page/navigation-guard.js";
 import type { Config } from "../config/schema.js";
 import { AppError } from "../errors.js";
@@ -25,7 +25,7 @@ import { appOrigins, UrlPolicy } from "./url-policy.js";
 
 export interface SessionManagerOptions {
   config: Config;
-  browser: BrowserPool;
+  browser: SharedBrowser;
   /** How sound sessions launch their own Chromium (the egress proxy's port among it). */
   chromium: ChromiumLaunch;
   /** Where Chromium reaches the renderer's own built-in pages, e.g. http://127.0.0.1:8000. */
@@ -40,6 +40,8 @@ export interface SessionManagerOptions {
   metrics?: Metrics;
   /** Loss resilience choices for every peer; the measured defaults when not given. */
   linkTuning?: LinkTuning;
+  /** Told after a session closes (idle, DELETE or shutdown), so its viewers can be informed. */
+  onClosed?: (id: string) => void;
 }
 
 /** Sound figures for /api/info: what exists now. */
@@ -67,8 +69,6 @@ export class SessionManager {
   private readonly log: Logger;
   private readonly selfOrigins: string[];
   private closing = false;
-  /** Told after a session closes (idle, DELETE or shutdown), so its viewers can be informed. */
-  onClosed: ((id: string) => void) | null = null;
 
   constructor(private readonly options: SessionManagerOptions) {
     this.log = options.log.child({ module: "sessions" });
@@ -362,7 +362,7 @@ export class SessionManager {
     if (!session) return false;
     this.sessions.delete(id);
     this.owners.delete(id);
-    this.onClosed?.(id);
+    this.options.onClosed?.(id);
     await session.close();
     return true;
   }
