@@ -210,6 +210,8 @@ export class SessionManager {
           homeUrl: url,
           resetAfterIdleMs: config.sessions.resetAfterIdleSeconds * 1000,
           clearStorageOnReset: config.sessions.clearStorageOnReset,
+          // The sound session's own browser, or the shared one, as the page itself came from.
+          freshPage: () => (audio ?? this.options.browser).newPage({ viewport: session.viewport, mobile: config.viewport.mobile }),
           maxPageMemoryBytes: config.sessions.maxPageMemoryMB * 2 ** 20,
           checkUrl: (u) => this.policy.check(u),
           metrics: this.options.metrics,

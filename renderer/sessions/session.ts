@@ -303,15 +303,40 @@ export class Session {
     });
   }
 
-  /** No input for `resetAfterIdleSeconds`: the page goes back to its kiosk URL. */
+  /**
+   * No input for `resetAfterIdleSeconds`: the page goes back to its kiosk URL. Clearing storage
+   * means a fresh browser context, since only that drops IndexedDB, caches, service workers and
+   * every other origin's storage; clearing in place is the fallback when none can be had.
+   */
   private async resetToHome(): Promise<void> {
     if (this.closed) return;
     this.log.info({ clearStorage: this.options.clearStorageOnReset }, "no input for the reset period; back to the kiosk page");
+    if (this.options.clearStorageOnReset && this.options.freshPage && !this.recovering) {
+      const fresh = await this.options.freshPage().catch((err: unknown) => void this.log.warn({ err: String(err) }, "no fresh context for the reset; clearing in place"));
+      if (fresh) return this.moveToFreshContext(fresh);
+    }
     if (this.options.clearStorageOnReset) {
       await this.context.clearCookies().catch(() => {});
       await this.page.evaluate("try { localStorage.clear(); sessionStorage.clear(); } catch (e) {}").catch(() => {});
     }
     await this.bridge?.navigate("home");
+  }
+
+  private async moveToFreshContext(fresh: SessionPage): Promise<void> {
+    if (this.closed || this.recovering) return void (await fresh.context.close().catch(() => {}));
+    this.recovering = true;
+    const old = this.context;
+    try {
+      await this.detachPage();
+      this.context = fresh.context;
+      this.currentPage = fresh.page;
+      this.lastUrl = this.options.homeUrl;
+      await this.start();
+      await this.load(this.options.homeUrl).catch((err: unknown) => this.log.warn({ err: String(err) }, "loading the kiosk page after the reset failed"));
+    } finally {
+      this.recovering = false;
+      await old.close().catch(() => {});
+    }
   }
 
   /** Per-viewer WebRTC sender figures and the capture counters, for diagnostics and the bench. */
