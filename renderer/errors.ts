@@ -1,16 +1,21 @@
 /**
- * Typed errors that carry an HTTP status and a machine-readable code. Core modules throw them;
- * the HTTP error middleware and the signaling server turn them into replies. Anything else is
- * an internal error and its message is not shown to clients.
+ * Typed errors that carry a reason and a message, nothing about any transport. Core modules
+ * throw them; the HTTP error middleware (http/error-status.ts) and the WebSocket paths
+ * (signaling/error-codes.ts) each turn a reason into their own reply through one table.
+ * Anything else is an internal error and its message is not shown to clients.
  */
-export type AppErrorCode =
+export type AppErrorReason =
   | "bad_request"
   | "not_found"
   | "unknown_kiosk"
   | "session_not_found"
+  /** The session closed while a request on it was under way. */
+  | "session_closed"
   | "session_exists"
   | "url_not_allowed"
   | "too_many_sessions"
+  /** The client already holds `sessions.maxPerClient` sessions. */
+  | "client_session_quota"
   /** A session already has `sessions.maxViewersPerSession` viewers. */
   | "too_many_viewers"
   | "navigation_failed"
@@ -24,12 +29,13 @@ export type AppErrorCode =
   | "cross_site_request"
   | "misdirected_request"
   | "rate_limited"
+  /** The viewer's files are missing (the appliance was not built). */
+  | "viewer_not_built"
   | "internal";
 
 export class AppError extends Error {
   constructor(
-    readonly status: number,
-    readonly code: AppErrorCode,
+    readonly reason: AppErrorReason,
     message: string,
     /** Extra reply headers, e.g. Retry-After on a 429. */
     readonly headers: Record<string, string> = {},

@@ -7,7 +7,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { PulseServer } from "./audio/pulse-server.js";
-import { BrowserPool, type ChromiumLaunch } from "./browser/browser-pool.js";
+import { SharedBrowser, type ChromiumLaunch } from "./browser/shared-browser.js";
 import { EgressProxy } from "./browser/egress-proxy.js";
 import { SandboxError } from "./browser/launch.js";
 import { PageMemoryWatch } from "./browser/page-memory.js";
@@ -80,7 +80,15 @@ async function main(): Promise<void> {
   const egress = new EgressProxy({ log });
   await egress.start();
   const chromium: ChromiumLaunch = { ...config.chromium, proxyPort: egress.port };
-  const browser = new BrowserPool({ ...chromium, log });
+  // The browser's events reach the sessions once they exist; before that there is nothing to
+  // restore or tell.
+  let sessionsReady: SessionManager | null = null;
+  const browser = new SharedBrowser({
+    ...chromium,
+    log,
+    onCrash: () => void sessionsReady?.recoverBrowser(),
+    onBlocked: (blocked) => sessionsReady?.notifyBlocked(blocked),
+  });
   try {
     await browser.start();
   } catch (err) {
@@ -165,12 +173,18 @@ async function main(): Promise<void> {
     log,
     metrics,
     linkTuning: parseLinkTuning(process.env[LINK_TUNING_ENV]),
+    // Signaling and the JPEG stream are made below from the sessions; no session can close
+    // before they exist, since none is created before the HTTP handler is installed with them.
+    onClosed: (id) => {
+      signaling.notifySessionClosed(id);
+      jpegStream.notifySessionClosed(id);
+    },
   });
   if (pulse) pulse.onRestart = () => sessions.recoverAllAudio();
   egress.setPolicy((host, port, request) => sessions.urlPolicy.destination(host, port, request));
   const pageMemory = new PageMemoryWatch({ limitBytes: config.sessions.maxPageMemoryMB * 2 ** 20, log });
   pageMemory.start();
-  browser.onBlocked = (blocked) => sessions.notifyBlocked(blocked);
+  sessionsReady = sessions;
   await browser.setPolicy(sessions.requestPolicy);
   const access = new Access({
     pin: config.auth.pin,
@@ -204,11 +218,6 @@ async function main(): Promise<void> {
   });
   const jpegStream = new JpegStreamServer(sessions, log, metrics, config.listen.maxSocketsPerClient);
   signaling.addRoute(JPEG_STREAM_PATH, (req, socket, head, client) => jpegStream.upgrade(req, socket, head, client));
-  sessions.onClosed = (id) => {
-    signaling.notifySessionClosed(id);
-    jpegStream.notifySessionClosed(id);
-  };
-  browser.onCrash = () => void sessions.recoverBrowser();
 
   log.info({ host: config.listen.host, port, kiosks: config.kiosks.length }, "listening");
   const urls = tabletUrls(config.listen.host, port);

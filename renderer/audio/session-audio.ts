@@ -4,7 +4,7 @@
  * cannot be split between contexts of one process). Created with the session, closed with it,
  * and set up again as a whole when its Chromium or the PulseAudio daemon died.
  */
-import { BrowserPool, type ChromiumLaunch, type PageOptions, type SessionPage } from "../browser/browser-pool.js";
+import { SharedBrowser, type ChromiumLaunch, type PageOptions, type SessionPage } from "../browser/shared-browser.js";
 import type { BlockedDocument, RequestPolicy } from "../page/navigation-guard.js";
 import type { Logger } from "../log.js";
 import type { AudioData } from "../webrtc/wrtc.js";
@@ -28,7 +28,7 @@ export class SessionAudio {
   readonly sink = `jiomosa_session_${nextSink++}`;
   private sinkModule: number | null = null;
   private capture: SinkCapture | null = null;
-  private browserPool: BrowserPool | null = null;
+  private browserPool: SharedBrowser | null = null;
   private readonly log: Logger;
   private closed = false;
   /** Set by the session: where frames and the playing state go. */
@@ -64,7 +64,7 @@ export class SessionAudio {
     this.capture.start();
     // PULSE_LATENCY_MSEC: Chromium's playback buffer in the sink; libpulse's default (≈ 2 s
     // allowed, ≈ 100 ms seen) doubled the tone-to-tablet latency (bench:audio: 204 → 103 ms p50).
-    const browser = new BrowserPool({
+    const browser = new SharedBrowser({
       ...chromium,
       policy: this.options.policy,
       log: this.log,

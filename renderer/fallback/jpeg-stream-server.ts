@@ -163,7 +163,7 @@ export class JpegStreamServer {
     } catch (err) {
       if (err instanceof StreamError) return conn.send({ type: "error", code: err.code, message: err.message });
       if (err instanceof AppError) {
-        return conn.send({ type: "error", code: wireCode(err.code, "internal"), message: err.message });
+        return conn.send({ type: "error", code: wireCode(err.reason, "internal"), message: err.message });
       }
       conn.log.error({ err: String(err), type: message.type }, "jpeg-stream handler failed");
       conn.send({ type: "error", code: "internal", message: `${message.type} failed` });

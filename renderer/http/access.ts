@@ -105,7 +105,7 @@ export class Access {
   middleware() {
     return async (ctx: Context, next: Next) => {
       const misdirected = this.hosts.refusal(ctx.req.headers.host);
-      if (misdirected) throw new AppError(421, "misdirected_request", misdirected);
+      if (misdirected) throw new AppError("misdirected_request", misdirected);
       const origin = ctx.get("origin");
       if (origin && this.options.allowedOrigins.includes(origin)) {
         ctx.set("Access-Control-Allow-Origin", origin);
@@ -145,20 +145,20 @@ export class Access {
   require(ctx: Context, access: AccessClass): void {
     if (access === "public") return;
     if (access === "admin" && this.options.adminToken) {
-      if (!this.isAdmin(ctx.get("authorization"))) throw new AppError(403, "forbidden", "this route needs the admin token (Authorization: Bearer …)");
+      if (!this.isAdmin(ctx.get("authorization"))) throw new AppError("forbidden", "this route needs the admin token (Authorization: Bearer …)");
       return;
     }
     const viewer = this.viewerToken(ctx.get("cookie"), ctx.get("authorization"));
     if (viewer.renew) this.setAuthCookie(ctx, viewer.renew);
     if (viewer.ok) return;
-    if (ctx.path.startsWith("/api/") || ctx.path === "/metrics") throw new AppError(401, "auth_required", "enter the kiosk PIN first (open /login)");
+    if (ctx.path.startsWith("/api/") || ctx.path === "/metrics") throw new AppError("auth_required", "enter the kiosk PIN first (open /login)");
     throw new LoginRedirect(`/login?next=${encodeURIComponent(ctx.url)}`);
   }
 
   /** A write from another site's page is refused; `sameOnly` refuses even `allowedOrigins`. */
   requireSameSite(ctx: Context, sameOnly: boolean): void {
     const refusal = crossSiteRefusal({ origin: ctx.req.headers.origin, secFetchSite: header(ctx.req.headers["sec-fetch-site"]), host: ctx.req.headers.host }, sameOnly ? [] : this.options.allowedOrigins);
-    if (refusal) throw new AppError(403, "cross_site_request", refusal);
+    if (refusal) throw new AppError("cross_site_request", refusal);
   }
 
   /** POST /login with the PIN (form or JSON): sets the login cookie and returns to `next`. */
@@ -167,7 +167,7 @@ export class Access {
     this.pins.check(address);
     if (!this.tokens || !safeEqual(pin, this.options.pin)) {
       this.pins.failed(address);
-      throw new AppError(401, "wrong_pin", "wrong PIN");
+      throw new AppError("wrong_pin", "wrong PIN");
     }
     this.pins.succeeded(address);
     this.setAuthCookie(ctx, this.tokens.issue());

@@ -17,9 +17,10 @@ import {
   ValidationError,
 } from "../../protocol/index.js";
 import { CHANNELS, SAMPLE_RATE } from "../audio/pulse-server.js";
-import type { BrowserPool } from "../browser/browser-pool.js";
+import type { SharedBrowser } from "../browser/shared-browser.js";
 import type { Config } from "../config/schema.js";
 import { AppError } from "../errors.js";
+import { httpError } from "./error-status.js";
 import type { Logger } from "../log.js";
 import type { Metrics } from "../metrics.js";
 import type { KeyedBuckets } from "../rate-limit.js";
@@ -37,7 +38,7 @@ export interface AppOptions {
   config: Config;
   version: string;
   sessions: SessionManager;
-  browser: BrowserPool;
+  browser: SharedBrowser;
   iceServers: IceServerSource;
   metrics: Metrics;
   access: Access;
@@ -62,7 +63,7 @@ function validated<T>(read: () => T): T {
   try {
     return read();
   } catch (err) {
-    if (err instanceof ValidationError) throw new AppError(400, "bad_request", err.message);
+    if (err instanceof ValidationError) throw new AppError("bad_request", err.message);
     throw err;
   }
 }
@@ -93,10 +94,11 @@ export function createApp(options: AppOptions): { app: Koa; router: Router } {
       }
     } catch (err) {
       if (err instanceof AppError) {
-        options.metrics.httpErrors.inc({ status: String(err.status) });
-        ctx.status = err.status;
+        const { status, code } = httpError(err.reason);
+        options.metrics.httpErrors.inc({ status: String(status) });
+        ctx.status = status;
         ctx.set(err.headers);
-        ctx.body = errorReply(err.code, err.message);
+        ctx.body = errorReply(code, err.message);
       } else {
         httpLog.error({ err, method: ctx.method, path: ctx.path }, "request failed");
         options.metrics.httpErrors.inc({ status: "500" });
@@ -133,12 +135,13 @@ export function createApp(options: AppOptions): { app: Koa; router: Router } {
       ensureTabletId(ctx);
     } catch (err) {
       if (!(err instanceof AppError) || !ctx.accepts("html") || /json/i.test(ctx.get("content-type"))) throw err;
-      options.metrics.httpErrors.inc({ status: String(err.status) });
-      ctx.status = err.status;
+      const { status } = httpError(err.reason);
+      options.metrics.httpErrors.inc({ status: String(status) });
+      ctx.status = status;
       ctx.set(err.headers);
       ownPageReferrerPolicy(ctx);
       ctx.type = "text/html; charset=utf-8";
-      ctx.body = loginPage(config.name, next, err.code === "wrong_pin" ? "Wrong PIN, try again." : err.message);
+      ctx.body = loginPage(config.name, next, err.reason === "wrong_pin" ? "Wrong PIN, try again." : err.message);
     }
   });
 
@@ -205,7 +208,7 @@ export function createApp(options: AppOptions): { app: Koa; router: Router } {
 
   // Fresh ICE servers for the diagnostics page: proves TURN answers with minted credentials.
   routes.get("/api/ice-servers", "tablet", (ctx) => {
-    if (options.iceServers.turnEnabled && !options.mintLimit.take(client(ctx).address)) throw new AppError(429, "rate_limited", "too many TURN credentials asked for from this address; wait a little");
+    if (options.iceServers.turnEnabled && !options.mintLimit.take(client(ctx).address)) throw new AppError("rate_limited", "too many TURN credentials asked for from this address; wait a little");
     const host = hostFromHeader(ctx.get("host"));
     ctx.set("Cache-Control", "no-store");
     ctx.body = {
@@ -276,7 +279,7 @@ export function createApp(options: AppOptions): { app: Koa; router: Router } {
 
   routes.delete("/api/session/:id", "tablet", async (ctx) => {
     const id = ctx.params.id!;
-    if (!(await sessions.closeFor(id, client(ctx)))) throw new AppError(404, "session_not_found", `no session ${JSON.stringify(id)}`);
+    if (!(await sessions.closeFor(id, client(ctx)))) throw new AppError("session_not_found", `no session ${JSON.stringify(id)}`);
     ctx.body = { success: true, session_id: id, message: "Session closed" };
   });
 
@@ -285,7 +288,7 @@ export function createApp(options: AppOptions): { app: Koa; router: Router } {
     ensureTabletId(ctx);
     ownPageReferrerPolicy(ctx);
     if (!(await sendFile(ctx, options.viewerDir, "index.html"))) {
-      throw new AppError(503, "internal", "the viewer is not built; run `npm run build`");
+      throw new AppError("viewer_not_built", "the viewer is not built; run `npm run build`");
     }
   };
   routes.get("/", "tablet", shell);

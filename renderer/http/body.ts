@@ -6,7 +6,7 @@ export const MAX_BODY_BYTES = 64 * 1024;
 
 /** The body as text, refused with 413 once it passes `limit` bytes. */
 async function readBodyText(ctx: Context, limit: number): Promise<string> {
-  const tooLarge = () => new AppError(413, "payload_too_large", `request body is larger than ${limit} bytes`);
+  const tooLarge = () => new AppError("payload_too_large", `request body is larger than ${limit} bytes`);
   if (Number(ctx.get("content-length") || 0) > limit) throw tooLarge();
   const chunks: Buffer[] = [];
   let size = 0;
@@ -27,9 +27,9 @@ export async function readJsonBody(ctx: Context, limit = MAX_BODY_BYTES): Promis
   } catch {
     const type = ctx.get("content-type");
     if (type && !/json/i.test(type)) {
-      throw new AppError(415, "unsupported_media_type", `expected a JSON body (Content-Type: application/json), got ${type}`);
+      throw new AppError("unsupported_media_type", `expected a JSON body (Content-Type: application/json), got ${type}`);
     }
-    throw new AppError(400, "bad_request", "body: is not valid JSON");
+    throw new AppError("bad_request", "body: is not valid JSON");
   }
 }
 
@@ -41,7 +41,7 @@ export async function readFormBody(ctx: Context, limit = 4 * 1024): Promise<Reco
       const parsed = JSON.parse(text) as Record<string, unknown>;
       return Object.fromEntries(Object.entries(parsed).filter(([, v]) => typeof v === "string")) as Record<string, string>;
     } catch {
-      throw new AppError(400, "bad_request", "body: is not valid JSON");
+      throw new AppError("bad_request", "body: is not valid JSON");
     }
   }
   return Object.fromEntries(new URLSearchParams(text));

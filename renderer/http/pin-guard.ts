@@ -64,5 +64,5 @@ export class PinGuard {
 
 function tooMany(waitMs: number, text: string): AppError {
   const seconds = Math.max(1, Math.ceil(waitMs / 1000));
-  return new AppError(429, "too_many_attempts", `${text} ${seconds} s`, { "Retry-After": String(seconds) });
+  return new AppError("too_many_attempts", `${text} ${seconds} s`, { "Retry-After": String(seconds) });
 }

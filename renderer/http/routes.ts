@@ -43,7 +43,7 @@ export function guard(access: Access, rule: RouteRule): RouteGuard {
     if (UNSAFE_METHODS.has(ctx.method) && hasBody(ctx) && !BODY_TYPES[rule.body ?? "json"].test(ctx.get("content-type"))) {
       const type = ctx.get("content-type") || "none";
       const expected = rule.body === "form" ? "application/x-www-form-urlencoded or application/json" : "application/json";
-      throw new AppError(415, "unsupported_media_type", `expected a body of Content-Type ${expected}, got ${type}`);
+      throw new AppError("unsupported_media_type", `expected a body of Content-Type ${expected}, got ${type}`);
     }
     await next();
   };

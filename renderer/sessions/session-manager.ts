@@ -3,12 +3,11 @@
  * idle closing, and attaching a viewer's peer to a session.
  */
 import { randomBytes } from "node:crypto";
-import { setTimeout as sleep } from "node:timers/promises";
 import type { CreateSessionBody, IceCandidateInit, IceServer, KioskInfo, Viewport } from "../../protocol/index.js";
 import type { PulseServer } from "../audio/pulse-server.js";
 import type { JpegViewer } from "./jpeg-viewer.js";
 import { SessionAudio } from "../audio/session-audio.js";
-import type { BrowserPool, ChromiumLaunch, SessionPage } from "../browser/browser-pool.js";
+import type { SharedBrowser, ChromiumLaunch, SessionPage } from "../browser/shared-browser.js";
 import type { BlockedDocument, RequestPolicy } from "../page/navigation-guard.js";
 import type { Config } from "../config/schema.js";
 import { AppError } from "../errors.js";
@@ -19,15 +18,14 @@ import type { LinkTuning } from "../webrtc/link-tuning.js";
 import { Peer } from "../webrtc/peer.js";
 import { Session } from "./session.js";
 import { evenSide } from "./session-options.js";
+import { BrowserRecovery } from "./browser-recovery.js";
+import { KioskCatalog } from "./kiosk-catalog.js";
 import { ANONYMOUS, type Client, SessionOwners } from "./session-owners.js";
 import { appOrigins, UrlPolicy } from "./url-policy.js";
 
-const RELAUNCH_FIRST_DELAY_MS = 500;
-const RELAUNCH_MAX_DELAY_MS = 10_000;
-
 export interface SessionManagerOptions {
   config: Config;
-  browser: BrowserPool;
+  browser: SharedBrowser;
   /** How sound sessions launch their own Chromium (the egress proxy's port among it). */
   chromium: ChromiumLaunch;
   /** Where Chromium reaches the renderer's own built-in pages, e.g. http://127.0.0.1:8000. */
@@ -42,6 +40,8 @@ export interface SessionManagerOptions {
   metrics?: Metrics;
   /** Loss resilience choices for every peer; the measured defaults when not given. */
   linkTuning?: LinkTuning;
+  /** Told after a session closes (idle, DELETE or shutdown), so its viewers can be informed. */
+  onClosed?: (id: string) => void;
 }
 
 /** Sound figures for /api/info: what exists now. */
@@ -64,28 +64,27 @@ export class SessionManager {
   /** Peer ids count per manager, so two appliances in one process (the tests) do not share them. */
   private nextPeerId = 1;
   private readonly policy: UrlPolicy;
-  private readonly kiosks: KioskInfo[];
+  private readonly kiosks: KioskCatalog;
+  private readonly recovery: BrowserRecovery;
   private readonly log: Logger;
   private readonly selfOrigins: string[];
   private closing = false;
-  private recovering = false;
-  /** Sessions whose own sound browser is being set up again (one recovery at a time each). */
-  private readonly recoveringAudio = new Set<Session>();
-  /** Told after a session closes (idle, DELETE or shutdown), so its viewers can be informed. */
-  onClosed: ((id: string) => void) | null = null;
 
   constructor(private readonly options: SessionManagerOptions) {
     this.log = options.log.child({ module: "sessions" });
     this.owners = new SessionOwners(options.config.sessions.maxPerClient);
-    const audioDefault = options.config.audio.default;
-    this.kiosks = options.config.kiosks.map(({ audio, ...k }) => ({
-      ...k,
-      url: UrlPolicy.resolveKioskUrl(k.url, options.selfOrigin),
-      ...((audio ?? audioDefault) ? { audio: true } : {}),
-    }));
+    this.kiosks = new KioskCatalog(options.config, options.selfOrigin);
+    this.recovery = new BrowserRecovery({
+      browser: options.browser,
+      mobile: options.config.viewport.mobile,
+      sessions: () => this.list(),
+      closing: () => this.closing,
+      log: this.log,
+      ...(options.metrics ? { metrics: options.metrics } : {}),
+    });
     this.selfOrigins = appOrigins(options.selfOrigin);
     this.policy = new UrlPolicy({
-      kioskUrls: this.kiosks.map((k) => k.url),
+      kioskUrls: this.kiosks.urls(),
       allow: options.config.allow,
       selfOrigin: options.selfOrigin,
       allowCustomUrls: options.config.allowCustomUrls,
@@ -109,7 +108,7 @@ export class SessionManager {
   }
 
   listKiosks(): KioskInfo[] {
-    return this.kiosks.map((k) => ({ ...k }));
+    return this.kiosks.list();
   }
 
   list(): Session[] {
@@ -118,7 +117,7 @@ export class SessionManager {
 
   get(id: string): Session {
     const session = this.sessions.get(id);
-    if (!session) throw new AppError(404, "session_not_found", `no session ${JSON.stringify(id)} (it may have timed out)`);
+    if (!session) throw new AppError("session_not_found", `no session ${JSON.stringify(id)} (it may have timed out)`);
     return session;
   }
 
@@ -138,7 +137,7 @@ export class SessionManager {
    */
   getFor(id: string, client: Client): Session {
     const session = this.get(id);
-    if (!this.owners.mayUse(id, client)) throw new AppError(404, "session_not_found", `no session ${JSON.stringify(id)} (it may have timed out)`);
+    if (!this.owners.mayUse(id, client)) throw new AppError("session_not_found", `no session ${JSON.stringify(id)} (it may have timed out)`);
     return session;
   }
 
@@ -155,38 +154,21 @@ export class SessionManager {
 
   async checkUrl(url: string): Promise<void> {
     const reason = await this.policy.check(url);
-    if (reason) throw new AppError(403, "url_not_allowed", `${url} may not be opened: ${reason}`);
+    if (reason) throw new AppError("url_not_allowed", `${url} may not be opened: ${reason}`);
   }
 
   async create(body: CreateSessionBody, client: Client = ANONYMOUS): Promise<Session> {
-    if (this.closing) throw new AppError(503, "browser_unavailable", "the appliance is shutting down");
+    if (this.closing) throw new AppError("browser_unavailable", "the appliance is shutting down");
     const { config } = this.options;
-    let url: string;
-    let kioskId: string | undefined;
-    let wantsAudio: boolean;
-    if (body.kiosk !== undefined) {
-      const kiosk = this.kiosks.find((k) => k.id === body.kiosk);
-      if (!kiosk) throw new AppError(404, "unknown_kiosk", `no kiosk ${JSON.stringify(body.kiosk)}; configured: ${this.kiosks.map((k) => k.id).join(", ")}`);
-      kioskId = kiosk.id;
-      url = kiosk.url;
-      wantsAudio = kiosk.audio === true;
-    } else if (body.url !== undefined) {
-      url = body.url;
-      wantsAudio = config.audio.default;
-      await this.checkUrl(url);
-    } else {
-      // The original create-then-load flow: start on the first kiosk until told otherwise.
-      kioskId = this.kiosks[0]!.id;
-      url = this.kiosks[0]!.url;
-      wantsAudio = this.kiosks[0]!.audio === true;
-    }
+    const { url, kioskId, wantsAudio, custom } = this.kiosks.startOf(body);
+    if (custom) await this.checkUrl(url);
     const id = body.session_id ?? randomBytes(12).toString("base64url");
     // Pending creates count too: two racing creates of one id must not both pass.
-    if (this.owners.has(id)) throw new AppError(409, "session_exists", `session ${JSON.stringify(id)} already exists`);
+    if (this.owners.has(id)) throw new AppError("session_exists", `session ${JSON.stringify(id)} already exists`);
     await this.freePrevious(client);
-    if (this.owners.has(id)) throw new AppError(409, "session_exists", `session ${JSON.stringify(id)} already exists`);
+    if (this.owners.has(id)) throw new AppError("session_exists", `session ${JSON.stringify(id)} already exists`);
     if (this.sessions.size + this.pending >= config.sessions.max) {
-      throw new AppError(503, "too_many_sessions", `all ${config.sessions.max} sessions are in use; close one or try again later`);
+      throw new AppError("too_many_sessions", `all ${config.sessions.max} sessions are in use; close one or try again later`);
     }
     this.owners.checkQuota(client);
     const viewport: Viewport = {
@@ -212,7 +194,7 @@ export class SessionManager {
           throw err;
         }
       } else {
-        if (!this.options.browser.connected) throw new AppError(503, "browser_unavailable", "the browser is not running");
+        if (!this.options.browser.connected) throw new AppError("browser_unavailable", "the browser is not running");
         sessionPage = await this.options.browser.newPage(pageOptions);
       }
       session = new Session(
@@ -228,6 +210,8 @@ export class SessionManager {
           homeUrl: url,
           resetAfterIdleMs: config.sessions.resetAfterIdleSeconds * 1000,
           clearStorageOnReset: config.sessions.clearStorageOnReset,
+          // The sound session's own browser, or the shared one, as the page itself came from.
+          freshPage: () => (audio ?? this.options.browser).newPage({ viewport: session.viewport, mobile: config.viewport.mobile }),
           maxPageMemoryBytes: config.sessions.maxPageMemoryMB * 2 ** 20,
           checkUrl: (u) => this.policy.check(u),
           metrics: this.options.metrics,
@@ -281,56 +265,14 @@ export class SessionManager {
     }
   }
 
-  /**
-   * A session's own Chromium died, or PulseAudio restarted and took every sink with it: the
-   * session's sound parts are made again and its page reopened at its last URL.
-   */
-  async recoverSessionAudio(session: Session): Promise<void> {
-    const audio = session.audio;
-    if (!audio || session.isClosed || this.closing || this.recoveringAudio.has(session)) return;
-    this.recoveringAudio.add(session);
-    try {
-      const restored = await this.retrying(
-        "restoring the session's sound failed",
-        async () => {
-          await audio.restart();
-          if (session.isClosed) return;
-          this.options.metrics?.chromiumRestarts.inc();
-          await this.reopenPage(session, audio);
-        },
-        () => session.isClosed || this.closing,
-        { session: session.id },
-      );
-      if (restored && !session.isClosed) this.log.info({ session: session.id }, "session sound and page restored");
-    } finally {
-      this.recoveringAudio.delete(session);
-    }
-  }
-
-  /** Puts a session on a new page of `pages` at its last URL (after its browser was relaunched). */
-  private reopenPage(session: Session, pages: Pick<BrowserPool, "newPage">): Promise<void> {
-    return session.rebuild(() => pages.newPage({ viewport: session.viewport, mobile: this.options.config.viewport.mobile }));
-  }
-
-  /** Runs `attempt` until it succeeds or `stopped()`, doubling the wait after each failure. */
-  private async retrying(failure: string, attempt: () => Promise<void>, stopped: () => boolean, fields: Record<string, unknown> = {}): Promise<boolean> {
-    let delay = RELAUNCH_FIRST_DELAY_MS;
-    while (!stopped()) {
-      try {
-        await attempt();
-        return true;
-      } catch (err) {
-        this.log.error({ ...fields, err: String(err), retryInMs: delay }, failure);
-        await sleep(delay);
-        delay = Math.min(delay * 2, RELAUNCH_MAX_DELAY_MS);
-      }
-    }
-    return false;
+  /** A session's own Chromium died, or PulseAudio restarted: its sound and page are made again. */
+  recoverSessionAudio(session: Session): Promise<void> {
+    return this.recovery.recoverSessionAudio(session);
   }
 
   /** PulseAudio came back after dying: every session with sound is set up again. */
   recoverAllAudio(): void {
-    for (const session of this.list()) if (session.audio) void this.recoverSessionAudio(session);
+    this.recovery.recoverAllAudio();
   }
 
   /** Whether sessions can have sound, and why not. */
@@ -364,7 +306,7 @@ export class SessionManager {
     const session = this.getFor(id, client);
     const { config } = this.options;
     if (session.viewerCount >= config.sessions.maxViewersPerSession) {
-      throw new AppError(503, "too_many_viewers", `session ${id} already has ${session.viewerCount} viewers`);
+      throw new AppError("too_many_viewers", `session ${id} already has ${session.viewerCount} viewers`);
     }
     // One credential for both ends of this call; named after the session for coturn's logs.
     const iceServers = this.options.iceServers.forPeer(host, id);
@@ -395,7 +337,7 @@ export class SessionManager {
     const session = this.get(id);
     const { config } = this.options;
     if (session.viewerCount >= config.sessions.maxViewersPerSession) {
-      throw new AppError(503, "too_many_viewers", `session ${id} already has ${session.viewerCount} viewers`);
+      throw new AppError("too_many_viewers", `session ${id} already has ${session.viewerCount} viewers`);
     }
     session.attachJpegViewer(viewer);
     return session;
@@ -422,33 +364,14 @@ export class SessionManager {
     if (!session) return false;
     this.sessions.delete(id);
     this.owners.delete(id);
-    this.onClosed?.(id);
+    this.options.onClosed?.(id);
     await session.close();
     return true;
   }
 
-  /**
-   * Chromium died: relaunch it (backing off while it fails) and put every session back on a
-   * page at its last URL. Viewers keep their peers, so their pictures resume without a rejoin.
-   */
-  async recoverBrowser(): Promise<void> {
-    if (this.recovering || this.closing) return;
-    this.recovering = true;
-    const started = Date.now();
-    try {
-      const browser = this.options.browser;
-      if (!(await this.retrying("relaunching chromium failed", () => browser.start(), () => this.closing))) return;
-      this.options.metrics?.chromiumRestarts.inc();
-      // Sessions with sound have a browser of their own, which did not die with this one.
-      await Promise.all(
-        this.list().filter((session) => !session.audio).map((session) =>
-          this.reopenPage(session, browser).catch((err: unknown) => this.log.error({ err: String(err), session: session.id }, "session could not be restored")),
-        ),
-      );
-      this.log.info({ sessions: this.sessions.size, ms: Date.now() - started }, "chromium relaunched; sessions restored");
-    } finally {
-      this.recovering = false;
-    }
+  /** Chromium died: relaunch it and put every session on it back at its last URL. */
+  recoverBrowser(): Promise<void> {
+    return this.recovery.recoverBrowser();
   }
 
   async closeAll(): Promise<void> {

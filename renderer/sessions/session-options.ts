@@ -1,6 +1,7 @@
 /** What a session is made with, and the size rule its viewport follows. */
 import { MAX_VIEWPORT, MIN_VIEWPORT, type Viewport } from "../../protocol/index.js";
 import type { SessionAudio } from "../audio/session-audio.js";
+import type { SessionPage } from "../browser/shared-browser.js";
 import type { Logger } from "../log.js";
 import type { Metrics } from "../metrics.js";
 import type { Session } from "./session.js";
@@ -22,6 +23,8 @@ export interface SessionOptions {
   /** Without input for this long the page returns home (0: never). */
   resetAfterIdleMs: number;
   clearStorageOnReset: boolean;
+  /** A page in a new, empty context of the session's browser, for a reset that clears storage. */
+  freshPage?: () => Promise<SessionPage>;
   /** JavaScript heap ceiling of the page, in bytes. */
   maxPageMemoryBytes: number;
   checkUrl: (url: string) => Promise<string | null>;

@@ -6,7 +6,7 @@
 import type { BrowserContext, Page } from "playwright-core";
 import type { ChannelEvent, InputMessage, SessionSummary, Viewport } from "../../protocol/index.js";
 import type { SessionAudio } from "../audio/session-audio.js";
-import type { SessionPage } from "../browser/browser-pool.js";
+import type { SessionPage } from "../browser/shared-browser.js";
 import { AppError } from "../errors.js";
 import { CrashLoopBackoff, REOPEN_NOTICES, type ReopenNotice } from "./crash-loop.js";
 import type { JpegViewer } from "./jpeg-viewer.js";
@@ -210,9 +210,9 @@ export class Session {
     try {
       await this.page.goto(url, { waitUntil: "commit", timeout: NAVIGATION_TIMEOUT_MS });
     } catch (err) {
-      if (this.closed) throw new AppError(410, "session_not_found", `session ${this.id} was closed`);
+      if (this.closed) throw new AppError("session_closed", `session ${this.id} was closed`);
       const reason = String((err as Error).message ?? err).split("\n")[0];
-      throw new AppError(502, "navigation_failed", `could not open ${url}: ${reason}`);
+      throw new AppError("navigation_failed", `could not open ${url}: ${reason}`);
     }
     this.log.info({ url }, "navigated");
   }
@@ -303,15 +303,40 @@ export class Session {
     });
   }
 
-  /** No input for `resetAfterIdleSeconds`: the page goes back to its kiosk URL. */
+  /**
+   * No input for `resetAfterIdleSeconds`: the page goes back to its kiosk URL. Clearing storage
+   * means a fresh browser context, since only that drops IndexedDB, caches, service workers and
+   * every other origin's storage; clearing in place is the fallback when none can be had.
+   */
   private async resetToHome(): Promise<void> {
     if (this.closed) return;
     this.log.info({ clearStorage: this.options.clearStorageOnReset }, "no input for the reset period; back to the kiosk page");
+    if (this.options.clearStorageOnReset && this.options.freshPage && !this.recovering) {
+      const fresh = await this.options.freshPage().catch((err: unknown) => void this.log.warn({ err: String(err) }, "no fresh context for the reset; clearing in place"));
+      if (fresh) return this.moveToFreshContext(fresh);
+    }
     if (this.options.clearStorageOnReset) {
       await this.context.clearCookies().catch(() => {});
       await this.page.evaluate("try { localStorage.clear(); sessionStorage.clear(); } catch (e) {}").catch(() => {});
     }
     await this.bridge?.navigate("home");
+  }
+
+  private async moveToFreshContext(fresh: SessionPage): Promise<void> {
+    if (this.closed || this.recovering) return void (await fresh.context.close().catch(() => {}));
+    this.recovering = true;
+    const old = this.context;
+    try {
+      await this.detachPage();
+      this.context = fresh.context;
+      this.currentPage = fresh.page;
+      this.lastUrl = this.options.homeUrl;
+      await this.start();
+      await this.load(this.options.homeUrl).catch((err: unknown) => this.log.warn({ err: String(err) }, "loading the kiosk page after the reset failed"));
+    } finally {
+      this.recovering = false;
+      await old.close().catch(() => {});
+    }
   }
 
   /** Per-viewer WebRTC sender figures and the capture counters, for diagnostics and the bench. */

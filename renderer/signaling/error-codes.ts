@@ -5,14 +5,15 @@
  * mean different things to the viewer.
  */
 import type { ErrorCode } from "../../protocol/index.js";
-import type { AppErrorCode } from "../errors.js";
+import type { AppErrorReason } from "../errors.js";
 
-const WIRE_CODES: Partial<Record<AppErrorCode, ErrorCode>> = {
+const WIRE_CODES: Partial<Record<AppErrorReason, ErrorCode>> = {
   session_not_found: "unknown_session",
+  session_closed: "unknown_session",
   too_many_viewers: "too_many_viewers",
 };
 
 /** The wire code for a core error; `fallback` covers reasons the viewer has no code for. */
-export function wireCode(reason: AppErrorCode, fallback: ErrorCode): ErrorCode {
+export function wireCode(reason: AppErrorReason, fallback: ErrorCode): ErrorCode {
   return WIRE_CODES[reason] ?? fallback;
 }

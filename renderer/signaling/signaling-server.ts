@@ -168,7 +168,7 @@ export class SignalingServer {
       await (this.handlers[message.type] as Handler<typeof message.type>)(conn, message);
     } catch (err) {
       if (err instanceof SignalingError) return this.sendError(conn, err.code, err.message);
-      if (err instanceof AppError) return this.sendError(conn, wireCode(err.code, "negotiation_failed"), err.message);
+      if (err instanceof AppError) return this.sendError(conn, wireCode(err.reason, "negotiation_failed"), err.message);
       conn.log.error({ err: String(err), type: message.type }, "signaling handler failed");
       this.sendError(conn, "negotiation_failed", `${message.type} failed: ${String((err as Error).message ?? err).slice(0, 200)}`);
     }

@@ -43,7 +43,7 @@ export interface ChromiumLaunch {
   proxyPort: number;
 }
 
-export interface BrowserPoolOptions extends ChromiumLaunch {
+export interface SharedBrowserOptions extends ChromiumLaunch {
   /** The URL policy for documents; until it is set every document is refused. */
   policy?: RequestPolicy;
   log: Logger;
@@ -53,6 +53,10 @@ export interface BrowserPoolOptions extends ChromiumLaunch {
    * contexts of one Chromium cannot play into different sinks.
    */
   soundEnv?: Record<string, string>;
+  /** Called when Chromium goes away without close(); the session layer reacts. */
+  onCrash?: () => void;
+  /** Told when the policy refused a document, so the session showing that frame can say so. */
+  onBlocked?: (blocked: BlockedDocument) => void;
 }
 
 export interface SessionPage {
@@ -66,20 +70,22 @@ export interface PageOptions {
   mobile: boolean;
 }
 
-export class BrowserPool {
+export class SharedBrowser {
   private browser: Browser | null = null;
   private closing = false;
   private readonly log: Logger;
   private guard: NavigationGuard | null = null;
   private policy: RequestPolicy;
   private warned = false;
-  /** Called when Chromium goes away without close(); the session layer reacts. */
-  onCrash: (() => void) | null = null;
-  /** Told when the policy refused a document, so the session showing that frame can say so. */
-  onBlocked: ((blocked: BlockedDocument) => void) | null = null;
+  // Still assignable because a sound session's browser is wired after construction
+  // (audio/session-audio.ts); everything else passes them as options.
+  onCrash: (() => void) | null;
+  onBlocked: ((blocked: BlockedDocument) => void) | null;
 
-  constructor(private readonly options: BrowserPoolOptions) {
+  constructor(private readonly options: SharedBrowserOptions) {
     this.log = options.log.child({ module: "browser" });
+    this.onCrash = options.onCrash ?? null;
+    this.onBlocked = options.onBlocked ?? null;
     this.policy = options.policy ?? { checkUrl: async () => "the appliance is starting", selfOrigins: [] };
   }
 
@@ -98,7 +104,7 @@ export class BrowserPool {
 
   /** Launches Chromium; called again to relaunch it after it died. */
   async start(): Promise<void> {
-    if (this.closing) throw new Error("the browser pool is closed");
+    if (this.closing) throw new Error("the shared browser is closed");
     const { soundEnv, proxyPort } = this.options;
     const args = [
       ...BASE_ARGS,
