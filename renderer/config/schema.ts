@@ -6,7 +6,6 @@ import {
   MAX_VIEWPORT,
   MIN_VIEWPORT,
   ValidationError,
-  join,
   optional,
   readArray,
   readBoolean,
