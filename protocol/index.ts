@@ -5,3 +5,8 @@ export * from "./input.js";
 export * from "./rest.js";
 export * from "./events.js";
 export * from "./jpeg-stream.js";
+export * from "./ice-server.js";
+export * from "./server-message-reader.js";
+export * from "./channel-event-reader.js";
+export * from "./rest-replies.js";
+export * from "./api-paths.js";

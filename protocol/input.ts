@@ -3,6 +3,7 @@
  * pixels (the session viewport). The first four are the original design's contract; the rest
  * extend it and are only sent by our own viewer.
  */
+import { MAX_VIEWPORT, MIN_VIEWPORT } from "./rest.js";
 import {
   type Obj,
   optional,
@@ -212,8 +213,8 @@ const inputReaders: { [K in InputType]: (o: Obj) => Extract<InputMessage, { type
   }),
   resize: (o) => ({
     type: "resize",
-    width: required(o, "width", "", (v, p) => readNumber(v, p, { min: 200, max: 3840 })),
-    height: required(o, "height", "", (v, p) => readNumber(v, p, { min: 200, max: 3840 })),
+    width: required(o, "width", "", (v, p) => readNumber(v, p, { min: MIN_VIEWPORT, max: MAX_VIEWPORT })),
+    height: required(o, "height", "", (v, p) => readNumber(v, p, { min: MIN_VIEWPORT, max: MAX_VIEWPORT })),
   }),
   navigate: (o) => ({
     type: "navigate",

@@ -102,6 +102,13 @@ export interface InfoReply {
   endpoints: Record<string, string>;
 }
 
+/** `GET /api/ice-servers`: fresh ICE servers (TURN credentials minted) and the TURN URLs, for diagnostics. */
+export interface IceServersReply {
+  success: true;
+  iceServers: IceServer[];
+  turn: { enabled: boolean; urls: string[] };
+}
+
 export interface ErrorReply {
   error: { code: string; message: string };
   /** The original design's clients read `detail`; kept alongside the structured error. */

@@ -129,3 +129,9 @@ export function parseJson(text: string, path = "message"): unknown {
     throw new ValidationError(path, "is not valid JSON");
   }
 }
+
+/** Text of any thrown value, for status messages. */
+export function describeError(err: unknown): string {
+  if (err instanceof Error) return err.message;
+  return String(err);
+}

@@ -6,7 +6,6 @@ import {
   MAX_VIEWPORT,
   MIN_VIEWPORT,
   ValidationError,
-  join,
   optional,
   readArray,
   readBoolean,
@@ -16,6 +15,7 @@ import {
   readString,
   rejectUnknownKeys,
   required,
+  readIceServer,
   type IceServer,
 } from "../../protocol/index.js";
 import { DEFAULTS } from "./defaults.js";
@@ -125,21 +125,6 @@ function readAllowPattern(value: unknown, path: string): string {
     throw err;
   }
   return text;
-}
-
-function readIceServer(value: unknown, path: string): IceServer {
-  const o = readObject(value, path);
-  rejectUnknownKeys(o, ["urls", "username", "credential"], path);
-  const readIceUrl = (v: unknown, p: string) =>
-    readString(v, p, { pattern: /^(stun|stuns|turn|turns):/, patternHint: "expected a stun:, stuns:, turn: or turns: URL" });
-  const urlsValue = o.urls;
-  const urls = Array.isArray(urlsValue) ? readArray(urlsValue, join(path, "urls"), readIceUrl) : required(o, "urls", path, readIceUrl);
-  const server: IceServer = { urls };
-  const username = optional(o, "username", path, (v, p) => readString(v, p));
-  const credential = optional(o, "credential", path, (v, p) => readString(v, p));
-  if (username !== undefined) server.username = username;
-  if (credential !== undefined) server.credential = credential;
-  return server;
 }
 
 const readTurnUrl = (v: unknown, p: string) =>

@@ -5,6 +5,8 @@
 import type Router from "@koa/router";
 import Koa, { type Context } from "koa";
 import {
+  API_PATHS,
+  type IceServersReply,
   type AdminSessionsReply,
   type CreateSessionReply,
   type InfoReply,
@@ -156,7 +158,7 @@ export function createApp(options: AppOptions): { app: Koa; router: Router } {
     ctx.body = await options.metrics.text();
   });
 
-  routes.get("/api/info", "tablet", (ctx) => {
+  routes.get(API_PATHS.info, "tablet", (ctx) => {
     const list = sessions.list();
     const viewers = list.map((s) => s.summary().viewers);
     const audio = sessions.audioAvailability();
@@ -193,13 +195,14 @@ export function createApp(options: AppOptions): { app: Koa; router: Router } {
       sessions: { active: list.length, max: config.sessions.max },
       endpoints: {
         health: "/health",
-        info: "/api/info",
-        kiosks: "/api/kiosks",
-        create_session: "/api/session/create",
-        load_url: "/api/session/{session_id}/load",
-        close_session: "/api/session/{session_id}",
-        list_sessions: "/api/sessions",
-        session_details: "/api/admin/sessions",
+        info: API_PATHS.info,
+        kiosks: API_PATHS.kiosks,
+        create_session: API_PATHS.createSession,
+        // The original design spells the id `{session_id}`.
+        load_url: API_PATHS.sessionLoad.replace(":id", "{session_id}"),
+        close_session: API_PATHS.session.replace(":id", "{session_id}"),
+        list_sessions: API_PATHS.sessions,
+        session_details: API_PATHS.adminSessions,
         signaling: SIGNALING_PATH,
       },
     };
@@ -207,23 +210,24 @@ export function createApp(options: AppOptions): { app: Koa; router: Router } {
   });
 
   // Fresh ICE servers for the diagnostics page: proves TURN answers with minted credentials.
-  routes.get("/api/ice-servers", "tablet", (ctx) => {
+  routes.get(API_PATHS.iceServers, "tablet", (ctx) => {
     if (options.iceServers.turnEnabled && !options.mintLimit.take(client(ctx).address)) throw new AppError("rate_limited", "too many TURN credentials asked for from this address; wait a little");
     const host = hostFromHeader(ctx.get("host"));
     ctx.set("Cache-Control", "no-store");
-    ctx.body = {
+    const reply: IceServersReply = {
       success: true,
       iceServers: options.iceServers.forPeer(host, "diagnostics"),
       turn: { enabled: options.iceServers.turnEnabled, urls: options.iceServers.turnUrls(host) },
     };
+    ctx.body = reply;
   });
 
-  routes.get("/api/kiosks", "tablet", (ctx) => {
+  routes.get(API_PATHS.kiosks, "tablet", (ctx) => {
     const reply: KiosksReply = { success: true, name: config.name, allowCustomUrls: config.allowCustomUrls, kiosks: sessions.listKiosks() };
     ctx.body = reply;
   });
 
-  routes.post("/api/session/create", "tablet", async (ctx) => {
+  routes.post(API_PATHS.createSession, "tablet", async (ctx) => {
     const raw = await readJsonBody(ctx);
     const body = validated(() => readCreateSessionBody(raw));
     const session = await sessions.create(body, client(ctx));
@@ -241,7 +245,7 @@ export function createApp(options: AppOptions): { app: Koa; router: Router } {
     ctx.body = reply;
   });
 
-  routes.post("/api/session/:id/load", "tablet", async (ctx) => {
+  routes.post(API_PATHS.sessionLoad, "tablet", async (ctx) => {
     const id = ctx.params.id!;
     sessions.getFor(id, client(ctx)); // an unknown session is a 404 before the body is read
     const raw = await readJsonBody(ctx);
@@ -251,33 +255,33 @@ export function createApp(options: AppOptions): { app: Koa; router: Router } {
   });
 
   // The original design's shape: ids only. Summaries are an admin route.
-  routes.get("/api/sessions", "admin", (ctx) => {
+  routes.get(API_PATHS.sessions, "admin", (ctx) => {
     const ids = sessions.list().map((s) => s.id);
     const reply: SessionsReply = { success: true, sessions: { active_sessions: ids.length, max_sessions: config.sessions.max, sessions: ids } };
     ctx.body = reply;
   });
 
-  routes.get("/api/admin/sessions", "admin", (ctx) => {
+  routes.get(API_PATHS.adminSessions, "admin", (ctx) => {
     const reply: AdminSessionsReply = { success: true, sessions: sessions.list().map((s) => s.summary()) };
     ctx.body = reply;
   });
 
   // Admin (when an admin token is configured): close every session at once.
-  routes.delete("/api/sessions", "admin", async (ctx) => {
+  routes.delete(API_PATHS.sessions, "admin", async (ctx) => {
     const ids = sessions.list().map((s) => s.id);
     await Promise.all(ids.map((id) => sessions.close(id)));
     ctx.body = { success: true, closed: ids, message: `Closed ${ids.length} sessions` };
   });
 
-  routes.get("/api/session/:id", "tablet", (ctx) => {
+  routes.get(API_PATHS.session, "tablet", (ctx) => {
     ctx.body = { success: true, session: sessions.getFor(ctx.params.id!, client(ctx)).summary() };
   });
 
-  routes.get("/api/session/:id/stats", "tablet", async (ctx) => {
+  routes.get(API_PATHS.sessionStats, "tablet", async (ctx) => {
     ctx.body = { success: true, session_id: ctx.params.id, ...(await sessions.getFor(ctx.params.id!, client(ctx)).stats()) };
   });
 
-  routes.delete("/api/session/:id", "tablet", async (ctx) => {
+  routes.delete(API_PATHS.session, "tablet", async (ctx) => {
     const id = ctx.params.id!;
     if (!(await sessions.closeFor(id, client(ctx)))) throw new AppError("session_not_found", `no session ${JSON.stringify(id)}`);
     ctx.body = { success: true, session_id: id, message: "Session closed" };
@@ -316,7 +320,7 @@ export function createApp(options: AppOptions): { app: Koa; router: Router } {
     if (!(await sendFile(ctx, options.pagesDir, ctx.path.slice(BUILTIN_PAGES_PREFIX.length)))) ctx.status = 404;
   });
 
-  routes.post("/api/admin/tokens/revoke", "admin", (ctx) => {
+  routes.post(API_PATHS.adminTokensRevoke, "admin", (ctx) => {
     const revoked = options.access.revokeAll();
     ctx.body = { success: true, revoked, message: `Revoked ${revoked} tablet login tokens; tablets enter the PIN again` };
   });

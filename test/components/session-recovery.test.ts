@@ -1,6 +1,5 @@
 import { expect } from "@esm-bundle/chai";
-import type { ChannelEvent } from "../../protocol/index.js";
-import type { PageChannelEvent } from "../../viewer/src/connection/channel-events.js";
+import type { ChannelEvent, PageChannelEvent } from "../../protocol/index.js";
 import {
   OFFLINE_MESSAGE,
   OFFLINE_RECHECK_MS,

@@ -6,8 +6,7 @@
  * Every frame is acknowledged once drawn (or skipped for a newer one), which paces the server.
  * It offers the session link's surface and events, so the session controller can use either.
  */
-import { type ClientMessage, type InputMessage, JPEG_STREAM_PATH, type Viewport } from "../../../protocol/index.js";
-import { readChannelEvent } from "./channel-events.js";
+import { type ClientMessage, type InputMessage, isErrorCode, JPEG_STREAM_PATH, readChannelEvent, type Viewport } from "../../../protocol/index.js";
 import type { SessionLinkEvents, WebSocketConstructor } from "./session-link.js";
 import { PING_INTERVAL_MS } from "./session-link.js";
 import type { Timers } from "./timers.js";
@@ -140,7 +139,7 @@ export class JpegLink {
     if (type === "pong") return this.events.pong();
     if (type === "error") {
       const m = message as { code?: unknown; message?: unknown };
-      this.events.serverError({ type: "error", code: String(m.code ?? "internal"), message: String(m.message ?? "The server refused the connection.") });
+      this.events.serverError({ type: "error", code: isErrorCode(m.code) ? m.code : "internal", message: String(m.message ?? "The server refused the connection.") });
       return;
     }
     const event = readChannelEvent(text);

@@ -2,9 +2,17 @@
  * The two REST calls of a viewer's session: create it, and delete it when the user leaves.
  * Failures come back as values that say whether trying again can help; nothing here throws.
  */
-import { type CreateSessionBody, type CreateSessionReply, MAX_VIEWPORT, MIN_VIEWPORT, type Viewport } from "../../../protocol/index.js";
+import {
+  type CreateSessionBody,
+  type CreateSessionReply,
+  describeError,
+  errorMessageOf,
+  MAX_VIEWPORT,
+  MIN_VIEWPORT,
+  readCreateSessionReply,
+  type Viewport,
+} from "../../../protocol/index.js";
 import type { LinkTimers } from "./peer-link.js";
-import { describeError, errorMessageOf, readCreateSessionReply } from "./server-messages.js";
 
 export type FetchFunction = (input: string, init?: RequestInit) => Promise<Response>;
 

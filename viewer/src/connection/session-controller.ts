@@ -8,8 +8,18 @@
  * rejoins the session it left (see session-memory.ts).
  */
 import type { ReactiveController, ReactiveControllerHost } from "lit";
-import { type CreateSessionBody, type InputMessage, JPEG_STREAM_PATH, SIGNALING_PATH, type Viewport } from "../../../protocol/index.js";
-import type { PageChannelEvent } from "./channel-events.js";
+import {
+  API_PATHS,
+  type CreateSessionBody,
+  describeError,
+  type ErrorMessage,
+  type InputMessage,
+  JPEG_STREAM_PATH,
+  type PageChannelEvent,
+  sessionPath,
+  SIGNALING_PATH,
+  type Viewport,
+} from "../../../protocol/index.js";
 import { browserEnvironment, type NetworkEnvironment, NetworkWatch } from "./network-watch.js";
 import { PAGE_NOTICE_DURATION_MS } from "../session-view/remote-page.js";
 import type { PeerConnectionConstructor } from "./peer-link.js";
@@ -18,7 +28,6 @@ import { SessionLink, type SessionLinkEvents, type WebSocketConstructor } from "
 import { canStreamCanvas, type JpegCanvas, JpegLink } from "./jpeg-link.js";
 import { type Transport, WEBRTC_CONNECT_TIMEOUT_MS, FALLBACK_MESSAGE, webRtcUsable } from "./transport.js";
 import { browserStore, DEFAULT_UI, type KeyValueStore, SessionMemory, type UiSettings } from "./session-memory.js";
-import { describeError, type ServerErrorMessage } from "./server-messages.js";
 import { browserTimers, type Timers } from "./timers.js";
 
 export { DISCONNECTED_GRACE_MS, MAX_BUFFERED_INPUT_BYTES, type PeerConnectionConstructor } from "./peer-link.js";
@@ -221,7 +230,7 @@ export class SessionController implements ReactiveController {
     this.memory.forget(this.target());
     this.setStatus("closed", "Session ended.");
     if (!sessionId) return;
-    await deleteSession(this.fetch, this.httpUrl(`/api/session/${encodeURIComponent(sessionId)}`), this.timers, END_REQUEST_TIMEOUT_MS);
+    await deleteSession(this.fetch, this.httpUrl(sessionPath(sessionId)), this.timers, END_REQUEST_TIMEOUT_MS);
   }
 
   private async open(startMessage = "Starting the session…"): Promise<void> {
@@ -237,7 +246,7 @@ export class SessionController implements ReactiveController {
       else if (target.url) body.url = target.url;
       const size = rendererViewport(this.viewportSize());
       if (size) Object.assign(body, size);
-      const created = await createSession(this.fetch, this.httpUrl("/api/session/create"), body);
+      const created = await createSession(this.fetch, this.httpUrl(API_PATHS.createSession), body);
       if (epoch !== this.epoch) return;
       if (!created.ok) {
         if (created.retry) this.connectionLost(created.message);
@@ -306,7 +315,7 @@ export class SessionController implements ReactiveController {
     }
   }
 
-  private onServerError(message: ServerErrorMessage): void {
+  private onServerError(message: ErrorMessage): void {
     if (message.code === "unknown_session" || message.code === "session_closed") {
       // The renderer no longer has our session (idle timeout, restart): start a fresh one.
       this.recreates += 1;

@@ -4,10 +4,20 @@
  * what its events mean; `close()` closes both and silences every callback, so a stale link can
  * never touch the controller's state.
  */
-import type { ClientMessage, IceCandidateInit, InputMessage, OfferMessage, Viewport } from "../../../protocol/index.js";
-import type { PageChannelEvent } from "./channel-events.js";
+import {
+  type ClientMessage,
+  describeError,
+  type ErrorMessage,
+  type IceCandidateInit,
+  type InputMessage,
+  type OfferMessage,
+  type PageChannelEvent,
+  readServerMessage,
+  type ServerMessage,
+  type ServerMessageType,
+  type Viewport,
+} from "../../../protocol/index.js";
 import { type PeerConnectionConstructor, PeerLink } from "./peer-link.js";
-import { describeError, type InboundSignal, type InboundSignalType, readInboundSignal, type ServerErrorMessage } from "./server-messages.js";
 import type { Timers } from "./timers.js";
 
 /** The server answers a ping with a pong; the traffic also keeps proxies from closing an idle socket. */
@@ -25,7 +35,7 @@ export interface SessionLinkEvents {
   /** The renderer applied the answer. */
   ready(): void;
   pong(): void;
-  serverError(message: ServerErrorMessage): void;
+  serverError(message: ErrorMessage): void;
   /** The socket closed or the peer failed; the link is of no further use. */
   lost(reason: string): void;
   inputError(message: string): void;
@@ -65,9 +75,9 @@ export class SessionLink {
     };
     socket.onmessage = (event: MessageEvent) => {
       if (this.closed || typeof event.data !== "string") return;
-      let message: InboundSignal;
+      let message: ServerMessage;
       try {
-        message = readInboundSignal(JSON.parse(event.data));
+        message = readServerMessage(JSON.parse(event.data));
       } catch {
         return; // Unknown or malformed: a newer server's extension, never worth dropping the stream for.
       }
@@ -120,8 +130,8 @@ export class SessionLink {
     this.earlyCandidates = [];
   }
 
-  private handle(message: InboundSignal): void {
-    const handlers: { [K in InboundSignalType]: (m: Extract<InboundSignal, { type: K }>) => void } = {
+  private handle(message: ServerMessage): void {
+    const handlers: { [K in ServerMessageType]: (m: Extract<ServerMessage, { type: K }>) => void } = {
       offer: (m) => void this.applyOffer(m),
       "ice-candidate": (m) => {
         if (this.peer) this.peer.addRemoteCandidate(m.candidate);
@@ -131,7 +141,7 @@ export class SessionLink {
       pong: () => this.events.pong(),
       error: (m) => this.events.serverError(m),
     };
-    (handlers[message.type] as (m: InboundSignal) => void)(message);
+    (handlers[message.type] as (m: ServerMessage) => void)(message);
   }
 
   private async applyOffer(message: OfferMessage): Promise<void> {

@@ -1,8 +1,7 @@
 import { css, html, LitElement, nothing } from "lit";
-import type { KioskInfo } from "../../../protocol/index.js";
-import { describeError, errorMessageOf, readKiosksReply } from "../connection/server-messages.js";
+import { API_PATHS, describeError, errorMessageOf, type KioskInfo, readKiosksReply } from "../../../protocol/index.js";
 
-export const KIOSKS_ENDPOINT = "/api/kiosks";
+export const KIOSKS_ENDPOINT = API_PATHS.kiosks;
 /** The connection check, linked small at the bottom for whoever sets up a tablet. */
 export const DIAGNOSTICS_PATH = "/diagnostics";
 

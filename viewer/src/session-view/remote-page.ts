@@ -5,8 +5,7 @@
  * what they answered.
  */
 import type { ReactiveController, ReactiveControllerHost } from "lit";
-import type { DialogEvent, FocusEvent, InputMessage, NoticeEvent, PageEvent, SelectOpenEvent } from "../../../protocol/index.js";
-import type { PageChannelEvent } from "../connection/channel-events.js";
+import type { DialogEvent, FocusEvent, InputMessage, NoticeEvent, PageChannelEvent, PageEvent, SelectOpenEvent } from "../../../protocol/index.js";
 import { browserTimers, type Timers } from "../connection/timers.js";
 
 /**

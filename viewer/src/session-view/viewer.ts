@@ -1,6 +1,5 @@
 import { html, LitElement, nothing, type PropertyValues } from "lit";
-import type { InputMessage } from "../../../protocol/index.js";
-import type { PageChannelEvent } from "../connection/channel-events.js";
+import type { InputMessage, PageChannelEvent } from "../../../protocol/index.js";
 import "./key-bar.js";
 import "./keyboard-bridge.js";
 import type { JiomosaKeyboardBridge } from "./keyboard-bridge.js";

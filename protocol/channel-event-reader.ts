@@ -1,52 +1,44 @@
 /**
- * Reader for what the renderer sends on the "input" DataChannel: the page bridge's events
- * (focus, select-open, dialog, page, notice, viewport), whether the page plays sound (audio)
- * and input-error. Like server-messages.ts,
- * nothing from the wire is used before it is checked; an unknown or malformed event is dropped
- * (a newer renderer's extension must never break an older viewer).
+ * Reader for what the renderer sends on the "input" DataChannel (and the JPEG fallback's event
+ * frames): the page bridge's events (focus, select-open, dialog, page, notice), the session's
+ * viewport and audio events, and input-error. An unknown or malformed event is dropped rather
+ * than thrown, so one bad event never tears down a stream that is otherwise fine.
  */
-import {
-  type AudioEvent,
-  type ChannelEvent,
-  type DialogEvent,
-  type FocusEvent,
-  type InputErrorMessage,
-  type NoticeEvent,
-  type Obj,
-  optional,
-  type PageEvent,
-  readArray,
-  readBoolean,
-  readEnum,
-  readNumber,
-  readObject,
-  readString,
-  required,
-  type SelectOpenEvent,
-  type SelectOption,
-  type ViewportEvent,
-} from "../../../protocol/index.js";
+import type { AudioEvent, ChannelEvent, DialogEvent, FocusEvent, NoticeEvent, PageEvent, SelectOption, ViewportEvent } from "./events.js";
+import type { InputErrorMessage } from "./input.js";
+import { type Obj, optional, readArray, readBoolean, readEnum, readNumber, readObject, readString, required } from "./validate.js";
 
 /** The events the page bridge sends, as opposed to the connection's own (viewport, input-error). */
 export type PageChannelEvent = Exclude<ChannelEvent, ViewportEvent | InputErrorMessage>;
 
-const DIALOG_KINDS: readonly DialogEvent["kind"][] = ["alert", "confirm", "prompt", "beforeunload"];
-/** Codes are kept open: a newer renderer's notice still shows its message. */
-type NoticeCode = NoticeEvent["code"];
+const DIALOG_KINDS: Record<DialogEvent["kind"], true> = { alert: true, confirm: true, prompt: true, beforeunload: true };
+/** A Record so that a notice code added to NoticeEvent must be added here too. */
+const NOTICE_CODES: Record<NoticeEvent["code"], true> = {
+  file_chooser_refused: true,
+  download_refused: true,
+  url_not_allowed: true,
+  page_crashed: true,
+  page_memory_reopened: true,
+  page_crash_loop: true,
+  popup_opened_here: true,
+  audio_unavailable: true,
+};
+const DIALOG_KIND_LIST = Object.keys(DIALOG_KINDS) as DialogEvent["kind"][];
+const NOTICE_CODE_LIST = Object.keys(NOTICE_CODES) as NoticeEvent["code"][];
 
 const text = (v: unknown, p: string) => readString(v, p);
 
-const readOption = (v: unknown, p: string): SelectOption => {
-  const o = readObject(v, p);
+function readOption(value: unknown, path: string): SelectOption {
+  const o = readObject(value, path);
   const option: SelectOption = {
-    label: required(o, "label", p, text),
-    selected: optional(o, "selected", p, readBoolean) ?? false,
-    disabled: optional(o, "disabled", p, readBoolean) ?? false,
+    label: required(o, "label", path, text),
+    selected: optional(o, "selected", path, readBoolean) ?? false,
+    disabled: optional(o, "disabled", path, readBoolean) ?? false,
   };
-  const group = optional(o, "group", p, text);
+  const group = optional(o, "group", path, text);
   if (group !== undefined) option.group = group;
   return option;
-};
+}
 
 const eventReaders: { [K in ChannelEvent["type"]]: (o: Obj) => Extract<ChannelEvent, { type: K }> } = {
   focus: (o) => {
@@ -70,7 +62,7 @@ const eventReaders: { [K in ChannelEvent["type"]]: (o: Obj) => Extract<ChannelEv
     const dialog: DialogEvent = {
       type: "dialog",
       id: required(o, "id", "", (v, p) => readString(v, p, { minLength: 1 })),
-      kind: required(o, "kind", "", (v, p) => readEnum(v, p, DIALOG_KINDS)),
+      kind: required(o, "kind", "", (v, p) => readEnum(v, p, DIALOG_KIND_LIST)),
       message: optional(o, "message", "", text) ?? "",
     };
     const defaultValue = optional(o, "defaultValue", "", text);
@@ -87,7 +79,7 @@ const eventReaders: { [K in ChannelEvent["type"]]: (o: Obj) => Extract<ChannelEv
   }),
   notice: (o) => ({
     type: "notice",
-    code: required(o, "code", "", (v, p) => readString(v, p, { minLength: 1 })) as NoticeCode,
+    code: required(o, "code", "", (v, p) => readEnum(v, p, NOTICE_CODE_LIST)),
     message: required(o, "message", "", text),
   }),
   viewport: (o) => ({
@@ -98,19 +90,19 @@ const eventReaders: { [K in ChannelEvent["type"]]: (o: Obj) => Extract<ChannelEv
   audio: (o): AudioEvent => ({ type: "audio", playing: required(o, "playing", "", readBoolean) }),
   "input-error": (o) => ({
     type: "input-error",
-    code: "invalid_input",
-    message: optional(o, "message", "", text) ?? "Input was rejected.",
+    code: required(o, "code", "", (v, p) => readEnum(v, p, ["invalid_input"] as const)),
+    message: required(o, "message", "", text),
   }),
 };
 
-const EVENT_TYPES = Object.keys(eventReaders) as ChannelEvent["type"][];
+export const CHANNEL_EVENT_TYPES = Object.keys(eventReaders) as ChannelEvent["type"][];
 
 /** One DataChannel text message as a checked event, or null for anything else. */
 export function readChannelEvent(data: unknown): ChannelEvent | null {
   if (typeof data !== "string") return null;
   try {
     const o = readObject(JSON.parse(data), "message");
-    const type = required(o, "type", "", (v, p) => readEnum(v, p, EVENT_TYPES));
+    const type = required(o, "type", "", (v, p) => readEnum(v, p, CHANNEL_EVENT_TYPES));
     return eventReaders[type](o);
   } catch {
     return null;
