@@ -7,7 +7,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { killOnParentExit, stopChild } from "../child-process.js";
 import type { Logger } from "../log.js";
-import type { AudioData } from "../webrtc/wrtc.js";
+import type { AudioData } from "../media/wrtc.js";
 import { CHANNELS, SAMPLE_RATE } from "./pulse-server.js";
 
 export const PAREC_PATH = "/usr/bin/parec";

@@ -4,7 +4,7 @@
  * preallocated RGBA buffer serves every frame of a given size.
  */
 import { createRequire } from "node:module";
-import { type I420Frame, i420Size, wrtc } from "../webrtc/wrtc.js";
+import { type I420Frame, i420Size, wrtc } from "../media/wrtc.js";
 
 interface JpegTurbo {
   FORMAT_RGBA: number;
