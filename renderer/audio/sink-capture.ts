@@ -7,7 +7,7 @@
 import { Backoff } from "../process/backoff.js";
 import { SupervisedProcess } from "../process/supervised-process.js";
 import type { Logger } from "../log.js";
-import type { AudioData } from "../media/wrtc.js";
+import type { AudioData } from "../media/frames.js";
 import { CHANNELS, SAMPLE_RATE } from "./pulse-server.js";
 
 export const PAREC_PATH = "/usr/bin/parec";

@@ -17,7 +17,7 @@ import type { Logger } from "../log.js";
 import type { Metrics } from "../metrics.js";
 import { PageBridge } from "../page/page-bridge.js";
 import type { Peer } from "../webrtc/peer.js";
-import type { I420Frame } from "../media/wrtc.js";
+import type { I420Frame } from "../media/frames.js";
 
 const MEMORY_CHECK_INTERVAL_MS = 10_000;
 /** How long detaching from a page's CDP sessions may take (a crashed page's never answer). */
