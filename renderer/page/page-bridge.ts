@@ -48,10 +48,11 @@ export class PageBridge {
   private readonly onRequest = (request: Request) => {
     if (request.isNavigationRequest() && request.frame() === this.page.mainFrame()) this.setLoading(true);
   };
+  // Loading starts with a main-frame navigation request and ends with load. framenavigated only
+  // refreshes URL and history: it also fires for same-document navigations (a router setting the
+  // hash after load), which are followed by no load and would leave the bar running.
   private readonly onFrameNavigated = (frame: Frame) => {
-    if (frame !== this.page.mainFrame()) return;
-    this.loading = true;
-    void this.refreshState();
+    if (frame === this.page.mainFrame()) void this.refreshState();
   };
   private readonly onLoad = () => {
     this.loading = false;

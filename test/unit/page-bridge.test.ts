@@ -77,17 +77,31 @@ describe("PageBridge", () => {
     assert.equal(pageStates(events).at(-1)!.loading, false);
   });
 
-  it("a navigation after the load shows loading again", async () => {
+  it("a navigation request after the load shows loading again", async () => {
     const page = new StandInPage();
     const { bridge, events } = bridgeOn(page);
     await bridge.start();
     page.emit("load");
+    page.emit("request", { isNavigationRequest: () => true, frame: () => page.frame });
     page.emit("framenavigated", page.frame);
     page.pendingReads[1]!();
     await settle();
     page.pendingReads[0]!();
     await settle();
     assert.equal(pageStates(events).at(-1)!.loading, true);
+  });
+
+  it("a same-document navigation after the load (a router setting the hash) leaves it loaded", async () => {
+    const page = new StandInPage();
+    const { bridge, events } = bridgeOn(page);
+    await bridge.start();
+    page.emit("request", { isNavigationRequest: () => true, frame: () => page.frame });
+    page.emit("framenavigated", page.frame);
+    page.emit("load");
+    page.emit("framenavigated", page.frame);
+    page.pendingReads.forEach((release) => release());
+    await settle();
+    assert.equal(pageStates(events).at(-1)!.loading, false);
   });
 
   it("after close, page and context events no longer reach it", async () => {
