@@ -4,14 +4,15 @@
  * PulseAudio on the same box, and holds one null sink per session with sound. Watched and
  * restarted if it dies; the session layer then sets up every sound session again.
  */
-import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { type ChildProcess, execFile } from "node:child_process";
 import { chmodSync, chownSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { killOnParentExit, stopChild } from "../child-process.js";
 import { chromiumUser } from "../browser/launch.js";
 import type { Logger } from "../log.js";
+import { Backoff } from "../process/backoff.js";
+import { SupervisedProcess } from "../process/supervised-process.js";
 
 const run = promisify(execFile);
 
@@ -23,6 +24,8 @@ export const CHANNELS = 1;
 const READY_TIMEOUT_MS = 10_000;
 const RESTART_FIRST_DELAY_MS = 500;
 const RESTART_MAX_DELAY_MS = 10_000;
+/** The delay is also reset each time the daemon answers again, as it always was. */
+const HEALTHY_AFTER_MS = 60_000;
 const STOP_TIMEOUT_MS = 3_000;
 const PACTL_TIMEOUT_MS = 5_000;
 
@@ -49,18 +52,45 @@ function privateDir(): string {
 }
 
 export class PulseServer {
-  private child: ChildProcess | null = null;
   private closed = false;
-  private restartTimer: NodeJS.Timeout | null = null;
-  private restartDelay = RESTART_FIRST_DELAY_MS;
   private readonly dir = privateDir();
   private readonly socket = join(this.dir, "native");
+  private readonly script = join(this.dir, "default.pa");
   private readonly log: Logger;
+  private readonly backoff = new Backoff({ initialMs: RESTART_FIRST_DELAY_MS, factor: 2, maxMs: RESTART_MAX_DELAY_MS, stableAfterMs: HEALTHY_AFTER_MS });
+  private readonly daemon: SupervisedProcess;
+  private lastStderrLine = "";
   /** Told after the daemon came back from a crash: every sink is gone and must be made again. */
   onRestart: (() => void) | null = null;
 
   constructor(private readonly options: PulseServerOptions) {
     this.log = options.log.child({ module: "pulseaudio" });
+    const binary = options.binary ?? PULSEAUDIO_PATH;
+    this.daemon = new SupervisedProcess({
+      name: "pulseaudio",
+      command: binary,
+      args: () => ["-n", "-F", this.script, "--daemonize=no", "--exit-idle-time=-1", "--use-pid-file=false", "--log-target=stderr", "--log-level=error"],
+      // HOME and XDG dirs inside the private directory: no cookie or state files in the real home.
+      env: { ...process.env, HOME: this.dir, XDG_RUNTIME_DIR: this.dir, XDG_CONFIG_HOME: this.dir, XDG_STATE_HOME: this.dir },
+      detached: true,
+      log: this.log,
+      backoff: this.backoff,
+      parentExitSignal: "SIGKILL",
+      stopGraceMs: STOP_TIMEOUT_MS,
+      onLine: (line, stream) => {
+        if (stream === "stdout") return this.log.debug({ line }, "pulseaudio");
+        this.lastStderrLine = line;
+        if (!/not intended to be run as root/.test(line)) this.log.warn({ line }, "pulseaudio");
+      },
+      onExit: ({ code, signal, stderr }) => this.log.error({ code, signal, stderr: stderr.slice(-300) }, "pulseaudio exited; restarting"),
+      onSpawn: (child, restart) => {
+        if (!restart) return;
+        this.whenReady(child).then(
+          () => this.onRestart?.(),
+          (err: unknown) => this.log.error({ err: String(err) }, "pulseaudio did not come back"),
+        );
+      },
+    });
   }
 
   /** Variables that point a client (Chromium, parec, pactl) at this daemon. */
@@ -69,13 +99,12 @@ export class PulseServer {
   }
 
   get running(): boolean {
-    return this.child !== null;
+    return this.daemon.running;
   }
 
   async start(): Promise<void> {
-    const script = join(this.dir, "default.pa");
     writeFileSync(
-      script,
+      this.script,
       [
         `load-module module-native-protocol-unix auth-anonymous=1 socket=${this.socket}`,
         // Where a client without PULSE_SINK ends up: nowhere.
@@ -84,54 +113,24 @@ export class PulseServer {
         "",
       ].join("\n"),
     );
-    await this.launch(script);
+    const child = this.daemon.start();
+    if (!child) throw new Error("pulseaudio was closed before it started");
+    await this.whenReady(child);
   }
 
-  private async launch(script: string): Promise<void> {
-    const args = ["-n", "-F", script, "--daemonize=no", "--exit-idle-time=-1", "--use-pid-file=false", "--log-target=stderr", "--log-level=error"];
-    // HOME and XDG dirs inside the private directory: no cookie or state files in the real home.
-    const env = { ...process.env, HOME: this.dir, XDG_RUNTIME_DIR: this.dir, XDG_CONFIG_HOME: this.dir, XDG_STATE_HOME: this.dir };
-    const child = spawn(this.options.binary ?? PULSEAUDIO_PATH, args, { stdio: ["ignore", "ignore", "pipe"], env, detached: true });
-    this.child = child;
-    killOnParentExit(child, "SIGKILL");
-    let stderr = "";
-    child.stderr!.on("data", (chunk: Buffer) => {
-      const text = chunk.toString();
-      stderr = (stderr + text).slice(-2000);
-      for (const line of text.split("\n")) if (line.trim() && !/not intended to be run as root/.test(line)) this.log.warn({ line: line.trim() }, "pulseaudio");
-    });
+  private async whenReady(child: ChildProcess): Promise<void> {
     const spawnError = new Promise<never>((_, reject) => child.once("error", (err) => reject(new Error(`could not run ${PULSEAUDIO_PATH}: ${err.message}; ${INSTALL_HINT}`))));
     spawnError.catch(() => {});
-    child.once("exit", (code, signal) => {
-      if (this.child === child) this.child = null;
-      if (this.closed) return;
-      this.log.error({ code, signal, stderr: stderr.trim().slice(-300) }, "pulseaudio exited; restarting");
-      this.scheduleRestart(script);
-    });
-    await Promise.race([this.waitReady(child, () => stderr), spawnError]);
-    this.restartDelay = RESTART_FIRST_DELAY_MS;
+    await Promise.race([this.waitReady(child), spawnError]);
+    this.backoff.reset();
     this.log.info({ socket: this.socket }, "pulseaudio ready");
   }
 
-  private scheduleRestart(script: string): void {
-    const delay = this.restartDelay;
-    this.restartDelay = Math.min(delay * 2, RESTART_MAX_DELAY_MS);
-    this.restartTimer = setTimeout(() => {
-      this.restartTimer = null;
-      if (this.closed) return;
-      this.launch(script).then(
-        () => this.onRestart?.(),
-        (err: unknown) => this.log.error({ err: String(err) }, "pulseaudio did not come back"),
-      );
-    }, delay);
-    this.restartTimer.unref();
-  }
-
-  private async waitReady(child: ChildProcess, stderr: () => string): Promise<void> {
+  private async waitReady(child: ChildProcess): Promise<void> {
     const deadline = Date.now() + READY_TIMEOUT_MS;
     while (Date.now() < deadline) {
       if (child.exitCode !== null || child.signalCode !== null) {
-        throw new Error(`pulseaudio exited at start: ${stderr().trim().split("\n").pop() ?? "no message"}`);
+        throw new Error(`pulseaudio exited at start: ${this.lastStderrLine || "no message"}`);
       }
       if (await this.pactl(["info"]).then(() => true, () => false)) return;
       await new Promise((r) => setTimeout(r, 100));
@@ -161,8 +160,7 @@ export class PulseServer {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    if (this.restartTimer) clearTimeout(this.restartTimer);
-    if (this.child) await stopChild(this.child, STOP_TIMEOUT_MS);
+    await this.daemon.close();
     rmSync(this.dir, { recursive: true, force: true });
   }
 }

@@ -7,7 +7,7 @@
 import { SharedBrowser, type ChromiumLaunch, type PageOptions, type SessionPage } from "../browser/shared-browser.js";
 import type { BlockedDocument, RequestPolicy } from "../page/navigation-guard.js";
 import type { Logger } from "../log.js";
-import type { AudioData } from "../webrtc/wrtc.js";
+import type { AudioData } from "../media/frames.js";
 import type { PulseServer } from "./pulse-server.js";
 import { SinkCapture } from "./sink-capture.js";
 

@@ -4,10 +4,10 @@
  * sound (level above silence, with a hangover so a pause between words is not "stopped").
  * Restarted (with backoff) if parec dies while its session lives.
  */
-import { type ChildProcess, spawn } from "node:child_process";
-import { killOnParentExit, stopChild } from "../child-process.js";
+import { Backoff } from "../process/backoff.js";
+import { SupervisedProcess } from "../process/supervised-process.js";
 import type { Logger } from "../log.js";
-import type { AudioData } from "../webrtc/wrtc.js";
+import type { AudioData } from "../media/frames.js";
 import { CHANNELS, SAMPLE_RATE } from "./pulse-server.js";
 
 export const PAREC_PATH = "/usr/bin/parec";
@@ -37,20 +37,36 @@ export interface SinkCaptureOptions {
 }
 
 export class SinkCapture {
-  private child: ChildProcess | null = null;
-  private closed = false;
-  private restartTimer: NodeJS.Timeout | null = null;
-  private restartDelay = RESTART_FIRST_DELAY_MS;
+  private readonly parec: SupervisedProcess;
   /** Bytes of a frame not yet complete (a read seldom ends on a frame boundary). */
   private readonly partial = Buffer.alloc(FRAME_BYTES);
   private partialBytes = 0;
   private lastSoundAt = 0;
   private playingNow = false;
 
-  constructor(private readonly options: SinkCaptureOptions) {}
+  constructor(private readonly options: SinkCaptureOptions) {
+    const args = [`--device=${options.sink}.monitor`, "--raw", "--format=s16le", `--rate=${SAMPLE_RATE}`, `--channels=${CHANNELS}`, `--latency-msec=${CAPTURE_LATENCY_MS}`];
+    this.parec = new SupervisedProcess({
+      name: "parec",
+      command: PAREC_PATH,
+      args: () => args,
+      env: { ...process.env, ...options.env },
+      log: options.log,
+      backoff: new Backoff({ initialMs: RESTART_FIRST_DELAY_MS, factor: 2, maxMs: RESTART_MAX_DELAY_MS, stableAfterMs: HEALTHY_AFTER_MS }),
+      parentExitSignal: "SIGKILL",
+      stopGraceMs: STOP_TIMEOUT_MS,
+      onStdout: (chunk) => this.take(chunk),
+      // parec says nothing while it works; what it says before dying is reported with the exit.
+      onLine: () => {},
+      onExit: ({ code, signal, stderr, restartInMs }) => {
+        this.options.log.error({ code, signal, stderr: stderr.slice(-500), retryInMs: restartInMs }, "audio capture stopped; restarting");
+        this.partialBytes = 0;
+      },
+    });
+  }
 
   get running(): boolean {
-    return this.child !== null;
+    return this.parec.running;
   }
 
   get playing(): boolean {
@@ -58,29 +74,7 @@ export class SinkCapture {
   }
 
   start(): void {
-    if (this.closed) return;
-    const args = [`--device=${this.options.sink}.monitor`, "--raw", "--format=s16le", `--rate=${SAMPLE_RATE}`, `--channels=${CHANNELS}`, `--latency-msec=${CAPTURE_LATENCY_MS}`];
-    const child = spawn(PAREC_PATH, args, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...this.options.env } });
-    this.child = child;
-    const startedAt = Date.now();
-    killOnParentExit(child, "SIGKILL");
-    let stderr = "";
-    child.stderr!.on("data", (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-500)));
-    child.stdout!.on("data", (chunk: Buffer) => this.take(chunk));
-    child.once("error", (err) => this.options.log.error({ err: err.message }, "could not run parec"));
-    child.once("close", (code, signal) => {
-      if (this.child === child) this.child = null;
-      if (this.closed) return;
-      if (Date.now() - startedAt > HEALTHY_AFTER_MS) this.restartDelay = RESTART_FIRST_DELAY_MS;
-      this.options.log.error({ code, signal, stderr: stderr.trim(), retryInMs: this.restartDelay }, "audio capture stopped; restarting");
-      this.restartTimer = setTimeout(() => {
-        this.restartTimer = null;
-        this.start();
-      }, this.restartDelay);
-      this.restartTimer.unref();
-      this.restartDelay = Math.min(this.restartDelay * 2, RESTART_MAX_DELAY_MS);
-      this.partialBytes = 0;
-    });
+    this.parec.start();
   }
 
   private take(chunk: Buffer): void {
@@ -127,8 +121,6 @@ export class SinkCapture {
   }
 
   async close(): Promise<void> {
-    this.closed = true;
-    if (this.restartTimer) clearTimeout(this.restartTimer);
-    if (this.child) await stopChild(this.child, STOP_TIMEOUT_MS);
+    await this.parec.close();
   }
 }

@@ -1,5 +1,5 @@
 /** What a session needs from a capture method: frames in, newest frame kept, counters. */
-import type { I420Frame } from "../webrtc/wrtc.js";
+import type { I420Frame } from "../media/frames.js";
 
 export interface CaptureStats {
   captured: number;

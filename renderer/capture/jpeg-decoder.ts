@@ -4,7 +4,8 @@
  * preallocated RGBA buffer serves every frame of a given size.
  */
 import { createRequire } from "node:module";
-import { type I420Frame, i420Size, wrtc } from "../webrtc/wrtc.js";
+import { type I420Frame, i420Size } from "../media/frames.js";
+import { wrtc } from "../media/wrtc.js";
 
 interface JpegTurbo {
   FORMAT_RGBA: number;

@@ -7,7 +7,7 @@
 import type { CDPSession } from "playwright-core";
 import type { Logger } from "../log.js";
 import type { Metrics } from "../metrics.js";
-import type { I420Frame } from "../webrtc/wrtc.js";
+import type { I420Frame } from "../media/frames.js";
 import type { CaptureStats, FrameCapture } from "./frame-capture.js";
 import { JpegDecoder } from "./jpeg-decoder.js";
 

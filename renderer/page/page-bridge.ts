@@ -3,7 +3,7 @@
  * keyboard), <select> pickers, JS dialogs, popups kept in the one page, refused file pickers and
  * downloads, and the page's navigation state for the viewer's navigation bar.
  */
-import type { BrowserContext, CDPSession, Dialog, Frame, Page } from "playwright-core";
+import type { BrowserContext, CDPSession, Dialog, Download, Frame, Page, Request } from "playwright-core";
 import type { ChannelEvent, DialogEvent, FocusEvent, PageEvent, SelectOption } from "../../protocol/index.js";
 import type { Logger } from "../log.js";
 import { AGENT_SCRIPT, ANSWER_SELECT_FUNCTION, FOCUS_BINDING, SELECT_BINDING } from "./agent-script.js";
@@ -32,8 +32,32 @@ export class PageBridge {
   private readonly dialogs = new Map<string, { dialog: Dialog; event: DialogEvent }>();
   private readonly selectFrames = new Map<string, Frame>();
   private state: PageEvent;
+  /** Set when each page event arrives, so the order of events decides it, not the order reads finish. */
+  private loading = true;
+  /** Bumped by every page event; a state read that finishes after a newer event is dropped. */
+  private stateSeq = 0;
   private closed = false;
   private readonly onContextPage = (popup: Page) => void this.onPopup(popup);
+  private readonly onPageDialog = (dialog: Dialog) => this.onDialog(dialog);
+  private readonly onFileChooser = () =>
+    this.options.emit({ type: "notice", code: "file_chooser_refused", message: "Choosing files is not available on this kiosk." });
+  private readonly onDownload = (download: Download) => {
+    void download.cancel().catch(() => {});
+    this.options.emit({ type: "notice", code: "download_refused", message: `Downloads are not available on this kiosk (${download.suggestedFilename()}).` });
+  };
+  private readonly onRequest = (request: Request) => {
+    if (request.isNavigationRequest() && request.frame() === this.page.mainFrame()) this.setLoading(true);
+  };
+  // Loading starts with a main-frame navigation request and ends with load. framenavigated only
+  // refreshes URL and history: it also fires for same-document navigations (a router setting the
+  // hash after load), which are followed by no load and would leave the bar running.
+  private readonly onFrameNavigated = (frame: Frame) => {
+    if (frame === this.page.mainFrame()) void this.refreshState();
+  };
+  private readonly onLoad = () => {
+    this.loading = false;
+    void this.refreshState();
+  };
   private readonly page: Page;
 
   constructor(private readonly options: PageBridgeOptions) {
@@ -47,22 +71,13 @@ export class PageBridge {
     await page.exposeBinding(FOCUS_BINDING, (_source, payload: unknown) => this.onFocus(payload));
     await page.exposeBinding(SELECT_BINDING, (source, payload: unknown) => this.onSelect(source.frame, payload));
     await page.addInitScript({ content: AGENT_SCRIPT });
-    page.on("dialog", (dialog) => this.onDialog(dialog));
+    page.on("dialog", this.onPageDialog);
     context.on("page", this.onContextPage);
-    page.on("filechooser", () =>
-      this.options.emit({ type: "notice", code: "file_chooser_refused", message: "Choosing files is not available on this kiosk." }),
-    );
-    page.on("download", (download) => {
-      void download.cancel().catch(() => {});
-      this.options.emit({ type: "notice", code: "download_refused", message: `Downloads are not available on this kiosk (${download.suggestedFilename()}).` });
-    });
-    page.on("request", (request) => {
-      if (request.isNavigationRequest() && request.frame() === page.mainFrame()) this.setLoading(true);
-    });
-    page.on("framenavigated", (frame) => {
-      if (frame === page.mainFrame()) void this.refreshState(true);
-    });
-    page.on("load", () => void this.refreshState(false));
+    page.on("filechooser", this.onFileChooser);
+    page.on("download", this.onDownload);
+    page.on("request", this.onRequest);
+    page.on("framenavigated", this.onFrameNavigated);
+    page.on("load", this.onLoad);
     // A crash is the session's to handle: it reopens the page and tells the viewers once.
   }
 
@@ -187,21 +202,26 @@ export class PageBridge {
   }
 
   private setLoading(loading: boolean): void {
+    this.loading = loading;
+    this.stateSeq++;
     if (this.state.loading === loading) return;
     this.state = { ...this.state, loading };
     this.options.emit(this.state);
   }
 
-  private async refreshState(loading: boolean): Promise<void> {
+  private async refreshState(): Promise<void> {
     if (this.closed) return;
+    const seq = ++this.stateSeq;
     try {
       const history = (await this.options.cdp.send("Page.getNavigationHistory")) as { currentIndex: number; entries: unknown[] };
       const title = await this.page.title().catch(() => "");
+      // A newer event started its own read, which will emit the state as of that event.
+      if (this.closed || seq !== this.stateSeq) return;
       this.state = {
         type: "page",
         url: this.page.url(),
         title: title.slice(0, 300),
-        loading,
+        loading: this.loading,
         canGoBack: history.currentIndex > 0,
         canGoForward: history.currentIndex < history.entries.length - 1,
       };
@@ -212,8 +232,16 @@ export class PageBridge {
   }
 
   close(): void {
+    if (this.closed) return;
     this.closed = true;
-    this.options.context.off("page", this.onContextPage);
+    const { context, page } = this.options;
+    context.off("page", this.onContextPage);
+    page.off("dialog", this.onPageDialog);
+    page.off("filechooser", this.onFileChooser);
+    page.off("download", this.onDownload);
+    page.off("request", this.onRequest);
+    page.off("framenavigated", this.onFrameNavigated);
+    page.off("load", this.onLoad);
     for (const { dialog } of this.dialogs.values()) void dialog.dismiss().catch(() => {});
     this.dialogs.clear();
     this.selectFrames.clear();

@@ -13,7 +13,7 @@ import { InputDispatcher } from "../input/input-dispatcher.js";
 import type { Logger } from "../log.js";
 import type { Metrics } from "../metrics.js";
 import { PageBridge } from "../page/page-bridge.js";
-import type { I420Frame } from "../webrtc/wrtc.js";
+import type { I420Frame } from "../media/frames.js";
 
 /** How long detaching from a page's CDP sessions may take (a crashed page's never answer). */
 const DETACH_TIMEOUT_MS = 1_000;

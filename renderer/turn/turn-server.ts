@@ -4,18 +4,21 @@
  * and peer rules that let it relay to the box alone
  * (in a 0600 file, not on the command line), watched, restarted if it dies, stopped on close().
  */
-import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { networkInterfaces, tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TurnConfig } from "../config/schema.js";
-import { killOnParentExit, stopChild } from "../child-process.js";
 import type { Logger } from "../log.js";
+import { Backoff } from "../process/backoff.js";
+import { SupervisedProcess } from "../process/supervised-process.js";
 import { stunProbe } from "./stun-probe.js";
 
 export const TURNSERVER_PATH = "/usr/bin/turnserver";
 const READY_TIMEOUT_MS = 10_000;
-const RESTART_DELAY_MS = 2_000;
+const RESTART_FIRST_DELAY_MS = 2_000;
+const RESTART_MAX_DELAY_MS = 30_000;
+/** A relay that ran this long is healthy again: the next failure restarts after the first delay. */
+const HEALTHY_AFTER_MS = 60_000;
 const STOP_TIMEOUT_MS = 5_000;
 
 export interface TurnServerOptions {
@@ -51,9 +54,8 @@ export function peerRules(interfaces = networkInterfaces()): string[] {
 }
 
 export class TurnServer {
-  private child: ChildProcess | null = null;
+  private relay: SupervisedProcess | null = null;
   private closed = false;
-  private restartTimer: NodeJS.Timeout | null = null;
   private readonly dir = mkdtempSync(join(tmpdir(), "jiomosa-turn-"));
   private readonly log: Logger;
 
@@ -104,43 +106,37 @@ export class TurnServer {
         this.log.info({ port: this.options.turn.port, relayPorts: this.options.turn.relayPorts }, "turnserver ready");
         return;
       }
-      if (!this.child) break;
+      if (!this.relay?.running) break;
     }
     throw new Error(`turnserver did not answer on 127.0.0.1:${this.options.turn.port} within ${READY_TIMEOUT_MS} ms (is the port in use?)`);
   }
 
   private launch(config: string): void {
-    // Its own process group: Ctrl-C on `npm start` reaches the renderer, which stops coturn in
-    // order, instead of killing both at once. The exit hook covers a renderer that dies abruptly.
-    const child = spawn(this.options.binary ?? TURNSERVER_PATH, ["-c", config], { stdio: ["ignore", "pipe", "pipe"], detached: true });
-    this.child = child;
-    killOnParentExit(child, "SIGTERM");
-    const relay = (chunk: Buffer) => {
-      for (const line of chunk.toString().split("\n")) {
-        if (!line.trim()) continue;
-        if (/ERROR|error:/.test(line)) this.log.warn({ line: line.trim() }, "turnserver");
-        else this.log.debug({ line: line.trim() }, "turnserver");
-      }
-    };
-    child.stdout!.on("data", relay);
-    child.stderr!.on("data", relay);
-    child.on("exit", (code, signal) => {
-      if (this.child === child) this.child = null;
-      if (this.closed) return;
-      this.log.error({ code, signal }, "turnserver exited; restarting");
-      this.restartTimer = setTimeout(() => {
-        this.restartTimer = null;
-        if (!this.closed) this.launch(config);
-      }, RESTART_DELAY_MS);
-      this.restartTimer.unref();
+    const log = this.log;
+    this.relay = new SupervisedProcess({
+      name: "turnserver",
+      command: this.options.binary ?? TURNSERVER_PATH,
+      args: () => ["-c", config],
+      // Its own process group: Ctrl-C on `npm start` reaches the renderer, which stops coturn in
+      // order, instead of killing both at once. The exit hook covers a renderer that dies abruptly.
+      detached: true,
+      log,
+      backoff: new Backoff({ initialMs: RESTART_FIRST_DELAY_MS, factor: 2, maxMs: RESTART_MAX_DELAY_MS, stableAfterMs: HEALTHY_AFTER_MS }),
+      parentExitSignal: "SIGTERM",
+      stopGraceMs: STOP_TIMEOUT_MS,
+      onLine: (line) => {
+        if (/ERROR|error:/.test(line)) log.warn({ line }, "turnserver");
+        else log.debug({ line }, "turnserver");
+      },
+      onExit: ({ code, signal, restartInMs }) => log.error({ code, signal, retryInMs: restartInMs }, "turnserver exited; restarting"),
     });
+    this.relay.start();
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    if (this.restartTimer) clearTimeout(this.restartTimer);
-    if (this.child) await stopChild(this.child, STOP_TIMEOUT_MS);
+    await this.relay?.close();
     rmSync(this.dir, { recursive: true, force: true });
   }
 }

@@ -21,7 +21,8 @@ import { TokenBucket } from "../rate-limit.js";
 import { KeyframeAnswer } from "./keyframe-answer.js";
 import { DEFAULT_LINK_TUNING, type LinkTuning, stripFec } from "./link-tuning.js";
 import { SendQueueGuard } from "./send-queue-guard.js";
-import { type AudioData, type I420Frame, type WrtcAudioSource, type WrtcDataChannel, type WrtcPeerConnection, type WrtcVideoSource, wrtc } from "./wrtc.js";
+import type { AudioData, I420Frame } from "../media/frames.js";
+import { type WrtcAudioSource, type WrtcDataChannel, type WrtcPeerConnection, type WrtcVideoSource, wrtc } from "../media/wrtc.js";
 
 /**
  * The original client ignores server-sent `ice-candidate` messages, so the offer must already carry

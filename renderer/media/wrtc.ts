@@ -3,13 +3,7 @@
  * which the renderer does not load, so the surface we rely on is declared here.
  */
 import { createRequire } from "node:module";
-
-export interface I420Frame {
-  width: number;
-  height: number;
-  /** Exactly width*height*1.5 bytes, in a buffer of its own (wrtc ignores byteOffset). */
-  data: Uint8Array;
-}
+import type { AudioData, I420Frame } from "./frames.js";
 
 export interface WrtcIceCandidate {
   candidate: string;
@@ -78,15 +72,6 @@ export interface WrtcVideoSource {
   onFrame(frame: I420Frame): void;
 }
 
-/** One 10 ms block of 16-bit PCM for RTCAudioSource.onData. */
-export interface AudioData {
-  samples: Int16Array;
-  sampleRate: number;
-  bitsPerSample: 16;
-  channelCount: number;
-  numberOfFrames: number;
-}
-
 export interface WrtcAudioSource {
   createTrack(): WrtcTrack;
   onData(data: AudioData): void;
@@ -108,8 +93,3 @@ interface WrtcModule {
 
 const require = createRequire(import.meta.url);
 export const wrtc = require("@roamhq/wrtc") as WrtcModule;
-
-/** Bytes of an I420 frame of the given (even) size. */
-export function i420Size(width: number, height: number): number {
-  return width * height * 1.5;
-}
