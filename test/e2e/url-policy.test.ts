@@ -8,6 +8,7 @@ import { after, before, test } from "node:test";
 import { testConfig } from "../support/config.js";
 import { FixtureServer } from "../support/fixture-server.js";
 import { startRenderer, type RendererProcess } from "../support/renderer-process.js";
+import { pollUntil, waitFor } from "../support/wait.js";
 
 let fixtures: FixtureServer;
 let renderer: RendererProcess;
@@ -39,12 +40,24 @@ async function openPolicyPage(action: string, to: string): Promise<string> {
   return body.session_id;
 }
 
+/** The renderer refused the request for `url`: its navigation guard or its egress proxy logged the refusal. */
+function refused(url: string): boolean {
+  return renderer.logs
+    .join("")
+    .split("\n")
+    .some((line) => /(blocked|refused) by the URL policy/.test(line) && line.includes(url));
+}
+
+async function sessionUrl(id: string): Promise<string> {
+  return ((await (await fetch(`${renderer.url}/api/session/${id}`)).json()) as { session: { url: string } }).session.url;
+}
+
 for (const action of ["link", "script", "redirect", "meta", "popup", "iframe"]) {
   test(`leaving for a disallowed origin by ${action} is blocked`, async () => {
     const target = `${foreign}/page2.html?via=${action}`;
     const id = await openPolicyPage(action, target);
-    // Give the page time to try, then check that the foreign page never loaded anywhere.
-    await new Promise((r) => setTimeout(r, 2500));
+    // Once the page's attempt was refused, check that the foreign page never loaded anywhere.
+    await waitFor(() => refused(target), `the refusal of the ${action}`, 15_000);
     const loadedForeign = fixtures.reports.some((r) => r.event === "loaded" && r.origin === foreign);
     assert.equal(loadedForeign, false, `the ${action} reached ${foreign}`);
     const session = (await (await fetch(`${renderer.url}/api/session/${id}`)).json()) as { session: { url: string } };
@@ -69,8 +82,8 @@ test("a page cannot reach the appliance's API", async () => {
 test("an allowed popup opens in the session's one page", async () => {
   const id = await openPolicyPage("popup", `${fixtures.origin}/page2.html?via=popup`);
   await fixtures.waitFor((r) => r.event === "loaded" && r.origin === fixtures.origin && r.search === "?via=popup", 15_000, "the popup's page");
-  await new Promise((r) => setTimeout(r, 300));
-  const session = (await (await fetch(`${renderer.url}/api/session/${id}`)).json()) as { session: { url: string } };
-  assert.equal(session.session.url, `${fixtures.origin}/page2.html?via=popup`, "the session's page itself navigated");
+  const expected = `${fixtures.origin}/page2.html?via=popup`;
+  await pollUntil(async () => (await sessionUrl(id)) === expected, 5_000);
+  assert.equal(await sessionUrl(id), expected, "the session's page itself navigated");
   await fetch(`${renderer.url}/api/session/${id}`, { method: "DELETE" });
 });
