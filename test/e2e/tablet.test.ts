@@ -82,7 +82,11 @@ test("a tap on a link navigates, and back returns", async () => {
     20_000,
     "the tablet page again after back",
   );
-  await new Promise((r) => setTimeout(r, 500));
+  // The next test taps into this page: wait until the tablet shows it loaded, not merely requested.
+  await page.waitForFunction(() => {
+    const bar = document.querySelector("jiomosa-viewer")?.shadowRoot?.querySelector("nav.nav-bar");
+    return bar?.querySelector(".title")?.textContent === "Tablet test page" && bar.querySelector<HTMLElement>(".progress")?.dataset.loading === "false";
+  }, undefined, { timeout: 15_000 });
 });
 
 test("a tap on the remote input opens the keyboard bridge; typed and composed text lands in the field", async () => {
@@ -91,7 +95,7 @@ test("a tap on the remote input opens the keyboard bridge; typed and composed te
   await page.waitForFunction(() => {
     const active = document.querySelector("jiomosa-viewer")?.shadowRoot?.activeElement ?? document.activeElement;
     return !!active && (active as HTMLElement).matches?.("textarea.keyboard-bridge, jiomosa-keyboard-bridge");
-  }, undefined, { timeout: 15_000 }).catch(() => {});
+  }, undefined, { timeout: 15_000 });
   await bridge.waitFor({ state: "attached", timeout: 15_000 });
   assert.equal(await bridge.evaluate((el) => el === (el.getRootNode() as ShadowRoot).activeElement || el === document.activeElement), true, "the hidden textarea has focus (the soft keyboard opens)");
   await page.keyboard.type("hi ");
@@ -132,12 +136,12 @@ test("a swipe scrolls the remote page", async () => {
   for (let i = 1; i <= steps; i++) {
     const y = from.y + ((to.y - from.y) * i) / steps;
     await cdp.send("Input.dispatchTouchEvent", { type: "touchMove", touchPoints: [{ x: from.x, y, id: 1 }] });
+    // A finger's pace, not a wait for a condition: moves all in one instant are not a swipe.
     await new Promise((r) => setTimeout(r, 20));
   }
   await cdp.send("Input.dispatchTouchEvent", { type: "touchEnd", touchPoints: [] });
   const scrolled = await fixtures.waitFor((r) => r.event === "scroll" && Number(r.y) > 100, 15_000, "the page scrolled by the swipe");
   assert.ok(Number(scrolled.y) > 100);
-  await page.evaluate(() => undefined);
 });
 
 test("rotating the tablet resizes the remote viewport", async () => {
