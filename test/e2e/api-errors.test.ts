@@ -9,6 +9,7 @@ import { WebSocket } from "ws";
 import { testConfig } from "../support/config.js";
 import { FixtureServer } from "../support/fixture-server.js";
 import { startRenderer, type RendererProcess } from "../support/renderer-process.js";
+import { pollUntil, waitFor } from "../support/wait.js";
 
 let fixtures: FixtureServer;
 let renderer: RendererProcess;
@@ -206,7 +207,8 @@ describe("signaling", () => {
     s1.send({ type: "join", session_id: id });
     assert.equal((await s1.nextNonIce()).type, "offer");
     s1.close();
-    await new Promise((r) => setTimeout(r, 500));
+    // The rejoin below must find the first viewer gone, not still counted.
+    await waitFor(async () => (await api("GET", `/api/session/${id}`)).json.session?.viewers === 0, "the closed socket to leave the session", 10_000);
     const s2 = await signaling();
     s2.send({ type: "join", session_id: id });
     assert.equal((await s2.nextNonIce()).type, "offer", "the same session can be joined again");
@@ -214,8 +216,7 @@ describe("signaling", () => {
     assert.equal(listed.json.session.viewers, 1);
     s2.close();
     // idleTimeoutSeconds is 8 in this config: the session goes once no viewer is left.
-    const deadline = Date.now() + 20_000;
-    while (Date.now() < deadline && (await api("GET", `/api/session/${id}`)).status === 200) await new Promise((r) => setTimeout(r, 250));
+    await pollUntil(async () => (await api("GET", `/api/session/${id}`)).status !== 200, 20_000, 250);
     assert.equal((await api("GET", `/api/session/${id}`)).status, 404, "closed after the idle timeout");
   });
 
