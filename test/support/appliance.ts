@@ -19,6 +19,11 @@ export interface ApplianceOptions {
   env?: Record<string, string>;
   /** Launch a client Chromium too. */
   client?: boolean;
+  /**
+   * The file's own preparation once the parts run (pages, logins). Here rather than in a
+   * `before` of the file's own: node:test does not wait for one root hook before starting the next.
+   */
+  setUp?: (app: Appliance) => Promise<void> | void;
 }
 
 export interface Appliance {
@@ -43,6 +48,7 @@ export function useAppliance(options: ApplianceOptions = {}): Appliance {
     await fixtures.start();
     renderer = await startRenderer((options.config ?? testConfig)(fixtures.origin), options.env);
     if (options.client) client = await launchClient();
+    await options.setUp?.(app);
   });
 
   after(async () => {
@@ -52,7 +58,7 @@ export function useAppliance(options: ApplianceOptions = {}): Appliance {
     if (renderer) assert.equal(code, 0, "the renderer exits 0 on SIGTERM");
   });
 
-  return {
+  const app: Appliance = {
     get fixtures() {
       return started(fixtures, "fixture server");
     },
@@ -63,4 +69,5 @@ export function useAppliance(options: ApplianceOptions = {}): Appliance {
       return started(client, "client browser");
     },
   };
+  return app;
 }
