@@ -32,6 +32,29 @@ export const SETTLE_REPUSH_MS = 120;
  */
 export const DEFAULT_TAIL_PROBE_MS = 40;
 
+/** The time and timers the pacing runs on; tests pass a manual one. */
+export interface PacingClock {
+  now(): number;
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+  setInterval(callback: () => void, ms: number): unknown;
+  clearInterval(handle: unknown): void;
+}
+
+const systemClock: PacingClock = {
+  now: () => performance.now(),
+  setTimeout: (callback, ms) => setTimeout(callback, ms),
+  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+  // Unref'd: the re-push alone must not keep the process alive.
+  setInterval: (callback, ms) => setInterval(callback, ms).unref(),
+  clearInterval: (handle) => clearInterval(handle as NodeJS.Timeout),
+};
+
+/** Turns a JPEG into a frame; the real one is libjpeg-turbo off the event loop. */
+export interface FrameDecoder {
+  decode(jpegData: Buffer): Promise<I420Frame>;
+}
+
 export interface ScreencastOptions {
   cdp: CDPSession;
   viewport: { width: number; height: number };
@@ -44,6 +67,9 @@ export interface ScreencastOptions {
   onFrame: (frame: I420Frame) => void;
   /** Every captured JPEG (base64, undecoded), for the WebSocket picture path. */
   onJpeg?: (jpegBase64: string) => void;
+  /** Test seams: default the system clock and JpegDecoder. */
+  clock?: PacingClock;
+  decoder?: FrameDecoder;
 }
 
 
@@ -53,19 +79,20 @@ interface ScreencastFrameEvent {
 }
 
 export class ScreencastCapture implements FrameCapture {
-  private readonly decoder = new JpegDecoder();
+  private readonly decoder: FrameDecoder;
+  private readonly clock: PacingClock;
   private pending: string | null = null;
   private decoding = false;
   private closed = false;
   private lastDecodeStart = 0;
   private lastEmit = 0;
-  private pumpTimer: NodeJS.Timeout | null = null;
-  private readonly repushTimer: NodeJS.Timeout;
+  private pumpTimer: unknown = null;
+  private readonly repushTimer: unknown;
   /** A frame held back so frames reach the encoder at most maxFps apart (closer ones it drops). */
   private held: I420Frame | null = null;
-  private heldTimer: NodeJS.Timeout | null = null;
-  private settleTimer: NodeJS.Timeout | null = null;
-  private probeTimer: NodeJS.Timeout | null = null;
+  private heldTimer: unknown = null;
+  private settleTimer: unknown = null;
+  private probeTimer: unknown = null;
   /** Counts fresh frames delivered, so a later push knows whether a newer one went out. */
   private freshDelivered = 0;
   private viewport: { width: number; height: number };
@@ -77,9 +104,10 @@ export class ScreencastCapture implements FrameCapture {
   constructor(private readonly options: ScreencastOptions) {
     this.viewport = options.viewport;
     this.minIntervalMs = 1000 / options.maxFps;
+    this.clock = options.clock ?? systemClock;
+    this.decoder = options.decoder ?? new JpegDecoder();
     options.cdp.on("Page.screencastFrame", this.onScreencastFrame);
-    this.repushTimer = setInterval(() => this.repush(), REPUSH_INTERVAL_MS);
-    this.repushTimer.unref();
+    this.repushTimer = this.clock.setInterval(() => this.repush(), REPUSH_INTERVAL_MS);
   }
 
   async start(): Promise<void> {
@@ -117,9 +145,9 @@ export class ScreencastCapture implements FrameCapture {
 
   private pump(): void {
     if (this.decoding || this.pending === null || this.closed || this.pumpTimer) return;
-    const wait = this.lastDecodeStart + this.minIntervalMs - performance.now();
+    const wait = this.lastDecodeStart + this.minIntervalMs - this.clock.now();
     if (wait > 1) {
-      this.pumpTimer = setTimeout(() => {
+      this.pumpTimer = this.clock.setTimeout(() => {
         this.pumpTimer = null;
         this.pump();
       }, wait);
@@ -128,7 +156,7 @@ export class ScreencastCapture implements FrameCapture {
     const data = this.pending;
     this.pending = null;
     this.decoding = true;
-    this.lastDecodeStart = performance.now();
+    this.lastDecodeStart = this.clock.now();
     this.decoder
       .decode(Buffer.from(data, "base64"))
       .then((frame) => {
@@ -155,10 +183,10 @@ export class ScreencastCapture implements FrameCapture {
    */
   private emit(frame: I420Frame, fresh = true): void {
     if (fresh) this.lastFrame = frame;
-    const wait = this.lastEmit + this.minIntervalMs - performance.now();
+    const wait = this.lastEmit + this.minIntervalMs - this.clock.now();
     if (wait > 0) {
       this.held = frame;
-      this.heldTimer ??= setTimeout(() => {
+      this.heldTimer ??= this.clock.setTimeout(() => {
         this.heldTimer = null;
         const held = this.held;
         this.held = null;
@@ -170,24 +198,24 @@ export class ScreencastCapture implements FrameCapture {
   }
 
   private deliver(frame: I420Frame, fresh: boolean): void {
-    this.lastEmit = performance.now();
+    this.lastEmit = this.clock.now();
     this.options.onFrame(frame);
     if (!fresh) return;
     const seq = ++this.freshDelivered;
     const again = () => {
       if (seq === this.freshDelivered && this.lastFrame && !this.decoding && !this.held && !this.closed) this.deliver(this.lastFrame, false);
     };
-    if (this.settleTimer) clearTimeout(this.settleTimer);
-    this.settleTimer = setTimeout(() => {
+    if (this.settleTimer) this.clock.clearTimeout(this.settleTimer);
+    this.settleTimer = this.clock.setTimeout(() => {
       this.settleTimer = null;
       again();
     }, SETTLE_REPUSH_MS);
     const probeMs = this.options.tailProbeMs ?? DEFAULT_TAIL_PROBE_MS;
-    if (this.probeTimer) clearTimeout(this.probeTimer);
+    if (this.probeTimer) this.clock.clearTimeout(this.probeTimer);
     this.probeTimer = null;
     if (probeMs > 0 && probeMs < SETTLE_REPUSH_MS) {
       // Never closer than 1/maxFps to the frame before: the encoder would drop it.
-      this.probeTimer = setTimeout(() => {
+      this.probeTimer = this.clock.setTimeout(() => {
         this.probeTimer = null;
         again();
       }, Math.max(probeMs, this.minIntervalMs));
@@ -195,17 +223,17 @@ export class ScreencastCapture implements FrameCapture {
   }
 
   private repush(): void {
-    if (this.lastFrame && !this.decoding && !this.held && performance.now() - this.lastEmit >= REPUSH_INTERVAL_MS) this.emit(this.lastFrame, false);
+    if (this.lastFrame && !this.decoding && !this.held && this.clock.now() - this.lastEmit >= REPUSH_INTERVAL_MS) this.emit(this.lastFrame, false);
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    clearInterval(this.repushTimer);
-    if (this.pumpTimer) clearTimeout(this.pumpTimer);
-    if (this.heldTimer) clearTimeout(this.heldTimer);
-    if (this.settleTimer) clearTimeout(this.settleTimer);
-    if (this.probeTimer) clearTimeout(this.probeTimer);
+    this.clock.clearInterval(this.repushTimer);
+    if (this.pumpTimer) this.clock.clearTimeout(this.pumpTimer);
+    if (this.heldTimer) this.clock.clearTimeout(this.heldTimer);
+    if (this.settleTimer) this.clock.clearTimeout(this.settleTimer);
+    if (this.probeTimer) this.clock.clearTimeout(this.probeTimer);
     this.options.cdp.off("Page.screencastFrame", this.onScreencastFrame);
     await this.options.cdp.send("Page.stopScreencast").catch(() => {});
   }

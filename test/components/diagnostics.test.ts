@@ -3,7 +3,7 @@ import { JiomosaDiagnostics } from "../../viewer/src/diagnostics/diagnostics.js"
 import "../../viewer/src/launcher/launcher.js";
 import type { JiomosaLauncher } from "../../viewer/src/launcher/launcher.js";
 import type { FetchFunction, PeerConnectionConstructor, WebSocketConstructor } from "../../viewer/src/connection/session-controller.js";
-import { waitFor } from "./session-fakes.js";
+import { FakeSocket, waitFor } from "./session-fakes.js";
 
 // ---- a fake box and network ------------------------------------------------------------------
 
@@ -64,43 +64,27 @@ const fakeFetch: FetchFunction = async (url, init) => {
   return json(404, { error: { code: "not_found", message: "no such route" } });
 };
 
-class FakeSocket {
-  static instances: FakeSocket[] = [];
-  readyState = 0;
-  closed = false;
-  readonly sent: Record<string, unknown>[] = [];
-  onopen: (() => void) | null = null;
-  onmessage: ((e: { data: string }) => void) | null = null;
-  onclose: ((e: { code: number }) => void) | null = null;
-  onerror: (() => void) | null = null;
-
-  constructor(readonly url: string) {
-    FakeSocket.instances.push(this);
+/** The shared fake socket, driven by the fake network: it opens or is refused, and answers pings after `pongDelayMs`. */
+class NetworkSocket extends FakeSocket {
+  constructor(url: string) {
+    super(url);
     setTimeout(() => {
       if (this.closed) return;
-      if (network.socket === "ok") {
-        this.readyState = 1;
-        this.onopen?.();
-      } else {
+      if (network.socket === "ok") this.open();
+      else {
         this.readyState = 3;
         this.onerror?.();
-        this.onclose?.({ code: 1006 });
+        this.drop();
       }
     }, 0);
   }
-  send(data: string): void {
-    if (this.readyState !== 1) throw new Error("socket not open");
-    const message = JSON.parse(data) as Record<string, unknown>;
-    this.sent.push(message);
-    if (message.type === "ping") {
+  override send(data: string): void {
+    super.send(data);
+    if (this.sent.at(-1)?.type === "ping") {
       setTimeout(() => {
-        if (!this.closed) this.onmessage?.({ data: JSON.stringify({ type: "pong" }) });
+        if (!this.closed) this.receive({ type: "pong" });
       }, network.pongDelayMs);
     }
-  }
-  close(): void {
-    this.closed = true;
-    this.readyState = 3;
   }
 }
 
@@ -191,7 +175,7 @@ describe("<jiomosa-diagnostics>", () => {
     page = new JiomosaDiagnostics({
       baseUrl: BASE_URL,
       fetch: fakeFetch,
-      WebSocket: FakeSocket as unknown as WebSocketConstructor,
+      WebSocket: NetworkSocket as unknown as WebSocketConstructor,
       RTCPeerConnection: FakePeer as unknown as PeerConnectionConstructor,
       videoCapabilities: () => ({ codecs: network.codecs.map((mimeType) => ({ mimeType, clockRate: 90_000 })), headerExtensions: [] }),
       timeoutMs,

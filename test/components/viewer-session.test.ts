@@ -4,9 +4,16 @@ import { RESIZE_DEBOUNCE_MS } from "../../viewer/src/session-view/viewport-follo
 import type { PeerConnectionConstructor, WebSocketConstructor } from "../../viewer/src/connection/session-controller.js";
 import "../../viewer/src/session-view/viewer.js";
 import type { JiomosaViewer } from "../../viewer/src/session-view/viewer.js";
-import { acceptOffer, type Call, FakeChannel, FakeEnvironment, fakeFetch, FakePeer, FakeSocket, MemoryStorage, receiveOn, waitFor } from "./session-fakes.js";
+import { acceptOffer, type Call, FakeChannel, FakeEnvironment, fakeFetch, FakePeer, FakeSocket, ManualTimers, MemoryStorage, receiveOn, waitFor } from "./session-fakes.js";
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Manual time that also counts how often the resize debounce was (re)armed, so a test knows the observer saw a size. */
+class DebounceTimers extends ManualTimers {
+  debounces = 0;
+  override setTimeout(callback: () => void, ms: number): unknown {
+    if (ms === RESIZE_DEBOUNCE_MS) this.debounces++;
+    return super.setTimeout(callback, ms);
+  }
+}
 
 /** The viewer with every network part faked: a 800×600 tablet, the session streams, the input channel is open. */
 describe("<jiomosa-viewer> with a live session", () => {
@@ -16,7 +23,7 @@ describe("<jiomosa-viewer> with a live session", () => {
   let environment: FakeEnvironment;
   let channel: FakeChannel;
 
-  async function open(options: { reply?: Record<string, unknown>; touchScreen?: boolean; height?: number } = {}) {
+  async function open(options: { reply?: Record<string, unknown>; touchScreen?: boolean; height?: number; timers?: ManualTimers } = {}) {
     FakeSocket.instances = [];
     FakePeer.instances = [];
     calls = [];
@@ -32,6 +39,7 @@ describe("<jiomosa-viewer> with a live session", () => {
       RTCPeerConnection: FakePeer as unknown as PeerConnectionConstructor,
       storage,
       environment,
+      ...(options.timers ? { timers: options.timers } : {}),
     };
     viewer.style.cssText = `position:fixed;left:0;top:0;width:800px;height:${options.height ?? 600}px`;
     document.body.append(viewer);
@@ -102,15 +110,24 @@ describe("<jiomosa-viewer> with a live session", () => {
   });
 
   it("asks for one resize once the stream area has settled at a new size", async () => {
-    await open();
-    viewer.style.height = "700px";
-    await sleep(40);
-    viewer.style.height = "650px";
-    await sleep(40);
-    viewer.style.height = "661px"; // Odd: the renderer rounds down to even.
+    const timers = new DebounceTimers();
+    await open({ timers });
+    // Each size the observer reports re-arms the debounce; time moves only when the test says so.
+    const resizeTo = async (height: number) => {
+      const armed = timers.debounces;
+      viewer.style.height = `${height}px`;
+      await waitFor(() => timers.debounces > armed, `the observer to see ${height}px`);
+    };
+    await resizeTo(700);
+    timers.advance(40);
+    await resizeTo(650);
+    timers.advance(40);
+    await resizeTo(661); // Odd: the renderer rounds down to even.
+    timers.advance(RESIZE_DEBOUNCE_MS - 1);
     expect(sent()).to.deep.equal([]);
-    await waitFor(() => sent().length > 0, "a resize");
-    await sleep(RESIZE_DEBOUNCE_MS * 2);
+    timers.advance(1);
+    expect(sent()).to.deep.equal([{ type: "resize", width: 800, height: 608 }]);
+    timers.advance(RESIZE_DEBOUNCE_MS * 2);
     expect(sent()).to.deep.equal([{ type: "resize", width: 800, height: 608 }]);
     // The renderer's answer is what input is mapped to from now on.
     await receive({ type: "viewport", width: 800, height: 608 });

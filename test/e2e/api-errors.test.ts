@@ -4,32 +4,18 @@
  * the idle timeout closes it, the session limit answers 503.
  */
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import { WebSocket } from "ws";
+import { useAppliance } from "../support/appliance.js";
 import { testConfig } from "../support/config.js";
-import { FixtureServer } from "../support/fixture-server.js";
-import { startRenderer, type RendererProcess } from "../support/renderer-process.js";
+import { pollUntil, waitFor } from "../support/wait.js";
 
-let fixtures: FixtureServer;
-let renderer: RendererProcess;
-
-before(async () => {
-  fixtures = new FixtureServer();
-  await fixtures.start();
-  // Long enough that the sessions of one test outlive its creates on a loaded machine, short
-  // enough for the idle test below.
-  const config = testConfig(fixtures.origin, { sessionsMax: 3, idleTimeoutSeconds: 8 });
-  renderer = await startRenderer(config);
-});
-
-after(async () => {
-  const code = await renderer?.stop();
-  await fixtures?.stop();
-  assert.equal(code, 0, "the renderer exits 0 on SIGTERM");
-});
+// Long enough that the sessions of one test outlive its creates on a loaded machine, short
+// enough for the idle test below.
+const app = useAppliance({ config: (origin) => testConfig(origin, { sessionsMax: 3, idleTimeoutSeconds: 8 }) });
 
 async function api(method: string, path: string, body?: unknown, headers: Record<string, string> = { "content-type": "application/json" }) {
-  const res = await fetch(renderer.url + path, {
+  const res = await fetch(app.renderer.url + path, {
     method,
     headers,
     body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
@@ -46,7 +32,7 @@ async function api(method: string, path: string, body?: unknown, headers: Record
 
 /** Opens a signaling socket and returns helpers to send and await the next message. */
 async function signaling() {
-  const ws = new WebSocket(`ws://127.0.0.1:${renderer.port}/ws/signaling`);
+  const ws = new WebSocket(`ws://127.0.0.1:${app.renderer.port}/ws/signaling`);
   const inbox: Record<string, any>[] = [];
   const waiters: ((m: Record<string, any>) => void)[] = [];
   ws.on("message", (data) => {
@@ -108,7 +94,7 @@ describe("REST", () => {
     const kiosk = await api("POST", "/api/session/create", { kiosk: "nope" });
     assert.equal(kiosk.status, 404);
     assert.match(kiosk.json.error.message, /no kiosk "nope"; configured: test-page, animated, tablet/);
-    assert.equal((await api("POST", "/api/session/missing/load", { url: `${fixtures.origin}/x` })).status, 404);
+    assert.equal((await api("POST", "/api/session/missing/load", { url: `${app.fixtures.origin}/x` })).status, 404);
     assert.equal((await api("DELETE", "/api/session/missing")).status, 404);
     const route = await api("GET", "/api/nothing");
     assert.equal(route.status, 404);
@@ -122,11 +108,11 @@ describe("REST", () => {
     const ok = await api("POST", "/api/session/create", { kiosk: "test-page" });
     assert.equal(ok.status, 200);
     const id = ok.json.session_id as string;
-    for (const url of ["file:///etc/passwd", "javascript:alert(1)", `${renderer.url}/api/sessions`, "https://example.com/"]) {
+    for (const url of ["file:///etc/passwd", "javascript:alert(1)", `${app.renderer.url}/api/sessions`, "https://example.com/"]) {
       const load = await api("POST", `/api/session/${id}/load`, { url });
       assert.equal(load.status, 403, `${url} is refused`);
     }
-    const same = await api("POST", `/api/session/${id}/load`, { url: `${fixtures.origin}/animated.html` });
+    const same = await api("POST", `/api/session/${id}/load`, { url: `${app.fixtures.origin}/animated.html` });
     assert.equal(same.status, 200, "another page of a kiosk origin is allowed");
     assert.equal((await api("DELETE", `/api/session/${id}`)).json.success, true);
   });
@@ -206,7 +192,8 @@ describe("signaling", () => {
     s1.send({ type: "join", session_id: id });
     assert.equal((await s1.nextNonIce()).type, "offer");
     s1.close();
-    await new Promise((r) => setTimeout(r, 500));
+    // The rejoin below must find the first viewer gone, not still counted.
+    await waitFor(async () => (await api("GET", `/api/session/${id}`)).json.session?.viewers === 0, "the closed socket to leave the session", 10_000);
     const s2 = await signaling();
     s2.send({ type: "join", session_id: id });
     assert.equal((await s2.nextNonIce()).type, "offer", "the same session can be joined again");
@@ -214,8 +201,7 @@ describe("signaling", () => {
     assert.equal(listed.json.session.viewers, 1);
     s2.close();
     // idleTimeoutSeconds is 8 in this config: the session goes once no viewer is left.
-    const deadline = Date.now() + 20_000;
-    while (Date.now() < deadline && (await api("GET", `/api/session/${id}`)).status === 200) await new Promise((r) => setTimeout(r, 250));
+    await pollUntil(async () => (await api("GET", `/api/session/${id}`)).status !== 200, 20_000, 250);
     assert.equal((await api("GET", `/api/session/${id}`)).status, 404, "closed after the idle timeout");
   });
 
@@ -230,7 +216,7 @@ describe("signaling", () => {
   });
 
   test("upgrades on other paths are refused", async () => {
-    const ws = new WebSocket(`ws://127.0.0.1:${renderer.port}/ws/other`);
+    const ws = new WebSocket(`ws://127.0.0.1:${app.renderer.port}/ws/other`);
     const error = await new Promise<Error>((resolve) => ws.once("error", resolve));
     assert.match(error.message, /404/);
   });

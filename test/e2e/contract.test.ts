@@ -5,33 +5,19 @@
  * client, this one ignores server-sent ice-candidate messages: the offer must carry candidates.
  */
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
-import type { Browser, Page } from "playwright-core";
-import { launchClient } from "../support/client-browser.js";
-import { testConfig } from "../support/config.js";
-import { FixtureServer } from "../support/fixture-server.js";
-import { startRenderer, type RendererProcess } from "../support/renderer-process.js";
+import { test } from "node:test";
+import type { Page } from "playwright-core";
+import { useAppliance } from "../support/appliance.js";
 import { installProbe, isGreen, isRed, waitForFrames, waitForPixel } from "../support/video-probe.js";
 
-let fixtures: FixtureServer;
-let renderer: RendererProcess;
-let client: Browser;
 let page: Page;
 
-before(async () => {
-  fixtures = new FixtureServer();
-  await fixtures.start();
-  renderer = await startRenderer(testConfig(fixtures.origin));
-  client = await launchClient();
-  page = await client.newPage();
-  await page.goto(`${renderer.url}/health`);
-});
-
-after(async () => {
-  await client?.close();
-  const code = await renderer?.stop();
-  await fixtures?.stop();
-  assert.equal(code, 0, "the renderer exits 0 on SIGTERM");
+const app = useAppliance({
+  client: true,
+  setUp: async ({ client, renderer }) => {
+    page = await client.newPage();
+    await page.goto(`${renderer.url}/health`);
+  },
 });
 
 interface ClientReport {
@@ -102,13 +88,13 @@ test("the original client's flow: create, load, join, offer, answer, ready, pong
     ws.send(JSON.stringify({ type: "join", session_id: sessionId }));
     await done;
     return { sessionId, createReply, loadReply, received };
-  }, `${fixtures.origin}/test-page.html`);
+  }, `${app.fixtures.origin}/test-page.html`);
 
   assert.equal(report.createReply.success, true);
   assert.equal(report.createReply.websocket_url, "/ws/signaling");
   assert.deepEqual(report.createReply.viewport, { width: 1280, height: 720 });
   assert.equal(report.loadReply.success, true);
-  assert.equal(report.loadReply.url, `${fixtures.origin}/test-page.html`);
+  assert.equal(report.loadReply.url, `${app.fixtures.origin}/test-page.html`);
   assert.deepEqual(report.received.filter((t) => t !== "ice-candidate"), ["offer", "ready", "pong"]);
 });
 
@@ -124,7 +110,7 @@ test("frames are decoded at the viewport size", async () => {
 test("a DataChannel click reaches the page and the change is decoded", async () => {
   await page.waitForFunction(() => (window as unknown as { __dc?: RTCDataChannel }).__dc?.readyState === "open", undefined, { timeout: 20_000 });
   await page.evaluate(() => (window as unknown as { __dc: RTCDataChannel }).__dc.send(JSON.stringify({ type: "click", x: 640, y: 120 })));
-  const click = await fixtures.waitFor((r) => r.event === "click", 15_000, "the click in the remote page");
+  const click = await app.fixtures.waitFor((r) => r.event === "click", 15_000, "the click in the remote page");
   assert.equal(click.x, 640);
   assert.equal(click.y, 120);
   await waitForPixel(page, 640, 120, isGreen, "the tap zone turned green");
@@ -135,13 +121,13 @@ test("text, key and scroll messages of the original contract reach the page", as
     page.evaluate((m) => (window as unknown as { __dc: RTCDataChannel }).__dc.send(JSON.stringify(m)), message);
   await send({ type: "click", x: 300, y: 330 });
   await send({ type: "text", text: "héllo 世界" });
-  await fixtures.waitFor((r) => r.event === "input" && r.value === "héllo 世界", 15_000, "the typed text in the field");
+  await app.fixtures.waitFor((r) => r.event === "input" && r.value === "héllo 世界", 15_000, "the typed text in the field");
   await send({ type: "key", key: "Backspace" });
-  await fixtures.waitFor((r) => r.event === "input" && r.value === "héllo 世", 15_000, "Backspace deleting a character");
+  await app.fixtures.waitFor((r) => r.event === "input" && r.value === "héllo 世", 15_000, "Backspace deleting a character");
   await send({ type: "key", key: "Enter" });
-  await fixtures.waitFor((r) => r.event === "keydown" && r.key === "Enter", 15_000, "Enter in the field");
+  await app.fixtures.waitFor((r) => r.event === "keydown" && r.key === "Enter", 15_000, "Enter in the field");
   await send({ type: "scroll", deltaY: 600 });
-  const scrolled = await fixtures.waitFor((r) => r.event === "scroll" && Number(r.y) > 0, 15_000, "the page scrolled");
+  const scrolled = await app.fixtures.waitFor((r) => r.event === "scroll" && Number(r.y) > 0, 15_000, "the page scrolled");
   assert.ok(Number(scrolled.y) >= 300, `scrolled by ${scrolled.y}px`);
 });
 
@@ -166,14 +152,14 @@ test("a malformed DataChannel message gets an input-error reply and the channel 
 });
 
 test("the original's REST replies: /api/info and /api/sessions in its shape, detail under /api/admin/sessions", async () => {
-  const created = (await (await fetch(`${renderer.url}/api/session/create`, {
+  const created = (await (await fetch(`${app.renderer.url}/api/session/create`, {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ session_id: "contract-shape" }),
   })).json()) as { session_id: string };
   assert.equal(created.session_id, "contract-shape");
   try {
-    const info = (await (await fetch(`${renderer.url}/api/info`)).json()) as Record<string, Record<string, Record<string, unknown>>>;
+    const info = (await (await fetch(`${app.renderer.url}/api/info`)).json()) as Record<string, Record<string, Record<string, unknown>>>;
     for (const key of ["name", "version", "webrtc", "browser", "connections", "endpoints"]) assert.ok(key in info, `/api/info has ${key}`);
     assert.equal(info.webrtc!.video!.codec, "VP8");
     assert.equal(info.webrtc!.video!.resolution, "1280x720");
@@ -184,19 +170,19 @@ test("the original's REST replies: /api/info and /api/sessions in its shape, det
     assert.ok((info.browser!.sessions as unknown as string[]).includes("contract-shape"));
     assert.equal(info.browser!.max_sessions, 4);
 
-    const listed = (await (await fetch(`${renderer.url}/api/sessions`)).json()) as { success: boolean; sessions: { active_sessions: number; max_sessions: number; sessions: string[] } };
+    const listed = (await (await fetch(`${app.renderer.url}/api/sessions`)).json()) as { success: boolean; sessions: { active_sessions: number; max_sessions: number; sessions: string[] } };
     assert.equal(listed.success, true);
     assert.ok(listed.sessions.active_sessions >= 1);
     assert.equal(listed.sessions.max_sessions, 4);
     assert.ok(listed.sessions.sessions.includes("contract-shape"));
 
-    const detail = (await (await fetch(`${renderer.url}/api/admin/sessions`)).json()) as { sessions: { session_id: string; url: string; viewers: number }[] };
+    const detail = (await (await fetch(`${app.renderer.url}/api/admin/sessions`)).json()) as { sessions: { session_id: string; url: string; viewers: number }[] };
     const mine = detail.sessions.find((s) => s.session_id === "contract-shape");
     assert.ok(mine, "the admin list has the session's summary");
     assert.equal(mine.viewers, 0);
   } finally {
-    await fetch(`${renderer.url}/api/session/contract-shape`, { method: "DELETE" });
+    await fetch(`${app.renderer.url}/api/session/contract-shape`, { method: "DELETE" });
   }
-  const after = (await (await fetch(`${renderer.url}/api/sessions`)).json()) as { sessions: { sessions: string[] } };
+  const after = (await (await fetch(`${app.renderer.url}/api/sessions`)).json()) as { sessions: { sessions: string[] } };
   assert.ok(!after.sessions.sessions.includes("contract-shape"));
 });

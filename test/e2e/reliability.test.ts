@@ -14,6 +14,7 @@ import { FixtureServer } from "../support/fixture-server.js";
 import { chromiumBrowserPid, descendants, openFds, rssMiB } from "../support/proc.js";
 import { startRenderer, type RendererProcess } from "../support/renderer-process.js";
 import { framesDuring, openStream, waitForChannel } from "../support/stream-client.js";
+import { pollUntil } from "../support/wait.js";
 
 let fixtures: FixtureServer;
 let renderer: RendererProcess;
@@ -93,7 +94,10 @@ test("hostile input on REST, WebSocket and DataChannel: clear errors, and anothe
     for (const j of junk) dc.send(j);
     dc.send(new Uint8Array([1, 2, 3]));
     for (let i = 0; i < 3000; i++) dc.send(JSON.stringify({ type: "pointer", action: "move", x: i % 1000, y: 10 }));
-    await new Promise((r) => setTimeout(r, 1500));
+    // Until each kind of refusal has come back (the replies trail the 3000 sends), at most 15 s.
+    const expected = [/^x: expected a number/, /^type: expected one of/, /too many input messages/];
+    const deadline = performance.now() + 15_000;
+    while (!expected.every((e) => seen.some((m) => e.test(m))) && performance.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     return seen;
   });
   assert.ok(errors.some((m) => /^x: expected a number/.test(m)), "a bad field is named");
@@ -178,7 +182,8 @@ test("200 create/join/close cycles leave no contexts, processes or descriptors b
   await new Promise((r) => setTimeout(r, 2000));
   const before = { processes: descendants(rendererPid).length, fds: openFds(rendererPid), rss: rssMiB(rendererPid) };
   for (let i = 0; i < 200; i++) await cycle();
-  await new Promise((r) => setTimeout(r, 3000));
+  // The last contexts' processes take a moment to exit: wait for them, within the same bounds asserted below.
+  await pollUntil(() => descendants(rendererPid).length <= before.processes + 2 && openFds(rendererPid) <= before.fds + 20, 15_000, 250);
   const afterStats = { processes: descendants(rendererPid).length, fds: openFds(rendererPid), rss: rssMiB(rendererPid) };
   t.diagnostic(`before: ${JSON.stringify(before)}; after 200 cycles: ${JSON.stringify(afterStats)}`);
   const sessions = (await (await fetch(`${renderer.url}/api/admin/sessions`)).json()) as { sessions: unknown[] };

@@ -5,36 +5,22 @@
  * tablet, rotation, and a network drop that resumes the same page.
  */
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
-import type { Browser, BrowserContext, CDPSession, Page } from "playwright-core";
-import { launchClient } from "../support/client-browser.js";
-import { testConfig } from "../support/config.js";
-import { FixtureServer } from "../support/fixture-server.js";
-import { startRenderer, type RendererProcess } from "../support/renderer-process.js";
+import { test } from "node:test";
+import type { BrowserContext, CDPSession, Page } from "playwright-core";
+import { useAppliance } from "../support/appliance.js";
 import { pageToClient } from "../support/viewer-page.js";
 
-let fixtures: FixtureServer;
-let renderer: RendererProcess;
-let client: Browser;
 let context: BrowserContext;
 let page: Page;
 let cdp: CDPSession;
 
-before(async () => {
-  fixtures = new FixtureServer();
-  await fixtures.start();
-  renderer = await startRenderer(testConfig(fixtures.origin));
-  client = await launchClient();
-  context = await client.newContext({ viewport: { width: 800, height: 1280 }, isMobile: true, hasTouch: true, deviceScaleFactor: 1 });
-  page = await context.newPage();
-  cdp = await context.newCDPSession(page);
-});
-
-after(async () => {
-  await client?.close();
-  const code = await renderer?.stop();
-  await fixtures?.stop();
-  assert.equal(code, 0);
+const app = useAppliance({
+  client: true,
+  setUp: async ({ client }) => {
+    context = await client.newContext({ viewport: { width: 800, height: 1280 }, isMobile: true, hasTouch: true, deviceScaleFactor: 1 });
+    page = await context.newPage();
+    cdp = await context.newCDPSession(page);
+  },
 });
 
 const toClient = (x: number, y: number) => pageToClient(page, x, y);
@@ -52,8 +38,8 @@ async function videoSize(): Promise<{ width: number; height: number }> {
 }
 
 test("the session takes the tablet's size and the page sees a touch device", async () => {
-  await page.goto(`${renderer.url}/viewer?kiosk=tablet`);
-  const loaded = await fixtures.waitFor((r) => r.event === "loaded" && r.path === "/tablet-page.html", 30_000, "the tablet page");
+  await page.goto(`${app.renderer.url}/viewer?kiosk=tablet`);
+  const loaded = await app.fixtures.waitFor((r) => r.event === "loaded" && r.path === "/tablet-page.html", 30_000, "the tablet page");
   assert.equal(loaded.touch, true, "touch events are available in the remote page");
   assert.equal(loaded.width, 800, "the remote viewport is as wide as the tablet");
   assert.ok(Number(loaded.height) > 1000 && Number(loaded.height) <= 1280, `remote height ${loaded.height} is the tablet's stream area`);
@@ -68,8 +54,8 @@ test("the session takes the tablet's size and the page sees a touch device", asy
 
 test("a tap on a link navigates, and back returns", async () => {
   await tap(100, 55);
-  await fixtures.waitFor((r) => r.event === "loaded" && r.path === "/page2.html", 20_000, "page two after tapping the link");
-  const loadsBefore = fixtures.reports.filter((r) => r.event === "loaded" && r.path === "/tablet-page.html").length;
+  await app.fixtures.waitFor((r) => r.event === "loaded" && r.path === "/page2.html", 20_000, "page two after tapping the link");
+  const loadsBefore = app.fixtures.reports.filter((r) => r.event === "loaded" && r.path === "/tablet-page.html").length;
   const back = page.locator('nav.nav-bar button[data-action="back"]');
   await back.waitFor({ timeout: 10_000 });
   await page.waitForFunction(() => {
@@ -77,12 +63,16 @@ test("a tap on a link navigates, and back returns", async () => {
     return !!b && !b.disabled;
   }, undefined, { timeout: 10_000 });
   await back.click();
-  await fixtures.waitFor(
-    () => fixtures.reports.filter((r) => r.event === "loaded" && r.path === "/tablet-page.html").length > loadsBefore,
+  await app.fixtures.waitFor(
+    () => app.fixtures.reports.filter((r) => r.event === "loaded" && r.path === "/tablet-page.html").length > loadsBefore,
     20_000,
     "the tablet page again after back",
   );
-  await new Promise((r) => setTimeout(r, 500));
+  // The next test taps into this page: wait until the tablet shows it loaded, not merely requested.
+  await page.waitForFunction(() => {
+    const bar = document.querySelector("jiomosa-viewer")?.shadowRoot?.querySelector("nav.nav-bar");
+    return bar?.querySelector(".title")?.textContent === "Tablet test page" && bar.querySelector<HTMLElement>(".progress")?.dataset.loading === "false";
+  }, undefined, { timeout: 15_000 });
 });
 
 test("a tap on the remote input opens the keyboard bridge; typed and composed text lands in the field", async () => {
@@ -91,19 +81,19 @@ test("a tap on the remote input opens the keyboard bridge; typed and composed te
   await page.waitForFunction(() => {
     const active = document.querySelector("jiomosa-viewer")?.shadowRoot?.activeElement ?? document.activeElement;
     return !!active && (active as HTMLElement).matches?.("textarea.keyboard-bridge, jiomosa-keyboard-bridge");
-  }, undefined, { timeout: 15_000 }).catch(() => {});
+  }, undefined, { timeout: 15_000 });
   await bridge.waitFor({ state: "attached", timeout: 15_000 });
   assert.equal(await bridge.evaluate((el) => el === (el.getRootNode() as ShadowRoot).activeElement || el === document.activeElement), true, "the hidden textarea has focus (the soft keyboard opens)");
   await page.keyboard.type("hi ");
-  await fixtures.waitFor((r) => r.event === "input" && r.value === "hi ", 15_000, "typed text");
+  await app.fixtures.waitFor((r) => r.event === "input" && r.value === "hi ", 15_000, "typed text");
   // An IME: composition updates, then the committed word.
   await cdp.send("Input.imeSetComposition", { text: "wor", selectionStart: 3, selectionEnd: 3 });
   await cdp.send("Input.imeSetComposition", { text: "world", selectionStart: 5, selectionEnd: 5 });
-  await fixtures.waitFor((r) => r.event === "composition" && r.data === "world", 15_000, "the composition shown in the remote field");
+  await app.fixtures.waitFor((r) => r.event === "composition" && r.data === "world", 15_000, "the composition shown in the remote field");
   await cdp.send("Input.insertText", { text: "world" });
-  await fixtures.waitFor((r) => r.event === "input" && r.value === "hi world", 15_000, "the committed composition");
+  await app.fixtures.waitFor((r) => r.event === "input" && r.value === "hi world", 15_000, "the committed composition");
   await page.keyboard.press("Backspace");
-  await fixtures.waitFor((r) => r.event === "input" && r.value === "hi worl", 15_000, "Backspace from the bridge");
+  await app.fixtures.waitFor((r) => r.event === "input" && r.value === "hi worl", 15_000, "Backspace from the bridge");
 });
 
 test("a <select> opens a picker on the tablet and the choice lands in the page", async () => {
@@ -111,7 +101,7 @@ test("a <select> opens a picker on the tablet and the choice lands in the page",
   const option = page.locator('.picker button.option[data-index="2"]');
   await option.waitFor({ timeout: 15_000 });
   await option.click();
-  await fixtures.waitFor((r) => r.event === "change" && r.value === "Cherry", 15_000, "the chosen option");
+  await app.fixtures.waitFor((r) => r.event === "change" && r.value === "Cherry", 15_000, "the chosen option");
 });
 
 test("confirm() appears on the tablet and its answer returns to the page", async () => {
@@ -120,7 +110,7 @@ test("confirm() appears on the tablet and its answer returns to the page", async
   await dialog.waitFor({ timeout: 15_000 });
   assert.match((await dialog.locator(".message").textContent()) ?? "", /Proceed\?/);
   await dialog.locator("button.accept").click();
-  const answer = await fixtures.waitFor((r) => r.event === "confirm", 15_000, "the confirm() result");
+  const answer = await app.fixtures.waitFor((r) => r.event === "confirm", 15_000, "the confirm() result");
   assert.equal(answer.answer, true);
 });
 
@@ -132,17 +122,17 @@ test("a swipe scrolls the remote page", async () => {
   for (let i = 1; i <= steps; i++) {
     const y = from.y + ((to.y - from.y) * i) / steps;
     await cdp.send("Input.dispatchTouchEvent", { type: "touchMove", touchPoints: [{ x: from.x, y, id: 1 }] });
+    // A finger's pace, not a wait for a condition: moves all in one instant are not a swipe.
     await new Promise((r) => setTimeout(r, 20));
   }
   await cdp.send("Input.dispatchTouchEvent", { type: "touchEnd", touchPoints: [] });
-  const scrolled = await fixtures.waitFor((r) => r.event === "scroll" && Number(r.y) > 100, 15_000, "the page scrolled by the swipe");
+  const scrolled = await app.fixtures.waitFor((r) => r.event === "scroll" && Number(r.y) > 100, 15_000, "the page scrolled by the swipe");
   assert.ok(Number(scrolled.y) > 100);
-  await page.evaluate(() => undefined);
 });
 
 test("rotating the tablet resizes the remote viewport", async () => {
   await page.setViewportSize({ width: 1280, height: 800 });
-  const resized = await fixtures.waitFor((r) => r.event === "resize" && r.width === 1280, 20_000, "the remote viewport following the rotation");
+  const resized = await app.fixtures.waitFor((r) => r.event === "resize" && r.width === 1280, 20_000, "the remote viewport following the rotation");
   assert.ok(Number(resized.height) > 600 && Number(resized.height) <= 800, `remote height ${resized.height}`);
   await page.waitForFunction((w) => {
     const v = document.querySelector("jiomosa-viewer")?.shadowRoot?.querySelector("jiomosa-stream-view")?.shadowRoot?.querySelector("video");
@@ -151,9 +141,9 @@ test("rotating the tablet resizes the remote viewport", async () => {
 });
 
 test("after 10 s offline the viewer resumes the same session and page, typed text intact", async (t) => {
-  const before = (await (await fetch(`${renderer.url}/api/admin/sessions`)).json()) as { sessions: { session_id: string; url: string }[] };
+  const before = (await (await fetch(`${app.renderer.url}/api/admin/sessions`)).json()) as { sessions: { session_id: string; url: string }[] };
   assert.equal(before.sessions.length, 1);
-  const loads = fixtures.reports.filter((r) => r.event === "loaded").length;
+  const loads = app.fixtures.reports.filter((r) => r.event === "loaded").length;
   const frameCount = () =>
     page.evaluate(() => (document.querySelector("jiomosa-viewer")!.shadowRoot!.querySelector("jiomosa-stream-view") as unknown as { frameCount: number }).frameCount);
   await context.setOffline(true);
@@ -172,11 +162,11 @@ test("after 10 s offline the viewer resumes the same session and page, typed tex
     { timeout: 30_000, polling: 50 },
   );
   t.diagnostic(`network back → frames flowing again: ${Date.now() - backAt} ms`);
-  const after = (await (await fetch(`${renderer.url}/api/admin/sessions`)).json()) as { sessions: { session_id: string; url: string; viewers: number }[] };
+  const after = (await (await fetch(`${app.renderer.url}/api/admin/sessions`)).json()) as { sessions: { session_id: string; url: string; viewers: number }[] };
   assert.deepEqual(after.sessions.map((s) => s.session_id), before.sessions.map((s) => s.session_id), "the same session");
   assert.equal(after.sessions[0]!.url, before.sessions[0]!.url, "the same page");
-  assert.equal(fixtures.reports.filter((r) => r.event === "loaded").length, loads, "the page was not reloaded");
+  assert.equal(app.fixtures.reports.filter((r) => r.event === "loaded").length, loads, "the page was not reloaded");
   await tap(200, 455);
-  const state = await fixtures.waitFor((r) => r.event === "state", 15_000, "the page's state");
+  const state = await app.fixtures.waitFor((r) => r.event === "state", 15_000, "the page's state");
   assert.equal(state.value, "hi worl", "the typed text is still in the field");
 });

@@ -13,7 +13,7 @@ import { SessionController, type SessionControllerOptions, type SessionStatus } 
 import "../sound/sound-control.js";
 import type { SoundChange } from "../sound/sound-control.js";
 import { SoundController } from "../sound/sound-controller.js";
-import { browserTimers } from "../connection/timers.js";
+import { browserTimers, type Timers } from "../connection/timers.js";
 import "./stream-view.js";
 import type { JiomosaStreamView } from "./stream-view.js";
 import { viewerStyles } from "./viewer-styles.js";
@@ -84,7 +84,18 @@ export class JiomosaViewer extends LitElement {
       element: () => this.streamView,
       viewport: () => this.session?.viewport ?? null,
       send: (input) => this.session?.send(input) ?? false,
+      // Looked up per call: `connection` (and its timers) is set after the constructor runs.
+      timers: {
+        setTimeout: (callback, ms) => this.timers().setTimeout(callback, ms),
+        clearTimeout: (handle) => this.timers().clearTimeout(handle),
+        setInterval: (callback, ms) => this.timers().setInterval(callback, ms),
+        clearInterval: (handle) => this.timers().clearInterval(handle),
+      },
     });
+  }
+
+  private timers(): Timers {
+    return this.connection.timers ?? browserTimers;
   }
 
   override connectedCallback(): void {
