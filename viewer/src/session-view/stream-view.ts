@@ -3,17 +3,7 @@ import { type InputMessage, MAX_TOUCH_RADIUS, type MouseButton, type PointerInpu
 import { clampToPage, containedBox, mapToPage, type PagePoint, type Size } from "../input/input-mapper.js";
 import { IGNORED_KEYS, IME_KEY_CODE, isAltGraph, isPrintable, MODIFIER_KEYS, modifiersOf } from "../input/keys.js";
 import { type FingerState, TouchTracker } from "../input/touch-tracker.js";
-
-/** Name of the event that carries one InputMessage up to whoever owns the connection. */
-export const INPUT_EVENT = "jiomosa-input";
-
-/** The bubbling, composed INPUT_EVENT that carries `detail`. */
-export function inputEvent(detail: InputMessage): CustomEvent<InputMessage> {
-  return new CustomEvent<InputMessage>(INPUT_EVENT, { detail, bubbles: true, composed: true });
-}
-
-/** Fired (bubbling, composed) when the browser would not play with sound: the view is muted again. */
-export const SOUND_REFUSED_EVENT = "jiomosa-sound-refused";
+import { inputEvent, SOUND_REFUSED_EVENT } from "../input/input-event.js";
 
 /** Pixels per line for `WheelEvent.DOM_DELTA_LINE` (what Chromium scrolls per wheel notch, roughly). */
 export const WHEEL_LINE_PX = 40;
