@@ -1,9 +1,10 @@
 import { css, html, LitElement, type PropertyValues } from "lit";
-import { type InputMessage, MAX_TOUCH_RADIUS, type MouseButton, type PointerInput, type ScrollInput, type Viewport } from "../../../protocol/index.js";
+import { type InputMessage, MAX_TOUCH_RADIUS, type MouseButton, type ScrollInput, type Viewport } from "../../../protocol/index.js";
 import { clampToPage, containedBox, mapToPage, type PagePoint, type Size } from "../input/input-mapper.js";
 import { IGNORED_KEYS, IME_KEY_CODE, isAltGraph, isPrintable, MODIFIER_KEYS, modifiersOf } from "../input/keys.js";
 import { type FingerState, TouchTracker } from "../input/touch-tracker.js";
 import { inputEvent, SOUND_REFUSED_EVENT } from "../input/input-event.js";
+import { MoveCoalescer } from "../input/move-coalescer.js";
 
 /** Pixels per line for `WheelEvent.DOM_DELTA_LINE` (what Chromium scrolls per wheel notch, roughly). */
 export const WHEEL_LINE_PX = 40;
@@ -68,8 +69,7 @@ export class JiomosaStreamView extends LitElement {
   private activePointer: number | null = null;
   private activeButton: MouseButton = "left";
   private lastPoint: PagePoint | null = null;
-  private pendingMove: PointerInput | null = null;
-  private moveFrame = 0;
+  private readonly moves = new MoveCoalescer((move) => this.emit(move));
   private readonly touches = new TouchTracker((message) => this.emit(message));
 
   constructor() {
@@ -134,9 +134,7 @@ export class JiomosaStreamView extends LitElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.unwatchFrames();
-    if (this.moveFrame) cancelAnimationFrame(this.moveFrame);
-    this.moveFrame = 0;
-    this.pendingMove = null;
+    this.moves.reset();
     this.activePointer = null;
     this.touches.reset();
   }
@@ -223,7 +221,7 @@ export class JiomosaStreamView extends LitElement {
     }
     if (this.focusOnPress) this.focus({ preventScroll: true });
     if (this.activePointer !== null) return; // A second button or pen: one remote mouse pointer.
-    this.flushMove(); // A hover move still waiting for its frame happened before this press.
+    this.moves.flush(); // A hover move still waiting for its frame happened before this press.
     const button = e.pointerType === "mouse" ? BUTTONS[e.button] : "left";
     if (!button) return; // Back/forward buttons.
     const point = this.toPage(e, false);
@@ -256,11 +254,11 @@ export class JiomosaStreamView extends LitElement {
     }
     if (!point) return;
     this.lastPoint = point;
-    this.pendingMove =
+    this.moves.queue(
       this.activePointer !== null
         ? { type: "pointer", action: "move", x: point.x, y: point.y, button: this.activeButton }
-        : { type: "pointer", action: "move", x: point.x, y: point.y };
-    if (!this.moveFrame) this.moveFrame = requestAnimationFrame(() => this.flushMove());
+        : { type: "pointer", action: "move", x: point.x, y: point.y },
+    );
   };
 
   private readonly onPointerUp = (e: PointerEvent): void => {
@@ -271,22 +269,13 @@ export class JiomosaStreamView extends LitElement {
       return;
     }
     if (this.activePointer === null || e.pointerId !== this.activePointer) return;
-    this.flushMove();
+    this.moves.flush();
     const point = (e.type === "pointercancel" ? null : this.toPage(e, true)) ?? this.lastPoint;
     const button = this.activeButton;
     this.activePointer = null;
     this.lastPoint = null;
     if (point) this.emit({ type: "pointer", action: "up", x: point.x, y: point.y, button });
   };
-
-  /** Sends the newest pending move: at most one per animation frame, however fast the pointer. */
-  private flushMove(): void {
-    if (this.moveFrame) cancelAnimationFrame(this.moveFrame);
-    this.moveFrame = 0;
-    const move = this.pendingMove;
-    this.pendingMove = null;
-    if (move) this.emit(move);
-  }
 
   // ---- touch --------------------------------------------------------------------------------
 
@@ -295,7 +284,7 @@ export class JiomosaStreamView extends LitElement {
     e.preventDefault();
     const finger = this.fingerState(e, false);
     if (!finger) return; // In a letterbox bar.
-    this.flushMove();
+    this.moves.flush();
     if (!this.touches.start(e.pointerId, finger)) return;
     try {
       this.setPointerCapture(e.pointerId);
