@@ -7,6 +7,7 @@
  * for one; after the tablet slept it checks the link at once; and a reopened viewer first
  * rejoins the session it left (see session-memory.ts).
  */
+import { afterConnectionLost } from "./reconnect-policy.js";
 import type { ReactiveController, ReactiveControllerHost } from "lit";
 import { type CreateSessionBody, type InputMessage, JPEG_STREAM_PATH, SIGNALING_PATH, type Viewport } from "../../../protocol/index.js";
 import type { PageChannelEvent } from "./channel-events.js";
@@ -29,9 +30,7 @@ export type { NetworkEnvironment } from "./network-watch.js";
 export type { Timers } from "./timers.js";
 export { FALLBACK_MESSAGE, type Transport, WEBRTC_CONNECT_TIMEOUT_MS } from "./transport.js";
 
-/** First reconnect delay; each further attempt doubles it up to RECONNECT_MAX_DELAY_MS. */
-export const RECONNECT_BASE_DELAY_MS = 1_000;
-export const RECONNECT_MAX_DELAY_MS = 10_000;
+export { RECONNECT_BASE_DELAY_MS, RECONNECT_MAX_DELAY_MS } from "./reconnect-policy.js";
 /** `end()` waits at most this long for the DELETE, so a dead server never blocks the home button. */
 export const END_REQUEST_TIMEOUT_MS = 2_000;
 /** A server that keeps forgetting fresh sessions is broken; stop recreating after this many in a row. */
@@ -362,12 +361,13 @@ export class SessionController implements ReactiveController {
   private connectionLost(reason: string): void {
     this.teardown();
     if (!this.hostIsConnected) return;
-    if (!this.network.online) {
+    const decision = afterConnectionLost({ attempts: this.attempts, online: this.network.online });
+    if (decision.kind === "offline") {
       this.goOffline();
       return;
     }
-    const delay = Math.min(RECONNECT_BASE_DELAY_MS * 2 ** this.attempts, RECONNECT_MAX_DELAY_MS);
-    this.attempts += 1;
+    const delay = decision.delayMs;
+    this.attempts = decision.attempts;
     this.setStatus("reconnecting", `${reason} Reconnecting in ${Math.round(delay / 1000)} s…`);
     this.clearReconnect();
     this.reconnectTimer = this.timers.setTimeout(() => {

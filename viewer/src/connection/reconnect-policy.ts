@@ -1,0 +1,21 @@
+/** First reconnect delay; each further attempt doubles it up to RECONNECT_MAX_DELAY_MS. */
+export const RECONNECT_BASE_DELAY_MS = 1_000;
+export const RECONNECT_MAX_DELAY_MS = 10_000;
+
+/** What the controller knows when a link to the session drops. */
+export interface ReconnectState {
+  /** Reconnects tried since the last one that worked. */
+  readonly attempts: number;
+  /** Whether the tablet has a network at all. */
+  readonly online: boolean;
+}
+
+/** Wait out the network, or wait `delayMs` and rejoin the same session with `attempts` counted. */
+export type ReconnectDecision = { readonly kind: "offline" } | { readonly kind: "wait"; readonly delayMs: number; readonly attempts: number };
+
+/** Decides what a lost connection leads to; pure, so the backoff can be tested without timers. */
+export function afterConnectionLost(state: ReconnectState): ReconnectDecision {
+  if (!state.online) return { kind: "offline" };
+  const delayMs = Math.min(RECONNECT_BASE_DELAY_MS * 2 ** state.attempts, RECONNECT_MAX_DELAY_MS);
+  return { kind: "wait", delayMs, attempts: state.attempts + 1 };
+}
