@@ -2,7 +2,7 @@ import { css, html, LitElement, type PropertyValues } from "lit";
 import { type InputMessage, MAX_TOUCH_RADIUS, type MouseButton, type ScrollInput, type Viewport } from "../../../protocol/index.js";
 import { clampToPage, containedBox, mapToPage, type PagePoint, type Size } from "../input/input-mapper.js";
 import { IGNORED_KEYS, IME_KEY_CODE, isAltGraph, isPrintable, MODIFIER_KEYS, modifiersOf } from "../input/keys.js";
-import { type FingerState, TouchTracker } from "../input/touch-tracker.js";
+import { eventTime, type FingerState, TouchTracker } from "../input/touch-tracker.js";
 import { inputEvent, SOUND_REFUSED_EVENT } from "../input/input-event.js";
 import { MoveCoalescer } from "../input/move-coalescer.js";
 
@@ -241,7 +241,7 @@ export class JiomosaStreamView extends LitElement {
   private readonly onPointerMove = (e: PointerEvent): void => {
     if (e.pointerType === "touch") {
       const finger = this.touches.has(e.pointerId) ? this.fingerState(e) : null;
-      if (finger) this.touches.move(e.pointerId, finger);
+      if (finger) this.touches.move(e.pointerId, finger, eventTime(e));
       return;
     }
     let point: PagePoint | null;
@@ -264,8 +264,8 @@ export class JiomosaStreamView extends LitElement {
   private readonly onPointerUp = (e: PointerEvent): void => {
     if (e.pointerType === "touch") {
       if (!this.touches.has(e.pointerId)) return;
-      if (e.type === "pointercancel") this.touches.cancel();
-      else this.touches.end(e.pointerId, this.fingerState(e) ?? undefined);
+      if (e.type === "pointercancel") this.touches.cancel(eventTime(e));
+      else this.touches.end(e.pointerId, this.fingerState(e) ?? undefined, eventTime(e));
       return;
     }
     if (this.activePointer === null || e.pointerId !== this.activePointer) return;
@@ -285,7 +285,7 @@ export class JiomosaStreamView extends LitElement {
     const finger = this.fingerState(e, false);
     if (!finger) return; // In a letterbox bar.
     this.moves.flush();
-    if (!this.touches.start(e.pointerId, finger)) return;
+    if (!this.touches.start(e.pointerId, finger, eventTime(e))) return;
     try {
       this.setPointerCapture(e.pointerId);
     } catch {
