@@ -5,7 +5,7 @@
  * move is always sent before the next start or end, so nothing is ever reordered. Each message
  * carries when its change happened, so the renderer can keep the rhythm of taps (a double tap).
  */
-import { MAX_TOUCH_POINTS, type TouchInput, type TouchPoint } from "../../../protocol/index.js";
+import { MAX_TOUCH_POINTS, MAX_TOUCH_RADIUS, type TouchInput, type TouchPoint } from "../../../protocol/index.js";
 
 /** Schedules a callback for the next animation frame; returns a handle for `cancel`. */
 export interface FrameScheduler {
@@ -122,4 +122,20 @@ export class TouchTracker {
 export function eventTime(e: Event): number {
   const origin = typeof performance !== "undefined" ? performance.timeOrigin : undefined;
   return origin ? Math.round(origin + e.timeStamp) : Date.now();
+}
+
+/**
+ * A finger at `point` with the contact shape the pointer event reports, scaled by `scale` page
+ * pixels per screen pixel. A width or height of 1 and a pressure of 0 mean the screen does not
+ * report them; they are left out so the page gets the usual defaults.
+ */
+export function fingerState(e: PointerEvent, point: { x: number; y: number }, scale: number): FingerState {
+  const finger: FingerState = { x: point.x, y: point.y };
+  const radius = (side: number) => Math.min(MAX_TOUCH_RADIUS, Math.round((side / 2) * scale * 10) / 10);
+  if (e.width > 1 || e.height > 1) {
+    finger.radiusX = radius(e.width);
+    finger.radiusY = radius(e.height);
+  }
+  if (e.pressure > 0) finger.force = Math.min(1, Math.round(e.pressure * 1000) / 1000); // float32 noise off the wire
+  return finger;
 }
