@@ -7,7 +7,7 @@
  * for one; after the tablet slept it checks the link at once; and a reopened viewer first
  * rejoins the session it left (see session-memory.ts).
  */
-import { afterConnectionLost } from "./reconnect-policy.js";
+import { afterConnectionLost, afterWake } from "./reconnect-policy.js";
 import type { ReactiveController, ReactiveControllerHost } from "lit";
 import { type CreateSessionBody, type InputMessage, JPEG_STREAM_PATH, SIGNALING_PATH, type Viewport } from "../../../protocol/index.js";
 import type { PageChannelEvent } from "./channel-events.js";
@@ -404,29 +404,20 @@ export class SessionController implements ReactiveController {
     if (this.hostIsConnected && (this.statusValue === "offline" || this.statusValue === "reconnecting")) this.reconnectNow();
   }
 
-  /**
-   * After sleep the socket and the peer may be dead without having said so (their timers were
-   * frozen too). A dead one, or one waiting out a backoff, is rebuilt at once; one that looks
-   * alive must answer a ping within WAKE_CHECK_TIMEOUT_MS.
-   */
+  /** Rebuilds a link that sleep killed silently, or pings one that looks alive (see afterWake). */
   private checkAfterWake(): void {
     if (!this.hostIsConnected) return;
-    const status = this.statusValue;
-    if (status === "offline") {
-      if (this.network.online) this.reconnectNow();
-      return;
-    }
-    if (status === "reconnecting" && this.reconnectTimer !== undefined) {
-      this.reconnectNow();
-      return;
-    }
-    if (status !== "streaming" && status !== "connecting") return;
     const link = this.link;
-    if (!link || !link.alive) {
-      this.reconnectNow();
-      return;
-    }
-    if (!link.socketOpen || this.wakeCheckTimer !== undefined) return;
+    const decision = afterWake({
+      status: this.statusValue,
+      online: this.network.online,
+      backoffPending: this.reconnectTimer !== undefined,
+      linkAlive: !!link && link.alive,
+      socketOpen: !!link && link.socketOpen,
+      pingPending: this.wakeCheckTimer !== undefined,
+    });
+    if (decision === "reconnect") this.reconnectNow();
+    if (decision !== "ping" || !link) return;
     link.signal({ type: "ping" });
     this.wakeCheckTimer = this.timers.setTimeout(() => {
       this.wakeCheckTimer = undefined;
