@@ -88,6 +88,11 @@ export interface TouchInput {
   type: "touch";
   action: "start" | "move" | "end" | "cancel";
   points: TouchPoint[];
+  /**
+   * When the change happened, in ms on the tablet's own clock. The renderer keeps the spacing
+   * between touches, so a double tap stays a double tap even when the network bunches messages.
+   */
+  time?: number;
 }
 
 /**
@@ -201,11 +206,16 @@ const inputReaders: { [K in InputType]: (o: Obj) => Extract<InputMessage, { type
     y: required(o, "y", "", readCoordinate),
     button: optional(o, "button", "", readButton),
   }),
-  touch: (o) => ({
-    type: "touch",
-    action: required(o, "action", "", (v, p) => readEnum(v, p, ["start", "move", "end", "cancel"] as const)),
-    points: required(o, "points", "", (v, p) => readArray(v, p, readTouchPoint, MAX_TOUCH_POINTS)),
-  }),
+  touch: (o) => {
+    const touch: TouchInput = {
+      type: "touch",
+      action: required(o, "action", "", (v, p) => readEnum(v, p, ["start", "move", "end", "cancel"] as const)),
+      points: required(o, "points", "", (v, p) => readArray(v, p, readTouchPoint, MAX_TOUCH_POINTS)),
+    };
+    const time = optional(o, "time", "", (v, p) => readNumber(v, p, { min: 0 }));
+    if (time !== undefined) touch.time = time;
+    return touch;
+  },
   composition: (o) => ({
     type: "composition",
     action: required(o, "action", "", (v, p) => readEnum(v, p, ["update", "commit", "cancel"] as const)),

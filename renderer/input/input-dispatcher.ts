@@ -7,6 +7,7 @@ import type { CDPSession } from "playwright-core";
 import type { ClickInput, CompositionInput, KeyInput, MouseButton, PointerInput, ScrollInput, TextInput, TouchInput } from "../../protocol/index.js";
 import type { Logger } from "../log.js";
 import { keyDefinition, modifierMask } from "./keys.js";
+import { TouchClock } from "./touch-clock.js";
 
 const BUTTON_BITS: Record<MouseButton, number> = { left: 1, right: 2, middle: 4 };
 
@@ -15,6 +16,7 @@ export class InputDispatcher {
   private lastPointer = { x: -1, y: -1 };
   private pressed: MouseButton | null = null;
   private closed = false;
+  private readonly touchClock = new TouchClock();
 
   constructor(
     private readonly cdp: CDPSession,
@@ -41,7 +43,7 @@ export class InputDispatcher {
     }));
     const first = touchPoints[0];
     if (first) this.lastPointer = { x: first.x, y: first.y };
-    this.send("Input.dispatchTouchEvent", { type, touchPoints });
+    this.send("Input.dispatchTouchEvent", { type, touchPoints, timestamp: this.touchClock.stamp(input.time) });
   }
 
   composition(input: CompositionInput): void {

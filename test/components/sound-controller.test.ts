@@ -1,7 +1,7 @@
 import { expect } from "@esm-bundle/chai";
 import type { ReactiveController, ReactiveControllerHost } from "lit";
 import { SOUND_KEY, SoundController } from "../../viewer/src/sound/sound-controller.js";
-import { SOUND_REFUSED_EVENT } from "../../viewer/src/session-view/stream-view.js";
+import { SOUND_REFUSED_EVENT } from "../../viewer/src/input/input-event.js";
 import { MemoryStorage } from "./session-fakes.js";
 
 type Host = HTMLElement & ReactiveControllerHost & { updates: number; controllers: ReactiveController[] };

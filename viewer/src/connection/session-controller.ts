@@ -7,6 +7,7 @@
  * for one; after the tablet slept it checks the link at once; and a reopened viewer first
  * rejoins the session it left (see session-memory.ts).
  */
+import { afterConnectionLost, afterWake } from "./reconnect-policy.js";
 import type { ReactiveController, ReactiveControllerHost } from "lit";
 import {
   API_PATHS,
@@ -38,9 +39,7 @@ export type { NetworkEnvironment } from "./network-watch.js";
 export type { Timers } from "./timers.js";
 export { FALLBACK_MESSAGE, type Transport, WEBRTC_CONNECT_TIMEOUT_MS } from "./transport.js";
 
-/** First reconnect delay; each further attempt doubles it up to RECONNECT_MAX_DELAY_MS. */
-export const RECONNECT_BASE_DELAY_MS = 1_000;
-export const RECONNECT_MAX_DELAY_MS = 10_000;
+export { RECONNECT_BASE_DELAY_MS, RECONNECT_MAX_DELAY_MS } from "./reconnect-policy.js";
 /** `end()` waits at most this long for the DELETE, so a dead server never blocks the home button. */
 export const END_REQUEST_TIMEOUT_MS = 2_000;
 /** A server that keeps forgetting fresh sessions is broken; stop recreating after this many in a row. */
@@ -371,12 +370,13 @@ export class SessionController implements ReactiveController {
   private connectionLost(reason: string): void {
     this.teardown();
     if (!this.hostIsConnected) return;
-    if (!this.network.online) {
+    const decision = afterConnectionLost({ attempts: this.attempts, online: this.network.online });
+    if (decision.kind === "offline") {
       this.goOffline();
       return;
     }
-    const delay = Math.min(RECONNECT_BASE_DELAY_MS * 2 ** this.attempts, RECONNECT_MAX_DELAY_MS);
-    this.attempts += 1;
+    const delay = decision.delayMs;
+    this.attempts = decision.attempts;
     this.setStatus("reconnecting", `${reason} Reconnecting in ${Math.round(delay / 1000)} s…`);
     this.clearReconnect();
     this.reconnectTimer = this.timers.setTimeout(() => {
@@ -413,29 +413,20 @@ export class SessionController implements ReactiveController {
     if (this.hostIsConnected && (this.statusValue === "offline" || this.statusValue === "reconnecting")) this.reconnectNow();
   }
 
-  /**
-   * After sleep the socket and the peer may be dead without having said so (their timers were
-   * frozen too). A dead one, or one waiting out a backoff, is rebuilt at once; one that looks
-   * alive must answer a ping within WAKE_CHECK_TIMEOUT_MS.
-   */
+  /** Rebuilds a link that sleep killed silently, or pings one that looks alive (see afterWake). */
   private checkAfterWake(): void {
     if (!this.hostIsConnected) return;
-    const status = this.statusValue;
-    if (status === "offline") {
-      if (this.network.online) this.reconnectNow();
-      return;
-    }
-    if (status === "reconnecting" && this.reconnectTimer !== undefined) {
-      this.reconnectNow();
-      return;
-    }
-    if (status !== "streaming" && status !== "connecting") return;
     const link = this.link;
-    if (!link || !link.alive) {
-      this.reconnectNow();
-      return;
-    }
-    if (!link.socketOpen || this.wakeCheckTimer !== undefined) return;
+    const decision = afterWake({
+      status: this.statusValue,
+      online: this.network.online,
+      backoffPending: this.reconnectTimer !== undefined,
+      linkAlive: !!link && link.alive,
+      socketOpen: !!link && link.socketOpen,
+      pingPending: this.wakeCheckTimer !== undefined,
+    });
+    if (decision === "reconnect") this.reconnectNow();
+    if (decision !== "ping" || !link) return;
     link.signal({ type: "ping" });
     this.wakeCheckTimer = this.timers.setTimeout(() => {
       this.wakeCheckTimer = undefined;

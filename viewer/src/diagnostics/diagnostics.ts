@@ -7,7 +7,7 @@ import {
   type CheckOutcome,
   type CheckResult,
   runChecks,
-} from "./diagnostics-checks.js";
+} from "./checks/index.js";
 
 /** Where the back link goes. */
 export const LAUNCHER_PATH = "/";

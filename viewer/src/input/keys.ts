@@ -1,4 +1,4 @@
-import type { Modifier } from "../../../protocol/index.js";
+import type { KeyInput, Modifier, TextInput } from "../../../protocol/index.js";
 
 /** Pressing a modifier alone sends nothing: the modifiers travel with the next key. */
 export const MODIFIER_KEYS = new Set(["Alt", "AltGraph", "Control", "Meta", "Shift", "CapsLock", "NumLock", "Fn", "OS", "Hyper", "Super"]);
@@ -26,4 +26,15 @@ export function modifiersOf(e: KeyboardEvent): Modifier[] {
   if (e.metaKey) modifiers.push("Meta");
   if (e.shiftKey) modifiers.push("Shift");
   return modifiers;
+}
+
+/** What a keydown sends: typed text, a named key with its modifiers, or nothing (a modifier alone, an IME's key). */
+export function keyInput(e: KeyboardEvent): TextInput | KeyInput | null {
+  const key = e.key;
+  if (e.isComposing || e.keyCode === IME_KEY_CODE || !key || IGNORED_KEYS.has(key) || MODIFIER_KEYS.has(key)) return null;
+  // AltGr arrives as Ctrl+Alt on Windows keyboards; the character it makes is still text.
+  const chord = !isAltGraph(e) && (e.ctrlKey || e.metaKey || e.altKey);
+  if (!chord && isPrintable(key)) return { type: "text", text: key };
+  const modifiers = modifiersOf(e);
+  return modifiers.length ? { type: "key", key, modifiers } : { type: "key", key };
 }

@@ -1,5 +1,5 @@
 import { css, html, LitElement } from "lit";
-import { inputEvent } from "./stream-view.js";
+import { inputEvent } from "../input/input-event.js";
 
 /** The keys a soft keyboard lacks, in the order shown. */
 export const KEY_BAR_KEYS: readonly { key: string; label: string; name: string }[] = [

@@ -1,7 +1,7 @@
 import { css, html, LitElement } from "lit";
 import type { FocusEvent, InputMessage, Modifier } from "../../../protocol/index.js";
 import { IGNORED_KEYS, IME_KEY_CODE, isAltGraph, isPrintable, MODIFIER_KEYS, modifiersOf } from "../input/keys.js";
-import { inputEvent } from "./stream-view.js";
+import { inputEvent } from "../input/input-event.js";
 
 /**
  * What keeps the caret context neutral: the IME sees a character before the caret (so it does

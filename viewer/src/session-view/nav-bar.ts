@@ -8,7 +8,7 @@
  */
 import { css, html, svg, type TemplateResult } from "lit";
 import type { InputMessage, NavigateInput, PageEvent } from "../../../protocol/index.js";
-import { inputEvent } from "./stream-view.js";
+import { inputEvent } from "../input/input-event.js";
 
 /** Height of the bar in CSS pixels; the stream area is what remains below it. */
 export const NAV_BAR_HEIGHT_PX = 52;

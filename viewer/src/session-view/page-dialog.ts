@@ -1,6 +1,6 @@
 import { css, html, LitElement, nothing, type PropertyValues } from "lit";
 import type { DialogEvent, InputMessage } from "../../../protocol/index.js";
-import { inputEvent } from "./stream-view.js";
+import { inputEvent } from "../input/input-event.js";
 
 /** Words of each kind of dialog: its heading (null: who is asking), and its two buttons. */
 const WORDING: Record<DialogEvent["kind"], { title: string | null; accept: string; dismiss: string | null }> = {

@@ -1,6 +1,6 @@
 import { css, html, LitElement, nothing, type PropertyValues } from "lit";
 import type { InputMessage, SelectOpenEvent } from "../../../protocol/index.js";
-import { inputEvent } from "./stream-view.js";
+import { inputEvent } from "../input/input-event.js";
 
 /**
  * The tablet's own picker for a `<select>` the remote page opened (its popup is a separate

@@ -1,22 +1,11 @@
 import { css, html, LitElement, type PropertyValues } from "lit";
-import { type InputMessage, MAX_TOUCH_RADIUS, type MouseButton, type PointerInput, type ScrollInput, type Viewport } from "../../../protocol/index.js";
+import type { InputMessage, MouseButton, Viewport } from "../../../protocol/index.js";
 import { clampToPage, containedBox, mapToPage, type PagePoint, type Size } from "../input/input-mapper.js";
-import { IGNORED_KEYS, IME_KEY_CODE, isAltGraph, isPrintable, MODIFIER_KEYS, modifiersOf } from "../input/keys.js";
-import { type FingerState, TouchTracker } from "../input/touch-tracker.js";
-
-/** Name of the event that carries one InputMessage up to whoever owns the connection. */
-export const INPUT_EVENT = "jiomosa-input";
-
-/** The bubbling, composed INPUT_EVENT that carries `detail`. */
-export function inputEvent(detail: InputMessage): CustomEvent<InputMessage> {
-  return new CustomEvent<InputMessage>(INPUT_EVENT, { detail, bubbles: true, composed: true });
-}
-
-/** Fired (bubbling, composed) when the browser would not play with sound: the view is muted again. */
-export const SOUND_REFUSED_EVENT = "jiomosa-sound-refused";
-
-/** Pixels per line for `WheelEvent.DOM_DELTA_LINE` (what Chromium scrolls per wheel notch, roughly). */
-export const WHEEL_LINE_PX = 40;
+import { keyInput } from "../input/keys.js";
+import { eventTime, type FingerState, fingerState, TouchTracker } from "../input/touch-tracker.js";
+import { inputEvent, SOUND_REFUSED_EVENT } from "../input/input-event.js";
+import { MoveCoalescer } from "../input/move-coalescer.js";
+import { scrollInput } from "../input/wheel.js";
 
 const BUTTONS: readonly MouseButton[] = ["left", "middle", "right"];
 
@@ -78,8 +67,7 @@ export class JiomosaStreamView extends LitElement {
   private activePointer: number | null = null;
   private activeButton: MouseButton = "left";
   private lastPoint: PagePoint | null = null;
-  private pendingMove: PointerInput | null = null;
-  private moveFrame = 0;
+  private readonly moves = new MoveCoalescer((move) => this.emit(move));
   private readonly touches = new TouchTracker((message) => this.emit(message));
 
   constructor() {
@@ -144,9 +132,7 @@ export class JiomosaStreamView extends LitElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.unwatchFrames();
-    if (this.moveFrame) cancelAnimationFrame(this.moveFrame);
-    this.moveFrame = 0;
-    this.pendingMove = null;
+    this.moves.reset();
     this.activePointer = null;
     this.touches.reset();
   }
@@ -233,7 +219,7 @@ export class JiomosaStreamView extends LitElement {
     }
     if (this.focusOnPress) this.focus({ preventScroll: true });
     if (this.activePointer !== null) return; // A second button or pen: one remote mouse pointer.
-    this.flushMove(); // A hover move still waiting for its frame happened before this press.
+    this.moves.flush(); // A hover move still waiting for its frame happened before this press.
     const button = e.pointerType === "mouse" ? BUTTONS[e.button] : "left";
     if (!button) return; // Back/forward buttons.
     const point = this.toPage(e, false);
@@ -253,7 +239,7 @@ export class JiomosaStreamView extends LitElement {
   private readonly onPointerMove = (e: PointerEvent): void => {
     if (e.pointerType === "touch") {
       const finger = this.touches.has(e.pointerId) ? this.fingerState(e) : null;
-      if (finger) this.touches.move(e.pointerId, finger);
+      if (finger) this.touches.move(e.pointerId, finger, eventTime(e));
       return;
     }
     let point: PagePoint | null;
@@ -266,37 +252,28 @@ export class JiomosaStreamView extends LitElement {
     }
     if (!point) return;
     this.lastPoint = point;
-    this.pendingMove =
+    this.moves.queue(
       this.activePointer !== null
         ? { type: "pointer", action: "move", x: point.x, y: point.y, button: this.activeButton }
-        : { type: "pointer", action: "move", x: point.x, y: point.y };
-    if (!this.moveFrame) this.moveFrame = requestAnimationFrame(() => this.flushMove());
+        : { type: "pointer", action: "move", x: point.x, y: point.y },
+    );
   };
 
   private readonly onPointerUp = (e: PointerEvent): void => {
     if (e.pointerType === "touch") {
       if (!this.touches.has(e.pointerId)) return;
-      if (e.type === "pointercancel") this.touches.cancel();
-      else this.touches.end(e.pointerId, this.fingerState(e) ?? undefined);
+      if (e.type === "pointercancel") this.touches.cancel(eventTime(e));
+      else this.touches.end(e.pointerId, this.fingerState(e) ?? undefined, eventTime(e));
       return;
     }
     if (this.activePointer === null || e.pointerId !== this.activePointer) return;
-    this.flushMove();
+    this.moves.flush();
     const point = (e.type === "pointercancel" ? null : this.toPage(e, true)) ?? this.lastPoint;
     const button = this.activeButton;
     this.activePointer = null;
     this.lastPoint = null;
     if (point) this.emit({ type: "pointer", action: "up", x: point.x, y: point.y, button });
   };
-
-  /** Sends the newest pending move: at most one per animation frame, however fast the pointer. */
-  private flushMove(): void {
-    if (this.moveFrame) cancelAnimationFrame(this.moveFrame);
-    this.moveFrame = 0;
-    const move = this.pendingMove;
-    this.pendingMove = null;
-    if (move) this.emit(move);
-  }
 
   // ---- touch --------------------------------------------------------------------------------
 
@@ -305,8 +282,8 @@ export class JiomosaStreamView extends LitElement {
     e.preventDefault();
     const finger = this.fingerState(e, false);
     if (!finger) return; // In a letterbox bar.
-    this.flushMove();
-    if (!this.touches.start(e.pointerId, finger)) return;
+    this.moves.flush();
+    if (!this.touches.start(e.pointerId, finger, eventTime(e))) return;
     try {
       this.setPointerCapture(e.pointerId);
     } catch {
@@ -314,11 +291,7 @@ export class JiomosaStreamView extends LitElement {
     }
   }
 
-  /**
-   * A finger in page pixels: position (clamped to the picture unless starting), contact radius
-   * and force. A width or height of 1 and a pressure of 0 mean the screen does not report them;
-   * they are left out so the page gets the usual defaults.
-   */
+  /** A finger in page pixels: position (clamped to the picture unless starting), contact radius and force. */
   private fingerState(e: PointerEvent, clamp = true): FingerState | null {
     const video = this.video;
     const page = this.pageSize();
@@ -326,16 +299,8 @@ export class JiomosaStreamView extends LitElement {
     const rect = video.getBoundingClientRect(); // Read once per move: it forces layout.
     const point = this.toPage(e, clamp, rect);
     if (!point) return null;
-    const finger: FingerState = { x: point.x, y: point.y };
     const box = containedBox(rect, this.pictureSize() ?? page);
-    const scale = box ? page.width / box.width : 1;
-    const radius = (side: number) => Math.min(MAX_TOUCH_RADIUS, Math.round((side / 2) * scale * 10) / 10);
-    if (e.width > 1 || e.height > 1) {
-      finger.radiusX = radius(e.width);
-      finger.radiusY = radius(e.height);
-    }
-    if (e.pressure > 0) finger.force = Math.min(1, Math.round(e.pressure * 1000) / 1000); // float32 noise off the wire
-    return finger;
+    return fingerState(e, point, box ? page.width / box.width : 1);
   }
 
   // ---- wheel --------------------------------------------------------------------------------
@@ -344,36 +309,17 @@ export class JiomosaStreamView extends LitElement {
     e.preventDefault(); // Also stops the tablet's own pinch-zoom on ctrl+wheel.
     const page = this.pageSize();
     if (!page) return;
-    const scaleX = e.deltaMode === WheelEvent.DOM_DELTA_LINE ? WHEEL_LINE_PX : e.deltaMode === WheelEvent.DOM_DELTA_PAGE ? page.width : 1;
-    const scaleY = e.deltaMode === WheelEvent.DOM_DELTA_LINE ? WHEEL_LINE_PX : e.deltaMode === WheelEvent.DOM_DELTA_PAGE ? page.height : 1;
-    const deltaX = Math.round(e.deltaX * scaleX * 10) / 10;
-    const deltaY = Math.round(e.deltaY * scaleY * 10) / 10;
-    if (deltaX === 0 && deltaY === 0) return;
-    const message: ScrollInput = { type: "scroll", deltaX, deltaY };
-    // Over a bar the wheel has no page position; the renderer then scrolls where the pointer last was.
-    const point = this.toPage(e, false);
-    if (point) {
-      message.x = point.x;
-      message.y = point.y;
-    }
-    this.emit(message);
+    const message = scrollInput(e, page, this.toPage(e, false));
+    if (message) this.emit(message);
   };
 
   // ---- keyboard -----------------------------------------------------------------------------
 
   private readonly onKeyDown = (e: KeyboardEvent): void => {
-    const key = e.key;
-    if (e.isComposing || e.keyCode === IME_KEY_CODE || !key || IGNORED_KEYS.has(key) || MODIFIER_KEYS.has(key)) return;
+    const message = keyInput(e);
+    if (!message) return;
     e.preventDefault();
-    // AltGr arrives as Ctrl+Alt on Windows keyboards; the character it makes is still text.
-    const altGraph = isAltGraph(e);
-    const chord = !altGraph && (e.ctrlKey || e.metaKey || e.altKey);
-    if (!chord && isPrintable(key)) {
-      this.emit({ type: "text", text: key });
-      return;
-    }
-    const modifiers = modifiersOf(e);
-    this.emit(modifiers.length ? { type: "key", key, modifiers } : { type: "key", key });
+    this.emit(message);
   };
 }
 

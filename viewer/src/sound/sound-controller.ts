@@ -9,7 +9,7 @@
 import type { ReactiveController, ReactiveControllerHost } from "lit";
 import { browserStore, type KeyValueStore } from "../connection/session-memory.js";
 import { SOUND_CONTROL_TAG } from "./sound-control.js";
-import { SOUND_REFUSED_EVENT } from "../session-view/stream-view.js";
+import { SOUND_REFUSED_EVENT } from "../input/input-event.js";
 
 /** localStorage key of the user's sound choice: `{"muted":boolean,"volume":number}`. */
 export const SOUND_KEY = "jiomosa.sound";
