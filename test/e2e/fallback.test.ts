@@ -182,7 +182,15 @@ describe("the picture socket", () => {
       assert.match(String((await nextText(ws)).message), /^session_id: /);
       const created = (await (await fetch(`${renderer.url}/api/session/create`, { method: "POST", headers: { cookie, "content-type": "application/json" }, body: JSON.stringify({ kiosk: "test-page" }) })).json()) as { session_id: string };
       ws.send(JSON.stringify({ type: "join", session_id: created.session_id }));
-      const frame = new Promise<Buffer>((resolve) => ws.once("message", (data: Buffer, isBinary: boolean) => isBinary && resolve(data)));
+      // The first binary message: the join reply and page events (text) may come before it.
+      const frame = new Promise<Buffer>((resolve) => {
+        const onMessage = (data: Buffer, isBinary: boolean) => {
+          if (!isBinary) return;
+          ws.off("message", onMessage);
+          resolve(data);
+        };
+        ws.on("message", onMessage);
+      });
       assert.deepEqual((await frame).subarray(0, 2), Buffer.from([0xff, 0xd8]), "a JPEG frame");
       ws.send(JSON.stringify({ type: "input", input: { type: "click", x: "left", y: 1 } }));
       const bad = await nextTextOf(ws, "input-error");
