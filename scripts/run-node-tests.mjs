@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-/** Runs node:test files under the given dist folders (Node 20 has no test-file globs). */
+/** Runs node:test files: the given .test.js files and those under the given dist folders (Node 20 has no test-file globs). */
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
@@ -10,6 +10,7 @@ const dirs = args.filter((a) => !a.startsWith("--"));
 
 function collect(dir) {
   if (!existsSync(dir)) return [];
+  if (!statSync(dir).isDirectory()) return dir.endsWith(".test.js") ? [dir] : [];
   return readdirSync(dir).flatMap((entry) => {
     const path = join(dir, entry);
     if (statSync(path).isDirectory()) return collect(path);
