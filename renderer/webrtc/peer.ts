@@ -139,7 +139,8 @@ export class Peer {
     this.channel = this.pc.createDataChannel(INPUT_CHANNEL_LABEL, { ordered: true });
     this.channel.onmessage = (event) => this.handleChannelMessage(event.data);
     this.channel.onopen = () => {
-      for (const text of this.queuedEvents.splice(0)) this.channel.send(text);
+      // The open event is dispatched later than the state changed: the tablet may have gone since.
+      for (const text of this.queuedEvents.splice(0)) this.trySend(text);
     };
     this.pc.onicecandidate = ({ candidate }) => {
       if (candidate && candidate.candidate) {
@@ -287,8 +288,23 @@ export class Peer {
   }
 
   private reply(message: InputErrorMessage): void {
-    if (this.channel.readyState !== "open" || this.channel.bufferedAmount > MAX_CHANNEL_BUFFER_BYTES) return;
-    this.channel.send(JSON.stringify(message).slice(0, MAX_INPUT_MESSAGE_BYTES));
+    if (this.channel.bufferedAmount > MAX_CHANNEL_BUFFER_BYTES) return;
+    this.trySend(JSON.stringify(message).slice(0, MAX_INPUT_MESSAGE_BYTES));
+  }
+
+  /**
+   * Sends on the input channel if it is still open. A channel that closed under us (the tablet left
+   * between an event and its handler) is not an error of the renderer's: wrtc throws
+   * InvalidStateError there, and uncaught in an event handler that would end the whole process.
+   */
+  private trySend(text: string): boolean {
+    if (this.channel.readyState !== "open") return false;
+    try {
+      this.channel.send(text);
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   /** Sends a page event (focus, picker, dialog, page state…) to this viewer, queued until its channel opens. */
@@ -296,7 +312,7 @@ export class Peer {
     if (this.closed) return;
     const text = JSON.stringify(event);
     if (this.channel.readyState === "open") {
-      if (this.channel.bufferedAmount <= MAX_CHANNEL_BUFFER_BYTES) this.channel.send(text);
+      if (this.channel.bufferedAmount <= MAX_CHANNEL_BUFFER_BYTES) this.trySend(text);
       return;
     }
     this.queuedEvents.push(text);
