@@ -93,7 +93,8 @@ export async function launchOldChromium(version: OldChromiumVersion, extraArgs: 
       ...extraArgs,
       "about:blank",
     ],
-    { stdio: ["ignore", "ignore", "pipe"] },
+    // A process group of its own, so closing it ends its helper processes too (they write the profile).
+    { stdio: ["ignore", "ignore", "pipe"], detached: true },
   );
   let stderr = "";
   const endpoint = await new Promise<string>((resolve, reject) => {
@@ -122,8 +123,18 @@ export async function launchOldChromium(version: OldChromiumVersion, extraArgs: 
         await exited;
         clearTimeout(timer);
       }
-      // Its helper processes may still be writing the profile for a moment after the browser exits.
-      rmSync(profile, { recursive: true, force: true, maxRetries: PROFILE_REMOVE_RETRIES, retryDelay: PROFILE_REMOVE_RETRY_MS });
+      // Helpers left in its group (zygote, utility processes) would go on writing the profile.
+      try {
+        if (child.pid !== undefined) process.kill(-child.pid, "SIGKILL");
+      } catch {
+        // the group is gone already
+      }
+      try {
+        rmSync(profile, { recursive: true, force: true, maxRetries: PROFILE_REMOVE_RETRIES, retryDelay: PROFILE_REMOVE_RETRY_MS });
+      } catch (err) {
+        // A temporary profile left behind is not a failure of the browser under test; say so and go on.
+        process.stderr.write(`old-chromium: could not remove ${profile}: ${(err as Error).message}\n`);
+      }
     },
   };
 }
