@@ -110,7 +110,11 @@ export class SupervisedProcess {
     this.closed = true;
     if (this.restartTimer) clearTimeout(this.restartTimer);
     this.restartTimer = null;
-    if (this.current) await stopChild(this.current, this.options.stopGraceMs);
+    const child = this.current;
+    if (!child) return;
+    await stopChild(child, this.options.stopGraceMs);
+    // Its "close" (streams drained) can come after "exit"; it is not running from "exit" on.
+    if (this.current === child) this.current = null;
   }
 }
 
