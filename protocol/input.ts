@@ -135,6 +135,16 @@ export interface DialogAnswer {
   text?: string;
 }
 
+/**
+ * Carries nothing (extension): our viewer sends a few right after each tap or key. When the packet
+ * that carried the input is lost, these later packets make the renderer report the gap, and the
+ * tablet resends the input after one round trip (SCTP fast retransmit) instead of waiting for its
+ * retransmission timer (about a second). The renderer ignores them.
+ */
+export interface FlushInput {
+  type: "flush";
+}
+
 export type InputMessage =
   | ClickInput
   | ScrollInput
@@ -146,7 +156,8 @@ export type InputMessage =
   | ResizeInput
   | NavigateInput
   | SelectAnswer
-  | DialogAnswer;
+  | DialogAnswer
+  | FlushInput;
 export type InputType = InputMessage["type"];
 
 const readCoordinate = (v: unknown, p: string) => readNumber(v, p, { min: -MAX_COORDINATE, max: MAX_COORDINATE });
@@ -241,6 +252,7 @@ const inputReaders: { [K in InputType]: (o: Obj) => Extract<InputMessage, { type
     accept: required(o, "accept", "", readBoolean),
     text: optional(o, "text", "", (v, p) => readString(v, p, { maxLength: MAX_TEXT_LENGTH })),
   }),
+  flush: () => ({ type: "flush" }),
 };
 
 export const INPUT_TYPES = Object.keys(inputReaders) as InputType[];

@@ -30,6 +30,8 @@ interface Variant {
   /** JIOMOSA_LINK_TUNING for the renderer. */
   tuning: string;
   jitterBufferTargetMs?: number;
+  /** `client-flush=off`: the client sends no flushes after a tap (the viewer does, tail-flush.ts). */
+  tailFlushes?: number;
 }
 
 interface System {
@@ -50,6 +52,7 @@ function parseVariant(text: string): Variant {
   const variant: Variant = { name, tuning: parts.filter((p) => !p.startsWith("client-")).join(",") };
   const jbt = parts.find((p) => p.startsWith("client-jbt="));
   if (jbt) variant.jitterBufferTargetMs = Number(jbt.slice("client-jbt=".length));
+  if (parts.includes("client-flush=off")) variant.tailFlushes = 0;
   return variant;
 }
 
@@ -151,6 +154,7 @@ ${turnSection(turn)}
       const options: WebRtcRunOptions = {
         kiosk, ...VIEWPORT, fpsSeconds: fps, taps: tapCount, marker: { x: 80, y: 80 }, tapAt: { x: 640, y: 360 },
         iceTransportPolicy: "relay", turnUrls: [`turn:127.0.0.1:${proxy.port}?transport=udp`],
+        ...(system.variant.tailFlushes !== undefined ? { tailFlushes: system.variant.tailFlushes } : {}),
         ...(system.variant.jitterBufferTargetMs !== undefined ? { jitterBufferTargetMs: system.variant.jitterBufferTargetMs } : {}),
       };
       const page = await client!.newPage();

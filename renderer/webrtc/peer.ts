@@ -278,6 +278,7 @@ export class Peer {
       this.reply({ type: "input-error", code: "invalid_input", message: message.slice(0, 300) });
       return;
     }
+    if (input.type === "flush") return; // nothing to do, and not the user's input (protocol/input.ts)
     this.inputsReceived++;
     this.options.metrics?.inputEvents.inc({ type: input.type });
     try {

@@ -21,6 +21,11 @@ export interface WebRtcRunOptions {
   turnUrls?: string[];
   /** The receiver's jitterBufferTarget in ms; 0 (what our viewer sets) when not given. */
   jitterBufferTargetMs?: number;
+  /**
+   * Flush messages sent 8 ms apart after each tap, as the viewer does (viewer/src/connection/
+   * tail-flush.ts); default 3, 0 for the client without them.
+   */
+  tailFlushes?: number;
 }
 
 
@@ -151,6 +156,8 @@ export async function runWebRtcClient(opts: WebRtcRunOptions): Promise<WebRtcRun
     const before = markerBright();
     const sentAt = performance.now();
     dc!.send(JSON.stringify({ type: "click", x: opts.tapAt.x, y: opts.tapAt.y }));
+    // Inline (serialized into the page): the viewer's TAIL_FLUSHES and TAIL_FLUSH_SPACING_MS.
+    for (let f = 1; f <= (opts.tailFlushes ?? 3); f++) setTimeout(() => dc!.readyState === "open" && dc!.send('{"type":"flush"}'), f * 8);
     let seen = false;
     while (performance.now() - sentAt < 2000) {
       const at = await nextFrame();

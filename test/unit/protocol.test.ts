@@ -23,6 +23,7 @@ describe("input messages (DataChannel)", () => {
     assert.deepEqual(parseInputMessage('{"type":"scroll","deltaY":-120}'), { type: "scroll", deltaY: -120 });
     assert.deepEqual(parseInputMessage('{"type":"text","text":"hi"}'), { type: "text", text: "hi" });
     assert.deepEqual(parseInputMessage('{"type":"key","key":"Enter"}'), { type: "key", key: "Enter" });
+    assert.deepEqual(parseInputMessage('{"type":"flush"}'), { type: "flush" });
   });
 
   test("extensions: pointer, scroll position, modifiers", () => {

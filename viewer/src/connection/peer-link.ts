@@ -5,11 +5,14 @@
  * replaces both on every reconnect; `close()` silences every callback.
  */
 import { type ChannelEvent, type IceCandidateInit, INPUT_CHANNEL_LABEL, type InputMessage, readChannelEvent } from "../../../protocol/index.js";
+import { TailFlush } from "./tail-flush.js";
 
 /** ICE "disconnected" often recovers by itself (a Wi-Fi roam); only a longer outage is a failure. */
 export const DISCONNECTED_GRACE_MS = 5_000;
 /** Pointer and touch moves are dropped, not queued, while the input channel is this far behind. */
 export const MAX_BUFFERED_INPUT_BYTES = 64 * 1024;
+
+const FLUSH = JSON.stringify({ type: "flush" } satisfies InputMessage);
 
 export type PeerConnectionConstructor = new (configuration: RTCConfiguration) => RTCPeerConnection;
 
@@ -59,6 +62,7 @@ export class PeerLink {
   private offers: Promise<unknown> = Promise.resolve();
   private disconnectTimer: unknown;
   private closed = false;
+  private readonly tailFlush: TailFlush;
 
   constructor(
     PeerCtor: PeerConnectionConstructor,
@@ -66,6 +70,7 @@ export class PeerLink {
     private readonly timers: LinkTimers,
     private readonly events: PeerLinkEvents,
   ) {
+    this.tailFlush = new TailFlush(timers, () => this.sendNow(FLUSH));
     const peer = new PeerCtor({ iceServers, ...SDP_SEMANTICS });
     this.peer = peer;
     peer.ontrack = (event: RTCTrackEvent) => {
@@ -132,8 +137,17 @@ export class PeerLink {
     if (this.closed || !channel || channel.readyState !== "open") return false;
     const isMove = (input.type === "pointer" || input.type === "touch") && input.action === "move";
     if (isMove && channel.bufferedAmount > MAX_BUFFERED_INPUT_BYTES) return false;
+    if (!this.sendNow(JSON.stringify(input))) return false;
+    // A move is followed by the next move anyway; a tap, key or release is the last for a while.
+    if (!isMove) this.tailFlush.arm();
+    return true;
+  }
+
+  private sendNow(text: string): boolean {
+    const channel = this.channel;
+    if (this.closed || !channel || channel.readyState !== "open") return false;
     try {
-      channel.send(JSON.stringify(input));
+      channel.send(text);
       return true;
     } catch {
       return false;
@@ -157,6 +171,7 @@ export class PeerLink {
     if (this.closed) return;
     this.closed = true;
     this.clearDisconnectTimer();
+    this.tailFlush.close();
     const peer = this.peer;
     peer.ontrack = peer.ondatachannel = peer.onicecandidate = null;
     peer.onconnectionstatechange = peer.oniceconnectionstatechange = null;
