@@ -4,8 +4,8 @@
  * reasons can share a status (a full appliance and a full session are both 503) and still
  * mean different things to the viewer.
  */
-import type { ErrorCode } from "../../protocol/index.js";
-import type { AppErrorReason } from "../errors.js";
+import type { ErrorCode } from "../protocol/index.js";
+import type { AppErrorReason } from "./errors.js";
 
 const WIRE_CODES: Partial<Record<AppErrorReason, ErrorCode>> = {
   session_not_found: "unknown_session",

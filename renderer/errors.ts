@@ -1,7 +1,7 @@
 /**
  * Typed errors that carry a reason and a message, nothing about any transport. Core modules
  * throw them; the HTTP error middleware (http/error-status.ts) and the WebSocket paths
- * (signaling/error-codes.ts) each turn a reason into their own reply through one table.
+ * (error-codes.ts) each turn a reason into their own reply through one table.
  * Anything else is an internal error and its message is not shown to clients.
  */
 export type AppErrorReason =
@@ -43,4 +43,10 @@ export class AppError extends Error {
     super(message);
     this.name = "AppError";
   }
+}
+
+/** A refused WebSocket upgrade: the HTTP status line and a one-line reason (http/ decides, signaling/ and fallback/ answer). */
+export interface UpgradeRefusal {
+  status: string;
+  message: string;
 }

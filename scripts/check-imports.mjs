@@ -12,15 +12,16 @@
 //   renderer/<folder>/**   core resource folder: may import its own folder, protocol/, renderer/media/,
 //                          and the shared leaf modules below; never http/, signaling/ or another resource folder.
 // Shared leaves are allowed everywhere in the renderer because they hold no behaviour of a resource:
-//   renderer/*.ts (log, errors, metrics, rate-limit, child-process, ...) and renderer/config/ (config types
-//   flow into every folder by design).
+//   renderer/*.ts (log, errors, error-codes, metrics, rate-limit, ...), renderer/config/ (config types
+//   flow into every folder by design), renderer/media/ (frame types) and renderer/process/ (supervised
+//   child processes and the Chromium system user, which browser/, audio/ and turn/ all run).
 import { readFileSync, readdirSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 
 const root = resolve(dirname(new URL(import.meta.url).pathname), "..");
 const roots = ["protocol", "renderer", "viewer/src"];
 const transports = new Set(["http", "signaling", "fallback"]);
-const sharedFolders = new Set(["media", "config"]);
+const sharedFolders = new Set(["media", "config", "process"]);
 
 /** @param {string} dir @returns {string[]} */
 function walk(dir) {

@@ -9,7 +9,7 @@ import { chmodSync, chownSync, mkdtempSync, rmSync, writeFileSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { chromiumUser } from "../browser/launch.js";
+import { chromiumUser } from "../process/system-user.js";
 import type { Logger } from "../log.js";
 import { Backoff } from "../process/backoff.js";
 import { SupervisedProcess } from "../process/supervised-process.js";

@@ -12,7 +12,9 @@
 import type * as dns from "node:dns";
 import { RequestError, Server } from "proxy-chain";
 import type { Logger } from "../log.js";
-import type { Destination } from "../sessions/url-policy.js";
+
+/** Where a request may connect: exactly this resolved address, or nowhere and why. */
+export type Destination = { address: string; family: 4 | 6 } | { refused: string };
 
 export type DestinationCheck = (host: string, port: number, request?: { scheme: string; method: string; path: string }) => Promise<Destination>;
 

@@ -16,10 +16,10 @@
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { CHROMIUM_USER, chromiumUser, type SystemUser } from "../process/system-user.js";
 
 export type SandboxMode = "auto" | "required" | "off";
 
-export const CHROMIUM_USER = "jiomosa-chromium";
 const SETPRIV = "/usr/bin/setpriv";
 
 /**
@@ -44,24 +44,6 @@ export function inContainer(): boolean {
   } catch {
     return false;
   }
-}
-
-interface SystemUser {
-  uid: number;
-  gid: number;
-  home: string;
-}
-
-export function chromiumUser(): SystemUser | null {
-  try {
-    for (const line of readFileSync("/etc/passwd", "utf8").split("\n")) {
-      const [name, , uid, gid, , home] = line.split(":");
-      if (name === CHROMIUM_USER) return { uid: Number(uid), gid: Number(gid), home: home || "/" };
-    }
-  } catch {
-    // no passwd file: no such user
-  }
-  return null;
 }
 
 /** How one launch is done: which executable, with or without the sandbox, with what environment. */

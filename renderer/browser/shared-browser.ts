@@ -7,7 +7,7 @@
  */
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import type { Logger } from "../log.js";
-import { type BlockedDocument, NavigationGuard, type RequestPolicy } from "../page/navigation-guard.js";
+import { type BlockedDocument, NavigationGuard, type RequestPolicy } from "./navigation-guard.js";
 import { inContainer, isSandboxFailure, type LaunchPlan, planLaunch, SandboxError, type SandboxMode } from "./launch.js";
 
 /** Switches that keep Chromium quiet on an offline LAN box and smooth for streaming. */

@@ -7,7 +7,7 @@
 import type { CDPSession } from "playwright-core";
 import type { Logger } from "../log.js";
 import type { Metrics } from "../metrics.js";
-import type { I420Frame } from "../media/frames.js";
+import { DEFAULT_TAIL_PROBE_MS, type I420Frame } from "../media/frames.js";
 import type { CaptureStats, FrameCapture } from "./frame-capture.js";
 import { JpegDecoder } from "./jpeg-decoder.js";
 
@@ -24,13 +24,6 @@ export const REPUSH_INTERVAL_MS = 1000;
  * later. The second copy also lets VP8 sharpen a picture that stands still.
  */
 export const SETTLE_REPUSH_MS = 120;
-/**
- * On a lossy link the changed frame's last packet can be lost, and the viewer cannot know (so
- * cannot NACK) until a later packet arrives: on a static page that was the settle re-push. A tiny
- * delta frame this soon after a change reveals the gap a round trip sooner ("tail-probe" in
- * link-tuning.ts; 0 turns it off).
- */
-export const DEFAULT_TAIL_PROBE_MS = 40;
 
 /** The time and timers the pacing runs on; tests pass a manual one. */
 export interface PacingClock {

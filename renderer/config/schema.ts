@@ -19,7 +19,7 @@ import {
   type IceServer,
 } from "../../protocol/index.js";
 import { DEFAULTS } from "./defaults.js";
-import { parseUrlPattern, UrlPatternError } from "../sessions/url-pattern.js";
+import { parseUrlPattern, UrlPatternError } from "./url-pattern.js";
 
 export interface KioskConfig {
   id: string;

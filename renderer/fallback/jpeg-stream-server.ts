@@ -19,7 +19,7 @@ import {
   ValidationError,
 } from "../../protocol/index.js";
 import { AppError } from "../errors.js";
-import { wireCode } from "../signaling/error-codes.js";
+import { wireCode } from "../error-codes.js";
 import type { Logger } from "../log.js";
 import type { Metrics } from "../metrics.js";
 import { TokenBucket } from "../rate-limit.js";

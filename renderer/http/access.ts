@@ -8,7 +8,7 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import type { Context, Next } from "koa";
-import { AppError } from "../errors.js";
+import { AppError, type UpgradeRefusal } from "../errors.js";
 import type { Logger } from "../log.js";
 import type { Client } from "../sessions/session-owners.js";
 import { TokenStore } from "./auth-tokens.js";
@@ -42,11 +42,6 @@ export interface AccessOptions {
   log: Logger;
 }
 
-/** A refused WebSocket upgrade: the HTTP status line and a one-line reason. */
-export interface UpgradeRefusal {
-  status: string;
-  message: string;
-}
 
 /** IPv4 clients of a dual-stack socket appear as ::ffff:a.b.c.d; quotas count them as a.b.c.d. */
 export function clientAddress(raw: string | undefined): string {

@@ -23,3 +23,11 @@ export interface AudioData {
   channelCount: number;
   numberOfFrames: number;
 }
+
+/**
+ * On a lossy link the changed frame's last packet can be lost, and the viewer cannot know (so
+ * cannot NACK) until a later packet arrives: on a static page that was the settle re-push. A tiny
+ * delta frame this soon after a change reveals the gap a round trip sooner ("tail-probe" in
+ * link-tuning.ts; 0 turns it off).
+ */
+export const DEFAULT_TAIL_PROBE_MS = 40;

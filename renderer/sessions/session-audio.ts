@@ -5,11 +5,11 @@
  * and set up again as a whole when its Chromium or the PulseAudio daemon died.
  */
 import { SharedBrowser, type ChromiumLaunch, type PageOptions, type SessionPage } from "../browser/shared-browser.js";
-import type { BlockedDocument, RequestPolicy } from "../page/navigation-guard.js";
+import type { BlockedDocument, RequestPolicy } from "../browser/navigation-guard.js";
 import type { Logger } from "../log.js";
 import type { AudioData } from "../media/frames.js";
-import type { PulseServer } from "./pulse-server.js";
-import { SinkCapture } from "./sink-capture.js";
+import type { PulseServer } from "../audio/pulse-server.js";
+import { SinkCapture } from "../audio/sink-capture.js";
 
 export interface SessionAudioOptions {
   sessionId: string;

@@ -1,6 +1,6 @@
 /** What a session is made with, and the size rule its viewport follows. */
 import { MAX_VIEWPORT, MIN_VIEWPORT, type Viewport } from "../../protocol/index.js";
-import type { SessionAudio } from "../audio/session-audio.js";
+import type { SessionAudio } from "./session-audio.js";
 import type { SessionPage } from "../browser/shared-browser.js";
 import type { Logger } from "../log.js";
 import type { Metrics } from "../metrics.js";

@@ -5,7 +5,7 @@
  */
 import type { BrowserContext, Page } from "playwright-core";
 import type { ChannelEvent, InputMessage, SessionSummary, Viewport } from "../../protocol/index.js";
-import type { SessionAudio } from "../audio/session-audio.js";
+import type { SessionAudio } from "./session-audio.js";
 import type { SessionPage } from "../browser/shared-browser.js";
 import { AppError } from "../errors.js";
 import { CrashLoopBackoff, REOPEN_NOTICES, type ReopenNotice } from "./crash-loop.js";

@@ -10,7 +10,8 @@
  */
 import { networkInterfaces } from "node:os";
 import { type AddressClass, boxAddresses, cachingResolver, classifyAddress, ipLiteral, type ResolvedAddress, type Resolver, systemResolver } from "./addresses.js";
-import { effectivePort, parseUrlPattern, type UrlPattern } from "./url-pattern.js";
+import type { Destination } from "../browser/egress-proxy.js";
+import { effectivePort, parseUrlPattern, type UrlPattern } from "../config/url-pattern.js";
 
 export { isPrivateAddress } from "./addresses.js";
 
@@ -47,7 +48,6 @@ export interface UrlPolicyOptions {
 }
 
 /** Where the proxy may connect for one request, or why it may not. */
-export type Destination = { address: string; family: 4 | 6 } | { refused: string };
 
 export class UrlPolicy {
   private readonly origins = new Set<string>();

@@ -15,11 +15,11 @@ import {
   ValidationError,
 } from "../../protocol/index.js";
 import { AppError } from "../errors.js";
-import { wireCode } from "./error-codes.js";
+import { wireCode } from "../error-codes.js";
 import type { Logger } from "../log.js";
 import type { Metrics } from "../metrics.js";
 import { type KeyedBuckets, TokenBucket } from "../rate-limit.js";
-import type { UpgradeRefusal } from "../http/access.js";
+import type { UpgradeRefusal } from "../errors.js";
 import type { Session } from "../sessions/session.js";
 import type { SessionManager } from "../sessions/session-manager.js";
 import type { Client } from "../sessions/session-owners.js";

@@ -4,7 +4,7 @@
  * JIOMOSA_LINK_TUNING overrides them, e.g. `keyframe-answer=off,fec=off`, so the bench can run
  * the before and the after side by side in one invocation; it is not a setting for deployments.
  */
-import { DEFAULT_TAIL_PROBE_MS } from "../capture/screencast.js";
+import { DEFAULT_TAIL_PROBE_MS } from "../media/frames.js";
 
 export interface LinkTuning {
   /** Answer a keyframe request (PLI/FIR) at once by pushing the newest frame again. */

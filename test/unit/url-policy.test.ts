@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { canonical, classifyAddress } from "../../renderer/sessions/addresses.js";
-import { parseUrlPattern } from "../../renderer/sessions/url-pattern.js";
+import { parseUrlPattern } from "../../renderer/config/url-pattern.js";
 import { isPrivateAddress, UrlPolicy, type UrlPolicyOptions } from "../../renderer/sessions/url-policy.js";
 
 const self = "http://127.0.0.1:8000";

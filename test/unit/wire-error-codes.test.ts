@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { wireCode } from "../../renderer/signaling/error-codes.js";
+import { wireCode } from "../../renderer/error-codes.js";
 
 describe("core reasons on the WebSocket paths", () => {
   it("a full session is too_many_viewers, not too_many_sessions", () => {
