@@ -123,11 +123,16 @@ turn: { enabled: false }
   await sound.page.evaluate(clientTrials, 1);
   const firstMeasured = fixtures.reports.length;
   const trials = await sound.page.evaluate(clientTrials, TRIALS);
-  const starts = fixtures.reports.slice(firstMeasured).filter((r) => r.event === "tone-start").map((r) => Number(r.at));
-  const rows = trials.map((t) => {
-    const start = starts.find((at) => at >= t.sentAt - 5 && at <= t.videoAt) ?? NaN;
-    return { tapToStartMs: start - t.sentAt, audioMs: t.audioAt - start, videoMs: t.videoAt - start, offsetMs: t.audioAt - t.videoAt };
-  }).filter((r) => Number.isFinite(r.audioMs));
+  const starts = fixtures.reports
+    .slice(firstMeasured)
+    .filter((r) => r.event === "tone-start")
+    .map((r) => Number(r.at));
+  const rows = trials
+    .map((t) => {
+      const start = starts.find((at) => at >= t.sentAt - 5 && at <= t.videoAt) ?? NaN;
+      return { tapToStartMs: start - t.sentAt, audioMs: t.audioAt - start, videoMs: t.videoAt - start, offsetMs: t.audioAt - t.videoAt };
+    })
+    .filter((r) => Number.isFinite(r.audioMs));
   await close(sound);
 
   // Cost: the tree's CPU over SECONDS and its PSS growth, per kind of session.
@@ -147,7 +152,7 @@ turn: { enabled: false }
       });
     const bytesBefore = await received();
     const { cpuPercent, seconds } = await cpuDuring(pid, () => session.page.waitForTimeout(SECONDS * 1000));
-    const audioKbitPerSecond = round(((await received()) - bytesBefore) * 8 / 1000 / seconds);
+    const audioKbitPerSecond = round((((await received()) - bytesBefore) * 8) / 1000 / seconds);
     const pss = treeUsage(pid).pssMiB - before;
     await close(session);
     await new Promise((r) => setTimeout(r, 1500));
@@ -175,12 +180,24 @@ turn: { enabled: false }
     ["tone start → sound at the client (audio latency)", summary.audioLatencyMs],
     ["tone start → picture at the client (video latency)", summary.videoLatencyMs],
     ["A/V offset (sound − picture)", summary.avOffsetMs],
-  ] as const) process.stdout.write(`| ${name} | ${v.p50} | ${v.p95} |\n`);
+  ] as const)
+    process.stdout.write(`| ${name} | ${v.p50} | ${v.p95} |\n`);
   process.stdout.write(`\n| session (one viewer) | renderer tree CPU % | PSS added (MiB) | audio kbit/s |\n|---|---|---|---|\n`);
-  const label: Record<string, string> = { silent: "silent (audio: false)", sound: "sound, page quiet", playing: "sound, page playing a tone" };
+  const label: Record<string, string> = {
+    silent: "silent (audio: false)",
+    sound: "sound, page quiet",
+    playing: "sound, page playing a tone",
+  };
   for (const c of costs) process.stdout.write(`| ${label[c.kiosk]} | ${c.cpuPercent} | ${c.pssMiB} | ${c.audioKbitPerSecond} |\n`);
   process.stdout.write(`(renderer tree idle: ${idle} MiB PSS)\n`);
-  const file = writeResults(`audio-${timestamp().slice(0, 19)}.json`, { machine, settings: { trials: TRIALS, seconds: SECONDS }, summary, costs, idlePssMiB: idle, rows });
+  const file = writeResults(`audio-${timestamp().slice(0, 19)}.json`, {
+    machine,
+    settings: { trials: TRIALS, seconds: SECONDS },
+    summary,
+    costs,
+    idlePssMiB: idle,
+    rows,
+  });
   process.stdout.write(`\nwritten ${file}\n`);
 }
 

@@ -27,7 +27,11 @@ export async function runFallbackClient(opts: {
   tapAt: { x: number; y: number };
 }): Promise<FallbackRunResult> {
   const created = (await (
-    await fetch("/api/session/create", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ kiosk: opts.kiosk, width: opts.width, height: opts.height }) })
+    await fetch("/api/session/create", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ kiosk: opts.kiosk, width: opts.width, height: opts.height }),
+    })
   ).json()) as { session_id: string };
   const canvas = document.createElement("canvas");
   const ctx = canvas.getContext("2d", { willReadFrequently: true })!;
@@ -107,5 +111,15 @@ export async function runFallbackClient(opts: {
   }
   const seconds = (performance.now() - started) / 1000;
   ws.close();
-  return { sessionId: created.session_id, fps, frameWidth: canvas.width, frameHeight: canvas.height, joinToFirstFrameMs: first - started, tapLatenciesMs, missedTaps, bytesReceived: bytes, seconds };
+  return {
+    sessionId: created.session_id,
+    fps,
+    frameWidth: canvas.width,
+    frameHeight: canvas.height,
+    joinToFirstFrameMs: first - started,
+    tapLatenciesMs,
+    missedTaps,
+    bytesReceived: bytes,
+    seconds,
+  };
 }

@@ -44,7 +44,9 @@ const JPEG_QUALITY = arg("jpeg-quality", 80);
 const RELAY = process.argv.includes("--relay");
 const FALLBACK_ONLY = process.argv.includes("--fallback-only");
 const DOCKER = process.argv.includes("--docker");
-const CHROMIUM_ARGS = (process.argv.find((a) => a.startsWith("--chromium-args="))?.slice("--chromium-args=".length) ?? "").split(",").filter(Boolean);
+const CHROMIUM_ARGS = (process.argv.find((a) => a.startsWith("--chromium-args="))?.slice("--chromium-args=".length) ?? "")
+  .split(",")
+  .filter(Boolean);
 const VIEWPORT = { width: 1280, height: 720 };
 
 interface Scenario {
@@ -57,8 +59,22 @@ interface Run extends WebRtcRunResult {
   rendererCpuPercent: number;
 }
 
-async function runScenario(client: Browser, rendererUrl: string, rendererPid: number, scenario: Scenario, runCount = RUNS, warmUp = true): Promise<Run[]> {
-  const base: WebRtcRunOptions = { kiosk: "animated", ...VIEWPORT, fpsSeconds: FPS_SECONDS, taps: TAPS, marker: { x: 80, y: 80 }, tapAt: { x: 640, y: 360 } };
+async function runScenario(
+  client: Browser,
+  rendererUrl: string,
+  rendererPid: number,
+  scenario: Scenario,
+  runCount = RUNS,
+  warmUp = true,
+): Promise<Run[]> {
+  const base: WebRtcRunOptions = {
+    kiosk: "animated",
+    ...VIEWPORT,
+    fpsSeconds: FPS_SECONDS,
+    taps: TAPS,
+    marker: { x: 80, y: 80 },
+    tapAt: { x: 640, y: 360 },
+  };
   const once = async (options: WebRtcRunOptions) => {
     const page = await client.newPage();
     await page.goto(`${rendererUrl}/health`);
@@ -93,11 +109,21 @@ function summarize(name: string, runs: Run[]) {
   return {
     scenario: name,
     runs: runs.length,
-    path: [...new Set(runs.map((r) => `${r.localCandidate.type}${r.localCandidate.relayProtocol ? `/${r.localCandidate.relayProtocol}` : ""}`))].join(","),
+    path: [
+      ...new Set(runs.map((r) => `${r.localCandidate.type}${r.localCandidate.relayProtocol ? `/${r.localCandidate.relayProtocol}` : ""}`)),
+    ].join(","),
     fps: { median: round(median(runs.map((r) => r.fps))), perRun: runs.map((r) => round(r.fps)) },
     frameSize: `${runs[0]?.frameWidth}x${runs[0]?.frameHeight}`,
-    joinToFirstFrameMs: { median: round(median(runs.map((r) => r.joinToFirstFrameMs))), perRun: runs.map((r) => round(r.joinToFirstFrameMs)) },
-    tapToVisibleMs: { taps: taps.length, missed: runs.reduce((n, r) => n + r.missedTaps, 0), p50: round(percentile(taps, 50)), p95: round(percentile(taps, 95)) },
+    joinToFirstFrameMs: {
+      median: round(median(runs.map((r) => r.joinToFirstFrameMs))),
+      perRun: runs.map((r) => round(r.joinToFirstFrameMs)),
+    },
+    tapToVisibleMs: {
+      taps: taps.length,
+      missed: runs.reduce((n, r) => n + r.missedTaps, 0),
+      p50: round(percentile(taps, 50)),
+      p95: round(percentile(taps, 95)),
+    },
     kbitPerSecond: round(median(runs.map((r) => (r.bytesReceived * 8) / 1000 / r.seconds))),
     clientJitterBufferMs: round(median(runs.map((r) => r.client.avgJitterBufferMs ?? NaN))),
     rendererCpuPercent: round(median(runs.map((r) => r.rendererCpuPercent))),
@@ -107,7 +133,9 @@ function summarize(name: string, runs: Run[]) {
 
 /** Baseline (b): screencast JPEGs over a WebSocket to a canvas, in a server process of its own. */
 async function runJpegWebSocketBaseline(client: Browser, pageUrl: string): Promise<Run[]> {
-  const server = spawn(process.execPath, [join(REPO_ROOT, "dist", "bench", "baselines", "jpeg-websocket-server.js"), pageUrl], { stdio: ["ignore", "pipe", "inherit"] });
+  const server = spawn(process.execPath, [join(REPO_ROOT, "dist", "bench", "baselines", "jpeg-websocket-server.js"), pageUrl], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   const port = await new Promise<number>((resolve, reject) => {
     server.stdout!.on("data", (chunk: Buffer) => {
       const match = /listening (\d+)/.exec(chunk.toString());
@@ -129,7 +157,9 @@ async function runJpegWebSocketBaseline(client: Browser, pageUrl: string): Promi
     await once(1, 1);
     for (let i = 0; i < RUNS; i++) {
       const { result, cpuPercent } = await once(FPS_SECONDS, TAPS);
-      process.stderr.write(`JPEG/WebSocket run ${i + 1}/${RUNS}: ${round(result.fps)} fps, tap p50 ${round(median(result.tapLatenciesMs))} ms\n`);
+      process.stderr.write(
+        `JPEG/WebSocket run ${i + 1}/${RUNS}: ${round(result.fps)} fps, tap p50 ${round(median(result.tapLatenciesMs))} ms\n`,
+      );
       runs.push({
         sessionId: "",
         createMs: 0,
@@ -171,7 +201,9 @@ async function runFallbackScenario(client: Browser, rendererUrl: string, rendere
   const runs: Run[] = [];
   for (let i = 0; i < RUNS; i++) {
     const { result, cpuPercent } = await once(FPS_SECONDS, TAPS);
-    process.stderr.write(`fallback · ${kiosk} run ${i + 1}/${RUNS}: ${round(result.fps)} fps, tap p50 ${round(median(result.tapLatenciesMs))} ms\n`);
+    process.stderr.write(
+      `fallback · ${kiosk} run ${i + 1}/${RUNS}: ${round(result.fps)} fps, tap p50 ${round(median(result.tapLatenciesMs))} ms\n`,
+    );
     runs.push({
       ...result,
       createMs: 0,
@@ -188,7 +220,11 @@ async function runFallbackScenario(client: Browser, rendererUrl: string, rendere
 }
 
 /** A static page once settled: what a kiosk showing a dashboard costs between changes. */
-async function measureStatic(client: Browser, rendererUrl: string, rendererPid: number): Promise<{ cpuPercent: number; kbitPerSecond: number }> {
+async function measureStatic(
+  client: Browser,
+  rendererUrl: string,
+  rendererPid: number,
+): Promise<{ cpuPercent: number; kbitPerSecond: number }> {
   const page = await client.newPage();
   const id = await openStream(page, rendererUrl, "static");
   await new Promise((r) => setTimeout(r, 4000));
@@ -198,7 +234,7 @@ async function measureStatic(client: Browser, rendererUrl: string, rendererPid: 
   };
   const bytesBefore = await sent();
   const { cpuPercent, seconds } = await cpuDuring(rendererPid, () => new Promise((r) => setTimeout(r, 10_000)));
-  const kbitPerSecond = round(((await sent()) - bytesBefore) * 8 / 1000 / seconds);
+  const kbitPerSecond = round((((await sent()) - bytesBefore) * 8) / 1000 / seconds);
   await page.close();
   await closeSession(rendererUrl, id);
   return { cpuPercent, kbitPerSecond };
@@ -249,7 +285,9 @@ chromium: { args: ${JSON.stringify(CHROMIUM_ARGS)} }
     container = await startContainerRenderer((port) => rendererConfig("screencast", false, port));
     process.stderr.write(`container: ${container.chromiumVersion}; native: see \`chromium --version\`\n`);
   }
-  const nativeGroup = DOCKER ? ownCpuGroup(`jiomosa-bench-native-${process.pid}`, renderer.child.pid!, (line) => process.stderr.write(`${line}\n`)) : null;
+  const nativeGroup = DOCKER
+    ? ownCpuGroup(`jiomosa-bench-native-${process.pid}`, renderer.child.pid!, (line) => process.stderr.write(`${line}\n`))
+    : null;
   const client = await launchClient();
   const scenarios: Scenario[] = [
     { name: "ours · animated", options: {} },
@@ -289,7 +327,10 @@ chromium: { args: ${JSON.stringify(CHROMIUM_ARGS)} }
       // Baseline (a): the original design's capture, screenshot polling, into the same WebRTC path.
       const polling = await startRenderer(rendererConfig("screenshot", false), { LOG_LEVEL: "warn" });
       try {
-        for (const [page, kiosk] of [["animated", "animated"], ["static", "static"]] as const) {
+        for (const [page, kiosk] of [
+          ["animated", "animated"],
+          ["static", "static"],
+        ] as const) {
           const name = `(a) polling · ${page}`;
           results.push({ name, runs: await runScenario(client, polling.url, polling.child.pid!, { name, options: { kiosk } }) });
         }
@@ -323,8 +364,17 @@ chromium: { args: ${JSON.stringify(CHROMIUM_ARGS)} }
     ["path (local candidate)", ...summaries.map((s) => s.path)],
     ["client-decoded fps, median (runs)", ...summaries.map((s) => `${s.fps.median} (${s.fps.perRun.join(", ")})`)],
     ["decoded frame size", ...summaries.map((s) => s.frameSize)],
-    ["join → first frame ms, median (runs)", ...summaries.map((s) => `${s.joinToFirstFrameMs.median} (${s.joinToFirstFrameMs.perRun.join(", ")})`)],
-    ["tap → visible change ms", ...summaries.map((s) => `p50 ${s.tapToVisibleMs.p50}, p95 ${s.tapToVisibleMs.p95} (${s.tapToVisibleMs.taps} taps, ${s.tapToVisibleMs.missed} missed)`)],
+    [
+      "join → first frame ms, median (runs)",
+      ...summaries.map((s) => `${s.joinToFirstFrameMs.median} (${s.joinToFirstFrameMs.perRun.join(", ")})`),
+    ],
+    [
+      "tap → visible change ms",
+      ...summaries.map(
+        (s) =>
+          `p50 ${s.tapToVisibleMs.p50}, p95 ${s.tapToVisibleMs.p95} (${s.tapToVisibleMs.taps} taps, ${s.tapToVisibleMs.missed} missed)`,
+      ),
+    ],
     ["video kbit/s, median", ...summaries.map((s) => String(s.kbitPerSecond))],
     ["client jitter buffer ms, median", ...summaries.map((s) => String(s.clientJitterBufferMs))],
     ["renderer + Chromium CPU %, median", ...summaries.map((s) => String(s.rendererCpuPercent))],
@@ -344,10 +394,20 @@ chromium: { args: ${JSON.stringify(CHROMIUM_ARGS)} }
     `memory per animated session (renderer + Chromium PSS): ${round(median(perSession))} MiB (idle tree ${idlePssMiB} MiB)`,
   ];
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  process.stdout.write(`\nJiomosa bench — animated ${VIEWPORT.width}x${VIEWPORT.height}, maxFps ${MAX_FPS}, ${machine.cpus} cores ${machine.model}, Node ${machine.node}\n`);
+  process.stdout.write(
+    `\nJiomosa bench — animated ${VIEWPORT.width}x${VIEWPORT.height}, maxFps ${MAX_FPS}, ${machine.cpus} cores ${machine.model}, Node ${machine.node}\n`,
+  );
   for (const row of rows) process.stdout.write(`${row.map((cell, c) => cell.padEnd(widths[c]!)).join("  ")}\n`);
   for (const line of extra) process.stdout.write(`${line}\n`);
-  const file = writeResults(`bench-${timestamp()}.json`, { machine, settings: { maxFps: MAX_FPS, jpegQuality: JPEG_QUALITY, chromiumArgs: CHROMIUM_ARGS, taps: TAPS, fpsSeconds: FPS_SECONDS }, summaries, staticPage, concurrency, idlePssMiB, results });
+  const file = writeResults(`bench-${timestamp()}.json`, {
+    machine,
+    settings: { maxFps: MAX_FPS, jpegQuality: JPEG_QUALITY, chromiumArgs: CHROMIUM_ARGS, taps: TAPS, fpsSeconds: FPS_SECONDS },
+    summaries,
+    staticPage,
+    concurrency,
+    idlePssMiB,
+    results,
+  });
   process.stdout.write(`\nwritten: ${file}\n`);
 }
 

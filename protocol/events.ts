@@ -55,7 +55,15 @@ export interface PageEvent {
 /** Something the user should know: a refused file picker, download or URL; a page that crashed. */
 export interface NoticeEvent {
   type: "notice";
-  code: "file_chooser_refused" | "download_refused" | "url_not_allowed" | "page_crashed" | "page_memory_reopened" | "page_crash_loop" | "popup_opened_here" | "audio_unavailable";
+  code:
+    | "file_chooser_refused"
+    | "download_refused"
+    | "url_not_allowed"
+    | "page_crashed"
+    | "page_memory_reopened"
+    | "page_crash_loop"
+    | "popup_opened_here"
+    | "audio_unavailable";
   message: string;
 }
 
@@ -76,4 +84,5 @@ export interface AudioEvent {
   playing: boolean;
 }
 
-export type ChannelEvent = FocusEvent | SelectOpenEvent | DialogEvent | PageEvent | NoticeEvent | ViewportEvent | AudioEvent | InputErrorMessage;
+export type ChannelEvent =
+  FocusEvent | SelectOpenEvent | DialogEvent | PageEvent | NoticeEvent | ViewportEvent | AudioEvent | InputErrorMessage;

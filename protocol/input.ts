@@ -185,7 +185,8 @@ function readTouchPoint(value: unknown, path: string): TouchPoint {
   return point;
 }
 
-const readRequestId = (v: unknown, p: string) => readString(v, p, { minLength: 1, maxLength: 64, pattern: /^[A-Za-z0-9_-]+$/, patternHint: "expected the id of the request" });
+const readRequestId = (v: unknown, p: string) =>
+  readString(v, p, { minLength: 1, maxLength: 64, pattern: /^[A-Za-z0-9_-]+$/, patternHint: "expected the id of the request" });
 
 const inputReaders: { [K in InputType]: (o: Obj) => Extract<InputMessage, { type: K }> } = {
   click: (o) => ({
@@ -244,7 +245,10 @@ const inputReaders: { [K in InputType]: (o: Obj) => Extract<InputMessage, { type
   "select-answer": (o) => ({
     type: "select-answer",
     id: required(o, "id", "", readRequestId),
-    indexes: o.indexes === null ? null : required(o, "indexes", "", (v, p) => readArray(v, p, (i, ip) => readNumber(i, ip, { min: 0, max: 10_000, integer: true }), 1000)),
+    indexes:
+      o.indexes === null
+        ? null
+        : required(o, "indexes", "", (v, p) => readArray(v, p, (i, ip) => readNumber(i, ip, { min: 0, max: 10_000, integer: true }), 1000)),
   }),
   "dialog-answer": (o) => ({
     type: "dialog-answer",
@@ -282,4 +286,3 @@ export interface InputErrorMessage {
   code: "invalid_input";
   message: string;
 }
-

@@ -23,10 +23,7 @@ export const JPEG_FRAMES_IN_FLIGHT = 2;
 export const MAX_JPEG_CLIENT_MESSAGE_BYTES = MAX_INPUT_MESSAGE_BYTES + 256;
 
 export type JpegClientMessage =
-  | { type: "join"; session_id: string }
-  | { type: "ack" }
-  | { type: "ping" }
-  | { type: "input"; input: InputMessage };
+  { type: "join"; session_id: string } | { type: "ack" } | { type: "ping" } | { type: "input"; input: InputMessage };
 export type JpegClientMessageType = JpegClientMessage["type"];
 
 export interface JpegJoinedMessage {
@@ -38,7 +35,9 @@ export interface JpegJoinedMessage {
 const readers: { [K in JpegClientMessageType]: (o: Obj) => Extract<JpegClientMessage, { type: K }> } = {
   join: (o) => ({
     type: "join",
-    session_id: required(o, "session_id", "", (v, p) => readString(v, p, { pattern: SESSION_ID_PATTERN, patternHint: "expected 1-64 letters, digits, '-' or '_'" })),
+    session_id: required(o, "session_id", "", (v, p) =>
+      readString(v, p, { pattern: SESSION_ID_PATTERN, patternHint: "expected 1-64 letters, digits, '-' or '_'" }),
+    ),
   }),
   ack: () => ({ type: "ack" }),
   ping: () => ({ type: "ping" }),
@@ -48,7 +47,8 @@ const readers: { [K in JpegClientMessageType]: (o: Obj) => Extract<JpegClientMes
       return { type: "input", input: readInputMessage(o.input) };
     } catch (err) {
       // The input's own paths start at its root ("x", or "message" for the whole); here it sits under "input".
-      if (err instanceof ValidationError) throw new ValidationError(err.path === "" || err.path === "message" ? "input" : `input.${err.path}`, err.detail);
+      if (err instanceof ValidationError)
+        throw new ValidationError(err.path === "" || err.path === "message" ? "input" : `input.${err.path}`, err.detail);
       throw err;
     }
   },
@@ -58,7 +58,8 @@ export const JPEG_CLIENT_MESSAGE_TYPES = Object.keys(readers) as JpegClientMessa
 
 /** Parses and validates one client message; throws ValidationError with the path of the problem. */
 export function parseJpegClientMessage(text: string): JpegClientMessage {
-  if (text.length > MAX_JPEG_CLIENT_MESSAGE_BYTES) throw new ValidationError("message", `is larger than ${MAX_JPEG_CLIENT_MESSAGE_BYTES} bytes`);
+  if (text.length > MAX_JPEG_CLIENT_MESSAGE_BYTES)
+    throw new ValidationError("message", `is larger than ${MAX_JPEG_CLIENT_MESSAGE_BYTES} bytes`);
   const o = readObject(parseJson(text), "message");
   const type = required(o, "type", "", (v, p) => readEnum(v, p, JPEG_CLIENT_MESSAGE_TYPES));
   return readers[type](o);

@@ -128,7 +128,9 @@ export function readCreateSessionBody(value: unknown): CreateSessionBody {
     ),
     width: optional(o, "width", "", readViewportSide),
     height: optional(o, "height", "", readViewportSide),
-    kiosk: optional(o, "kiosk", "", (v, p) => readString(v, p, { pattern: KIOSK_ID_PATTERN, patternHint: "expected a kiosk id ([a-z0-9-]+)" })),
+    kiosk: optional(o, "kiosk", "", (v, p) =>
+      readString(v, p, { pattern: KIOSK_ID_PATTERN, patternHint: "expected a kiosk id ([a-z0-9-]+)" }),
+    ),
     url: optional(o, "url", "", readUrl),
   };
   for (const key of Object.keys(body) as (keyof CreateSessionBody)[]) if (body[key] === undefined) delete body[key];

@@ -3,17 +3,7 @@
  * the original design's client: it sends join/answer/ice-candidate/ping and understands
  * offer/ready/pong/error. `iceServers`, `viewport`, `code` are our extensions.
  */
-import {
-  type Obj,
-  optional,
-  parseJson,
-  readEnum,
-  readNumber,
-  readObject,
-  readString,
-  required,
-  ValidationError,
-} from "./validate.js";
+import { type Obj, optional, parseJson, readEnum, readNumber, readObject, readString, required, ValidationError } from "./validate.js";
 
 export const SIGNALING_PATH = "/ws/signaling";
 /** Largest signaling message accepted (an SDP with many candidates is a few KiB). */
@@ -127,7 +117,10 @@ const clientReaders: { [K in ClientMessageType]: (o: Obj) => Extract<ClientMessa
     required(answer, "type", "answer", (v, p) => readEnum(v, p, ["answer"] as const));
     return {
       type: "answer",
-      answer: { type: "answer", sdp: required(answer, "sdp", "answer", (v, p) => readString(v, p, { minLength: 1, maxLength: MAX_SDP_LENGTH })) },
+      answer: {
+        type: "answer",
+        sdp: required(answer, "sdp", "answer", (v, p) => readString(v, p, { minLength: 1, maxLength: MAX_SDP_LENGTH })),
+      },
     };
   },
   "ice-candidate": (o) => {

@@ -66,7 +66,8 @@ export interface StringRule {
 export function readString(value: unknown, path: string, rule: StringRule = {}): string {
   if (typeof value !== "string") throw new ValidationError(path, `expected a string, got ${describe(value)}`);
   const { minLength = 0, maxLength = Infinity } = rule;
-  if (value.length < minLength) throw new ValidationError(path, minLength === 1 ? "must not be empty" : `must be at least ${minLength} characters`);
+  if (value.length < minLength)
+    throw new ValidationError(path, minLength === 1 ? "must not be empty" : `must be at least ${minLength} characters`);
   if (value.length > maxLength) throw new ValidationError(path, `must be at most ${maxLength} characters`);
   if (rule.pattern && !rule.pattern.test(value)) {
     throw new ValidationError(path, rule.patternHint ?? `must match ${rule.pattern}`);

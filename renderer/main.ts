@@ -118,7 +118,12 @@ async function main(): Promise<void> {
   }
   let turnServer: TurnServer | null = null;
   if (turnPlan.spawn) {
-    turnServer = new TurnServer({ turn: config.turn, secret: turnPlan.secret!, baseConfigPath: fileURLToPath(new URL("turn/turnserver.conf", ROOT)), log });
+    turnServer = new TurnServer({
+      turn: config.turn,
+      secret: turnPlan.secret!,
+      baseConfigPath: fileURLToPath(new URL("turn/turnserver.conf", ROOT)),
+      log,
+    });
     try {
       await turnServer.start();
     } catch (err) {

@@ -33,7 +33,13 @@ try {
     tsconfig: join(root, "viewer", "tsconfig.json"),
     logLevel: "warning",
   };
-  await build({ ...common, entryPoints: [join(root, "viewer", "src", "app", "main.ts")], outfile: join(outDir, "app.js"), format: "esm", target: TARGET });
+  await build({
+    ...common,
+    entryPoints: [join(root, "viewer", "src", "app", "main.ts")],
+    outfile: join(outDir, "app.js"),
+    format: "esm",
+    target: TARGET,
+  });
   // A classic script (iife): the loader adds it with a plain <script> whose onerror it can watch.
   await build({
     ...common,

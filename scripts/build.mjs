@@ -24,7 +24,11 @@ rmSync(join(root, "dist"), { recursive: true, force: true });
 const tsc = join(root, "node_modules", "typescript", "bin", "tsc");
 step("renderer and protocol (tsc)", process.execPath, [tsc, "-p", "tsconfig.json"]);
 if (!process.argv.includes("--runtime")) {
-  step("node tests and bench (tsc, with DOM types for code run in the client browser)", process.execPath, [tsc, "-p", "tsconfig.test.json"]);
+  step("node tests and bench (tsc, with DOM types for code run in the client browser)", process.execPath, [
+    tsc,
+    "-p",
+    "tsconfig.test.json",
+  ]);
 }
 step("viewer type check (tsc)", process.execPath, [tsc, "-p", "viewer/tsconfig.json"]);
 step("viewer bundle (esbuild)", process.execPath, [join(root, "scripts", "build-viewer.mjs")]);

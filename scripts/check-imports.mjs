@@ -58,7 +58,9 @@ function violation(from, to) {
   if (b.kind === "transport" || b.kind === "root") return "the renderer core never imports http/, signaling/, fallback/ or main.ts";
   if (a.kind === "core" && a.folder === "sessions") return null;
   if ((a.kind === "core" || a.kind === "shared" || a.kind === "leaf") && b.kind === "core" && b.folder !== a.folder) {
-    return a.kind === "core" ? "no sideways imports between resource folders except through media/" : "shared modules do not import resource folders";
+    return a.kind === "core"
+      ? "no sideways imports between resource folders except through media/"
+      : "shared modules do not import resource folders";
   }
   return null;
 }

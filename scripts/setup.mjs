@@ -115,7 +115,16 @@ function ensureChromiumUser() {
     return;
   }
   say(`creating the system user ${CHROMIUM_USER} (Chromium runs as it, sandboxed)`);
-  run("/usr/sbin/useradd", ["--system", "--user-group", "--home-dir", `/var/lib/${CHROMIUM_USER}`, "--create-home", "--shell", "/usr/sbin/nologin", CHROMIUM_USER]);
+  run("/usr/sbin/useradd", [
+    "--system",
+    "--user-group",
+    "--home-dir",
+    `/var/lib/${CHROMIUM_USER}`,
+    "--create-home",
+    "--shell",
+    "/usr/sbin/nologin",
+    CHROMIUM_USER,
+  ]);
 }
 
 if (process.env.JIOMOSA_SKIP_SETUP === "1") process.exit(0);

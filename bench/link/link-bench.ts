@@ -152,8 +152,14 @@ ${turnSection(turn)}
     client = await launchClient();
     const once = async (system: System, kiosk: string, fps: number, tapCount: number): Promise<LinkRun> => {
       const options: WebRtcRunOptions = {
-        kiosk, ...VIEWPORT, fpsSeconds: fps, taps: tapCount, marker: { x: 80, y: 80 }, tapAt: { x: 640, y: 360 },
-        iceTransportPolicy: "relay", turnUrls: [`turn:127.0.0.1:${proxy.port}?transport=udp`],
+        kiosk,
+        ...VIEWPORT,
+        fpsSeconds: fps,
+        taps: tapCount,
+        marker: { x: 80, y: 80 },
+        tapAt: { x: 640, y: 360 },
+        iceTransportPolicy: "relay",
+        turnUrls: [`turn:127.0.0.1:${proxy.port}?transport=udp`],
         ...(system.variant.tailFlushes !== undefined ? { tailFlushes: system.variant.tailFlushes } : {}),
         ...(system.variant.jitterBufferTargetMs !== undefined ? { jitterBufferTargetMs: system.variant.jitterBufferTargetMs } : {}),
       };
@@ -169,7 +175,8 @@ ${turnSection(turn)}
     };
     // Warm-up per renderer: codec init and a fresh process are not what a link costs.
     for (const system of systems) await once(system, "animated", 1, 1);
-    const name = (system: System, page: string) => `${system.variant.name} · ${system.capture === "screencast" ? "ours" : "(a) polling"} · ${page}`;
+    const name = (system: System, page: string) =>
+      `${system.variant.name} · ${system.capture === "screencast" ? "ours" : "(a) polling"} · ${page}`;
     for (let i = 0; i < runs; i++) {
       for (const page of ["animated", "static"]) {
         for (const system of systems) {
@@ -197,7 +204,10 @@ ${turnSection(turn)}
   const columns: [string, (s: ReturnType<typeof summarize>) => string][] = [
     ["system", (s) => s.label],
     ["fps", (s) => (s.label.endsWith("static") ? "–" : `${s.fps} (${s.fpsPerRun.join(",")})`)],
-    ["freezes >300ms, median n / longest (worst)", (s) => (s.label.endsWith("static") ? "–" : `${s.freezes} / ${s.longestFreezeMs} (${s.worstFreezeMs}) ms`)],
+    [
+      "freezes >300ms, median n / longest (worst)",
+      (s) => (s.label.endsWith("static") ? "–" : `${s.freezes} / ${s.longestFreezeMs} (${s.worstFreezeMs}) ms`),
+    ],
     ["tap p50 / p95", (s) => `${s.tapP50} / ${s.tapP95} ms${s.missedTaps ? ` (${s.missedTaps} missed)` : ""}`],
     ["kbit/s", (s) => String(s.kbitPerSecond)],
     ["lost / NACK / RTX rcvd / FEC rcvd", (s) => `${s.packetsLost} / ${s.clientNack} / ${s.retransmittedReceived} / ${s.fecReceived}`],
@@ -216,6 +226,14 @@ ${turnSection(turn)}
       `${machine.cpus} cores ${machine.model}; proxy: ${proxy.stats.forwarded} forwarded, ${proxy.stats.lost} lost, ${proxy.stats.reordered} reordered\n`,
   );
   for (const row of rows) process.stdout.write(`${row.map((cell, c) => cell.padEnd(widths[c]!)).join("  ")}\n`);
-  const file = writeResults(`link-${timestamp()}.json`, { machine, link, variants, settings: { runs, taps, fpsSeconds, maxFps }, proxy: proxy.stats, summaries, results: Object.fromEntries(results) });
+  const file = writeResults(`link-${timestamp()}.json`, {
+    machine,
+    link,
+    variants,
+    settings: { runs, taps, fpsSeconds, maxFps },
+    proxy: proxy.stats,
+    summaries,
+    results: Object.fromEntries(results),
+  });
   process.stdout.write(`\nwritten: ${file}\n`);
 }

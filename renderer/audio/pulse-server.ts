@@ -30,7 +30,8 @@ const STOP_TIMEOUT_MS = 3_000;
 const PACTL_TIMEOUT_MS = 5_000;
 
 /** Debian's packages: the daemon, and pactl/parec from the utilities. */
-export const INSTALL_HINT = "install Debian's pulseaudio and pulseaudio-utils (apt-get install pulseaudio pulseaudio-utils; `npm start` does it as root)";
+export const INSTALL_HINT =
+  "install Debian's pulseaudio and pulseaudio-utils (apt-get install pulseaudio pulseaudio-utils; `npm start` does it as root)";
 
 export interface PulseServerOptions {
   log: Logger;
@@ -57,7 +58,12 @@ export class PulseServer {
   private readonly socket = join(this.dir, "native");
   private readonly script = join(this.dir, "default.pa");
   private readonly log: Logger;
-  private readonly backoff = new Backoff({ initialMs: RESTART_FIRST_DELAY_MS, factor: 2, maxMs: RESTART_MAX_DELAY_MS, stableAfterMs: HEALTHY_AFTER_MS });
+  private readonly backoff = new Backoff({
+    initialMs: RESTART_FIRST_DELAY_MS,
+    factor: 2,
+    maxMs: RESTART_MAX_DELAY_MS,
+    stableAfterMs: HEALTHY_AFTER_MS,
+  });
   private readonly daemon: SupervisedProcess;
   private lastStderrLine = "";
   /** Told after the daemon came back from a crash: every sink is gone and must be made again. */
@@ -69,7 +75,16 @@ export class PulseServer {
     this.daemon = new SupervisedProcess({
       name: "pulseaudio",
       command: binary,
-      args: () => ["-n", "-F", this.script, "--daemonize=no", "--exit-idle-time=-1", "--use-pid-file=false", "--log-target=stderr", "--log-level=error"],
+      args: () => [
+        "-n",
+        "-F",
+        this.script,
+        "--daemonize=no",
+        "--exit-idle-time=-1",
+        "--use-pid-file=false",
+        "--log-target=stderr",
+        "--log-level=error",
+      ],
       // HOME and XDG dirs inside the private directory: no cookie or state files in the real home.
       env: { ...process.env, HOME: this.dir, XDG_RUNTIME_DIR: this.dir, XDG_CONFIG_HOME: this.dir, XDG_STATE_HOME: this.dir },
       detached: true,
@@ -119,7 +134,9 @@ export class PulseServer {
   }
 
   private async whenReady(child: ChildProcess): Promise<void> {
-    const spawnError = new Promise<never>((_, reject) => child.once("error", (err) => reject(new Error(`could not run ${PULSEAUDIO_PATH}: ${err.message}; ${INSTALL_HINT}`))));
+    const spawnError = new Promise<never>((_, reject) =>
+      child.once("error", (err) => reject(new Error(`could not run ${PULSEAUDIO_PATH}: ${err.message}; ${INSTALL_HINT}`))),
+    );
     spawnError.catch(() => {});
     await Promise.race([this.waitReady(child), spawnError]);
     this.backoff.reset();
@@ -132,7 +149,13 @@ export class PulseServer {
       if (child.exitCode !== null || child.signalCode !== null) {
         throw new Error(`pulseaudio exited at start: ${this.lastStderrLine || "no message"}`);
       }
-      if (await this.pactl(["info"]).then(() => true, () => false)) return;
+      if (
+        await this.pactl(["info"]).then(
+          () => true,
+          () => false,
+        )
+      )
+        return;
       await new Promise((r) => setTimeout(r, 100));
     }
     child.kill("SIGKILL");
@@ -147,7 +170,14 @@ export class PulseServer {
 
   /** A null sink for one session; returns the module index that removes it again. */
   async createSink(name: string): Promise<number> {
-    const out = await this.pactl(["load-module", "module-null-sink", `sink_name=${name}`, `rate=${SAMPLE_RATE}`, `channels=${CHANNELS}`, "format=s16le"]);
+    const out = await this.pactl([
+      "load-module",
+      "module-null-sink",
+      `sink_name=${name}`,
+      `rate=${SAMPLE_RATE}`,
+      `channels=${CHANNELS}`,
+      "format=s16le",
+    ]);
     const index = Number.parseInt(out.trim(), 10);
     if (!Number.isInteger(index)) throw new Error(`pactl load-module answered ${JSON.stringify(out.trim())}`);
     return index;

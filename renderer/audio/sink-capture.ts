@@ -45,7 +45,14 @@ export class SinkCapture {
   private playingNow = false;
 
   constructor(private readonly options: SinkCaptureOptions) {
-    const args = [`--device=${options.sink}.monitor`, "--raw", "--format=s16le", `--rate=${SAMPLE_RATE}`, `--channels=${CHANNELS}`, `--latency-msec=${CAPTURE_LATENCY_MS}`];
+    const args = [
+      `--device=${options.sink}.monitor`,
+      "--raw",
+      "--format=s16le",
+      `--rate=${SAMPLE_RATE}`,
+      `--channels=${CHANNELS}`,
+      `--latency-msec=${CAPTURE_LATENCY_MS}`,
+    ];
     this.parec = new SupervisedProcess({
       name: "parec",
       command: PAREC_PATH,

@@ -16,7 +16,11 @@ import type { Logger } from "../log.js";
 /** Where a request may connect: exactly this resolved address, or nowhere and why. */
 export type Destination = { address: string; family: 4 | 6 } | { refused: string };
 
-export type DestinationCheck = (host: string, port: number, request?: { scheme: string; method: string; path: string }) => Promise<Destination>;
+export type DestinationCheck = (
+  host: string,
+  port: number,
+  request?: { scheme: string; method: string; path: string },
+) => Promise<Destination>;
 
 const REFUSED_STATUS = 403;
 const UNRESOLVED_STATUS = 502;

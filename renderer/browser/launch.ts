@@ -26,7 +26,20 @@ const SETPRIV = "/usr/bin/setpriv";
  * What Chromium may inherit from the renderer's environment: nothing else (no TURN_SECRET, PIN,
  * admin token, nor whatever an operator's shell exported). Sound sessions add PULSE_* themselves.
  */
-const ENV_ALLOWED = [/^PATH$/, /^HOME$/, /^USER$/, /^LOGNAME$/, /^LANG$/, /^LANGUAGE$/, /^LC_[A-Z_]+$/, /^TZ$/, /^TMPDIR$/, /^DISPLAY$/, /^XDG_[A-Z_]+$/, /^FONTCONFIG_[A-Z_]+$/];
+const ENV_ALLOWED = [
+  /^PATH$/,
+  /^HOME$/,
+  /^USER$/,
+  /^LOGNAME$/,
+  /^LANG$/,
+  /^LANGUAGE$/,
+  /^LC_[A-Z_]+$/,
+  /^TZ$/,
+  /^TMPDIR$/,
+  /^DISPLAY$/,
+  /^XDG_[A-Z_]+$/,
+  /^FONTCONFIG_[A-Z_]+$/,
+];
 
 export function chromiumEnv(source: NodeJS.ProcessEnv, extra: Record<string, string> = {}): Record<string, string> {
   const env: Record<string, string> = {};
@@ -65,16 +78,33 @@ export function planLaunch(options: { executablePath: string; mode: SandboxMode;
   const env = chromiumEnv(process.env, options.extraEnv);
   const isRoot = process.getuid?.() === 0;
   if (options.mode === "off") {
-    return { executablePath: options.executablePath, sandbox: false, env, warning: "Chromium runs without its sandbox (chromium.sandbox: off)" };
+    return {
+      executablePath: options.executablePath,
+      sandbox: false,
+      env,
+      warning: "Chromium runs without its sandbox (chromium.sandbox: off)",
+    };
   }
   if (!isRoot) return { executablePath: options.executablePath, sandbox: true, env, warning: null };
   const user = chromiumUser();
   if (user && existsSync(SETPRIV)) {
-    return { executablePath: wrapperFor(options.executablePath, user), sandbox: true, env: { ...env, HOME: user.home, USER: CHROMIUM_USER, LOGNAME: CHROMIUM_USER }, warning: null };
+    return {
+      executablePath: wrapperFor(options.executablePath, user),
+      sandbox: true,
+      env: { ...env, HOME: user.home, USER: CHROMIUM_USER, LOGNAME: CHROMIUM_USER },
+      warning: null,
+    };
   }
-  const why = user ? `${SETPRIV} is missing (Debian package util-linux)` : `the system user ${CHROMIUM_USER} does not exist (scripts/setup.mjs creates it)`;
+  const why = user
+    ? `${SETPRIV} is missing (Debian package util-linux)`
+    : `the system user ${CHROMIUM_USER} does not exist (scripts/setup.mjs creates it)`;
   if (options.mode === "auto" && inContainer()) {
-    return { executablePath: options.executablePath, sandbox: false, env, warning: `Chromium runs as root without its sandbox inside this container: ${why}` };
+    return {
+      executablePath: options.executablePath,
+      sandbox: false,
+      env,
+      warning: `Chromium runs as root without its sandbox inside this container: ${why}`,
+    };
   }
   throw new SandboxError(
     `refusing to run Chromium as root without its sandbox: ${why}.\n` +

@@ -67,7 +67,10 @@ export class NavigationGuard {
         return;
       }
       await this.cdp.send("Fetch.failRequest", { requestId: event.requestId, errorReason: "BlockedByClient" });
-      this.log.info({ url: url.slice(0, MAX_LOGGED_URL), resourceType: event.resourceType, reason: refused }, "request blocked by the URL policy");
+      this.log.info(
+        { url: url.slice(0, MAX_LOGGED_URL), resourceType: event.resourceType, reason: refused },
+        "request blocked by the URL policy",
+      );
       if (event.resourceType === "Document" && event.frameId) this.onBlocked({ frameId: event.frameId, url, reason: refused });
     } catch (err) {
       // The target navigated away or closed while we decided: nothing left to answer.
@@ -82,7 +85,10 @@ export class NavigationGuard {
     this.cdp.off("Fetch.requestPaused", this.onPaused);
     // A browser that died answers nothing: give the detach a moment, not forever.
     let timer: NodeJS.Timeout | undefined;
-    await Promise.race([this.cdp.detach().catch(() => {}), new Promise<void>((resolve) => (timer = setTimeout(resolve, DETACH_TIMEOUT_MS)))]);
+    await Promise.race([
+      this.cdp.detach().catch(() => {}),
+      new Promise<void>((resolve) => (timer = setTimeout(resolve, DETACH_TIMEOUT_MS))),
+    ]);
     clearTimeout(timer);
   }
 }

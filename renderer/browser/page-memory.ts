@@ -59,9 +59,7 @@ export class PageMemoryWatch {
   private timer: NodeJS.Timeout | null = null;
   private readonly log: Logger;
 
-  constructor(
-    private readonly options: { limitBytes: number; log: Logger; root?: number; intervalMs?: number },
-  ) {
+  constructor(private readonly options: { limitBytes: number; log: Logger; root?: number; intervalMs?: number }) {
     this.log = options.log.child({ module: "page-memory" });
   }
 
@@ -78,7 +76,10 @@ export class PageMemoryWatch {
       if (!cmdline?.includes("--type=renderer")) continue;
       const bytes = ownMemoryBytes(pid);
       if (bytes === null || bytes <= this.options.limitBytes) continue;
-      this.log.error({ pid, usedMB: Math.round(bytes / 2 ** 20), limitMB: Math.round(this.options.limitBytes / 2 ** 20) }, "page memory over the ceiling (its process); ending it");
+      this.log.error(
+        { pid, usedMB: Math.round(bytes / 2 ** 20), limitMB: Math.round(this.options.limitBytes / 2 ** 20) },
+        "page memory over the ceiling (its process); ending it",
+      );
       try {
         process.kill(pid, "SIGKILL");
       } catch (err) {

@@ -124,10 +124,16 @@ export class SharedBrowser {
       // Root outside a container never falls back: that is the case the sandbox is for.
       const mayRunWithout = this.options.sandbox === "auto" && (process.getuid?.() !== 0 || inContainer());
       if (!sandboxFailed || !mayRunWithout) {
-        if (sandboxFailed) throw new SandboxError(`Chromium's sandbox could not start: ${message.split("\n")[0]}; set chromium.sandbox: off to run without it`);
+        if (sandboxFailed)
+          throw new SandboxError(
+            `Chromium's sandbox could not start: ${message.split("\n")[0]}; set chromium.sandbox: off to run without it`,
+          );
         throw err;
       }
-      plan = { ...planLaunch({ executablePath: this.options.executablePath, mode: "off", extraEnv: soundEnv }), warning: `Chromium's sandbox could not start here (${message.split("\n")[0]}); running without it` };
+      plan = {
+        ...planLaunch({ executablePath: this.options.executablePath, mode: "off", extraEnv: soundEnv }),
+        warning: `Chromium's sandbox could not start here (${message.split("\n")[0]}); running without it`,
+      };
       this.browser = await this.launch(plan, args);
     }
     if (plan.warning && !this.warned) {

@@ -65,7 +65,6 @@ export interface ScreencastOptions {
   decoder?: FrameDecoder;
 }
 
-
 interface ScreencastFrameEvent {
   data: string;
   sessionId: number;
@@ -196,7 +195,8 @@ export class ScreencastCapture implements FrameCapture {
     if (!fresh) return;
     const seq = ++this.freshDelivered;
     const again = () => {
-      if (seq === this.freshDelivered && this.lastFrame && !this.decoding && !this.held && !this.closed) this.deliver(this.lastFrame, false);
+      if (seq === this.freshDelivered && this.lastFrame && !this.decoding && !this.held && !this.closed)
+        this.deliver(this.lastFrame, false);
     };
     if (this.settleTimer) this.clock.clearTimeout(this.settleTimer);
     this.settleTimer = this.clock.setTimeout(() => {
@@ -208,15 +208,19 @@ export class ScreencastCapture implements FrameCapture {
     this.probeTimer = null;
     if (probeMs > 0 && probeMs < SETTLE_REPUSH_MS) {
       // Never closer than 1/maxFps to the frame before: the encoder would drop it.
-      this.probeTimer = this.clock.setTimeout(() => {
-        this.probeTimer = null;
-        again();
-      }, Math.max(probeMs, this.minIntervalMs));
+      this.probeTimer = this.clock.setTimeout(
+        () => {
+          this.probeTimer = null;
+          again();
+        },
+        Math.max(probeMs, this.minIntervalMs),
+      );
     }
   }
 
   private repush(): void {
-    if (this.lastFrame && !this.decoding && !this.held && this.clock.now() - this.lastEmit >= REPUSH_INTERVAL_MS) this.emit(this.lastFrame, false);
+    if (this.lastFrame && !this.decoding && !this.held && this.clock.now() - this.lastEmit >= REPUSH_INTERVAL_MS)
+      this.emit(this.lastFrame, false);
   }
 
   async close(): Promise<void> {

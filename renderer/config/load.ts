@@ -23,7 +23,10 @@ export class ConfigError extends Error {
 export function parseConfig(text: string, file = "config"): Config {
   const doc = parseDocument(text, { prettyErrors: true });
   if (doc.errors.length > 0) {
-    throw new ConfigError(file, doc.errors.map((e) => `YAML syntax: ${e.message.split("\n")[0]}`));
+    throw new ConfigError(
+      file,
+      doc.errors.map((e) => `YAML syntax: ${e.message.split("\n")[0]}`),
+    );
   }
   try {
     return readConfig(doc.toJS());
@@ -50,7 +53,8 @@ export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<
   const config = parseConfig(text, file);
   if (env.PORT !== undefined && env.PORT !== "") {
     const port = Number(env.PORT);
-    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(file, [`PORT: expected a port number 0-65535, got ${JSON.stringify(env.PORT)}`]);
+    if (!Number.isInteger(port) || port < 0 || port > 65535)
+      throw new ConfigError(file, [`PORT: expected a port number 0-65535, got ${JSON.stringify(env.PORT)}`]);
     config.listen.port = port;
   }
   try {

@@ -68,7 +68,23 @@ export interface TurnConfig {
   relayPorts: { min: number; max: number };
 }
 
-const TOP_KEYS = ["name", "listen", "kiosks", "allow", "viewport", "video", "sessions", "iceServers", "turn", "ui", "auth", "allowedOrigins", "allowCustomUrls", "chromium", "audio"] as const;
+const TOP_KEYS = [
+  "name",
+  "listen",
+  "kiosks",
+  "allow",
+  "viewport",
+  "video",
+  "sessions",
+  "iceServers",
+  "turn",
+  "ui",
+  "auth",
+  "allowedOrigins",
+  "allowCustomUrls",
+  "chromium",
+  "audio",
+] as const;
 const TURN_KEYS = ["enabled", "spawn", "urls", "secret", "ttlSeconds", "realm", "port", "relayPorts"] as const;
 
 /** Reads an optional nested section, rejecting unknown keys so typos are reported, not ignored. */
@@ -105,7 +121,9 @@ function readKiosk(value: unknown, path: string): KioskConfig {
   const o = readObject(value, path);
   rejectUnknownKeys(o, ["id", "title", "url", "icon", "audio"], path);
   const kiosk: KioskConfig = {
-    id: required(o, "id", path, (v, p) => readString(v, p, { pattern: KIOSK_ID_PATTERN, patternHint: "expected lowercase letters, digits and '-' ([a-z0-9-]+)" })),
+    id: required(o, "id", path, (v, p) =>
+      readString(v, p, { pattern: KIOSK_ID_PATTERN, patternHint: "expected lowercase letters, digits and '-' ([a-z0-9-]+)" }),
+    ),
     title: required(o, "title", path, (v, p) => readString(v, p, { minLength: 1, maxLength: 80 })),
     url: required(o, "url", path, readKioskUrl),
   };
@@ -141,14 +159,18 @@ function readTurn(turn: Obj): TurnConfig {
     min: optional(relay, "min", "turn.relayPorts", int(1024, 65535)) ?? d.relayPorts.min,
     max: optional(relay, "max", "turn.relayPorts", int(1024, 65535)) ?? d.relayPorts.max,
   };
-  if (relayPorts.max < relayPorts.min) throw new ValidationError("turn.relayPorts.max", `must be at least turn.relayPorts.min (${relayPorts.min})`);
+  if (relayPorts.max < relayPorts.min)
+    throw new ValidationError("turn.relayPorts.max", `must be at least turn.relayPorts.min (${relayPorts.min})`);
   return {
     enabled: optional(turn, "enabled", "turn", readBoolean) ?? d.enabled,
     spawn: optional(turn, "spawn", "turn", (v, p) => readEnum(v, p, ["auto", "always", "never"] as const)) ?? d.spawn,
     urls: optional(turn, "urls", "turn", (v, p) => readArray(v, p, readTurnUrl, 8)) ?? [],
     secret: optional(turn, "secret", "turn", (v, p) => readString(v, p, { maxLength: 256 })) ?? d.secret,
     ttlSeconds: optional(turn, "ttlSeconds", "turn", int(60, 7 * 24 * 3600)) ?? d.ttlSeconds,
-    realm: optional(turn, "realm", "turn", (v, p) => readString(v, p, { minLength: 1, maxLength: 128, pattern: /^[A-Za-z0-9.\-]+$/, patternHint: "expected a domain-like name" })) ?? d.realm,
+    realm:
+      optional(turn, "realm", "turn", (v, p) =>
+        readString(v, p, { minLength: 1, maxLength: 128, pattern: /^[A-Za-z0-9.\-]+$/, patternHint: "expected a domain-like name" }),
+      ) ?? d.realm,
     port: optional(turn, "port", "turn", int(1, 65535)) ?? d.port,
     relayPorts,
   };
@@ -157,18 +179,27 @@ function readTurn(turn: Obj): TurnConfig {
 function readOrigin(value: unknown, path: string): string {
   const text = readHttpUrl(value, path);
   const url = new URL(text);
-  if (url.pathname !== "/" || url.search || url.hash) throw new ValidationError(path, `expected an origin such as http://10.0.0.5:9000, got ${JSON.stringify(value)}`);
+  if (url.pathname !== "/" || url.search || url.hash)
+    throw new ValidationError(path, `expected an origin such as http://10.0.0.5:9000, got ${JSON.stringify(value)}`);
   return url.origin;
 }
 
 /** The tablet PIN: short PINs fall to guessing even behind a rate limit. `path` names its source. */
 export function readPin(value: unknown, path: string): string {
-  return readString(value, path, { maxLength: 128, pattern: /^(|[^\s]{6,128})$/, patternHint: "expected at least 6 characters without spaces (or empty for no PIN)" });
+  return readString(value, path, {
+    maxLength: 128,
+    pattern: /^(|[^\s]{6,128})$/,
+    patternHint: "expected at least 6 characters without spaces (or empty for no PIN)",
+  });
 }
 
 /** The admin token: long enough that guessing it is hopeless. */
 export function readAdminToken(value: unknown, path: string): string {
-  return readString(value, path, { maxLength: 256, pattern: /^(|[^\s]{16,256})$/, patternHint: "expected at least 16 characters without spaces (or empty)" });
+  return readString(value, path, {
+    maxLength: 256,
+    pattern: /^(|[^\s]{16,256})$/,
+    patternHint: "expected at least 16 characters without spaces (or empty)",
+  });
 }
 
 /** A DNS name (or an IP address) tablets use to reach the box, for the Host allowlist. */
@@ -187,7 +218,15 @@ export function readConfig(doc: unknown): Config {
   const listen = section(root, "listen", ["host", "port", "hosts", "maxSocketsPerClient"]);
   const viewport = section(root, "viewport", ["width", "height", "mobile"]);
   const video = section(root, "video", ["maxFps", "maxBitrateKbps", "jpegQuality", "capture"]);
-  const sessions = section(root, "sessions", ["max", "idleTimeoutSeconds", "maxViewersPerSession", "resetAfterIdleSeconds", "clearStorageOnReset", "maxPageMemoryMB", "maxPerClient"]);
+  const sessions = section(root, "sessions", [
+    "max",
+    "idleTimeoutSeconds",
+    "maxViewersPerSession",
+    "resetAfterIdleSeconds",
+    "clearStorageOnReset",
+    "maxPageMemoryMB",
+    "maxPerClient",
+  ]);
   const chromium = section(root, "chromium", ["executablePath", "args", "sandbox"]);
   const turn = section(root, "turn", TURN_KEYS);
   const ui = section(root, "ui", ["navigationBar"]);
@@ -199,7 +238,8 @@ export function readConfig(doc: unknown): Config {
   const seen = new Map<string, number>();
   kiosks.forEach((kiosk, i) => {
     const first = seen.get(kiosk.id);
-    if (first !== undefined) throw new ValidationError(`kiosks[${i}].id`, `duplicate id ${JSON.stringify(kiosk.id)} (also kiosks[${first}].id)`);
+    if (first !== undefined)
+      throw new ValidationError(`kiosks[${i}].id`, `duplicate id ${JSON.stringify(kiosk.id)} (also kiosks[${first}].id)`);
     seen.set(kiosk.id, i);
   });
 
@@ -222,13 +262,16 @@ export function readConfig(doc: unknown): Config {
       maxFps: optional(video, "maxFps", "video", int(1, 60)) ?? DEFAULTS.video.maxFps,
       maxBitrateKbps: optional(video, "maxBitrateKbps", "video", int(100, 50_000)) ?? DEFAULTS.video.maxBitrateKbps,
       jpegQuality: optional(video, "jpegQuality", "video", int(1, 100)) ?? DEFAULTS.video.jpegQuality,
-      capture: optional(video, "capture", "video", (v, p) => readEnum(v, p, ["screencast", "screenshot"] as const)) ?? DEFAULTS.video.capture,
+      capture:
+        optional(video, "capture", "video", (v, p) => readEnum(v, p, ["screencast", "screenshot"] as const)) ?? DEFAULTS.video.capture,
     },
     sessions: {
       max: optional(sessions, "max", "sessions", int(1, 64)) ?? DEFAULTS.sessions.max,
-      idleTimeoutSeconds: optional(sessions, "idleTimeoutSeconds", "sessions", int(1, 7 * 24 * 3600)) ?? DEFAULTS.sessions.idleTimeoutSeconds,
+      idleTimeoutSeconds:
+        optional(sessions, "idleTimeoutSeconds", "sessions", int(1, 7 * 24 * 3600)) ?? DEFAULTS.sessions.idleTimeoutSeconds,
       maxViewersPerSession: optional(sessions, "maxViewersPerSession", "sessions", int(1, 16)) ?? DEFAULTS.sessions.maxViewersPerSession,
-      resetAfterIdleSeconds: optional(sessions, "resetAfterIdleSeconds", "sessions", int(0, 7 * 24 * 3600)) ?? DEFAULTS.sessions.resetAfterIdleSeconds,
+      resetAfterIdleSeconds:
+        optional(sessions, "resetAfterIdleSeconds", "sessions", int(0, 7 * 24 * 3600)) ?? DEFAULTS.sessions.resetAfterIdleSeconds,
       clearStorageOnReset: optional(sessions, "clearStorageOnReset", "sessions", readBoolean) ?? DEFAULTS.sessions.clearStorageOnReset,
       maxPageMemoryMB: optional(sessions, "maxPageMemoryMB", "sessions", int(64, 65536)) ?? DEFAULTS.sessions.maxPageMemoryMB,
       maxPerClient: optional(sessions, "maxPerClient", "sessions", int(1, 64)) ?? DEFAULTS.sessions.maxPerClient,
@@ -245,9 +288,15 @@ export function readConfig(doc: unknown): Config {
     allowedOrigins: optional(root, "allowedOrigins", "", (v, p) => readArray(v, p, readOrigin)) ?? [],
     allowCustomUrls: optional(root, "allowCustomUrls", "", readBoolean) ?? DEFAULTS.allowCustomUrls,
     chromium: {
-      executablePath: optional(chromium, "executablePath", "chromium", (v, p) => readString(v, p, { minLength: 1 })) ?? DEFAULTS.chromium.executablePath,
-      args: optional(chromium, "args", "chromium", (v, p) => readArray(v, p, (a, ap) => readString(a, ap, { pattern: /^--/, patternHint: "expected a switch starting with --" }))) ?? [],
-      sandbox: optional(chromium, "sandbox", "chromium", (v, p) => readEnum(v, p, ["auto", "required", "off"] as const)) ?? DEFAULTS.chromium.sandbox,
+      executablePath:
+        optional(chromium, "executablePath", "chromium", (v, p) => readString(v, p, { minLength: 1 })) ?? DEFAULTS.chromium.executablePath,
+      args:
+        optional(chromium, "args", "chromium", (v, p) =>
+          readArray(v, p, (a, ap) => readString(a, ap, { pattern: /^--/, patternHint: "expected a switch starting with --" })),
+        ) ?? [],
+      sandbox:
+        optional(chromium, "sandbox", "chromium", (v, p) => readEnum(v, p, ["auto", "required", "off"] as const)) ??
+        DEFAULTS.chromium.sandbox,
     },
     audio: { default: optional(audio, "default", "audio", readBoolean) ?? DEFAULTS.audio.default },
   };

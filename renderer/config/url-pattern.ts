@@ -55,7 +55,9 @@ function parseHost(host: string, source: string): { regexp: RegExp | null; named
   if (host.startsWith("[")) throw new UrlPatternError(`${JSON.stringify(source)}: an IPv6 address cannot hold a *`);
   const labels = host.toLowerCase().split(".");
   if (labels.some((label) => label === "" || !/^[a-z0-9_*-]+$/.test(label))) {
-    throw new UrlPatternError(`${JSON.stringify(source)}: ${JSON.stringify(host)} is not a valid host pattern (letters, digits, -, _ and * in dot-separated labels)`);
+    throw new UrlPatternError(
+      `${JSON.stringify(source)}: ${JSON.stringify(host)} is not a valid host pattern (letters, digits, -, _ and * in dot-separated labels)`,
+    );
   }
   const parts = labels.map((label, index) => {
     if (label === "*" && index === 0) return "[^.]+(?:\\.[^.]+)*";
@@ -76,7 +78,8 @@ export function parseUrlPattern(source: string): UrlPattern {
   const host = parseHost(portMatch[1]!, source);
   const portText = portMatch[2];
   const port = portText === undefined ? null : portText === "*" ? "*" : Number(portText);
-  if (typeof port === "number" && (port < 1 || port > 65535)) throw new UrlPatternError(`${JSON.stringify(source)}: port ${port} is out of range`);
+  if (typeof port === "number" && (port < 1 || port > 65535))
+    throw new UrlPatternError(`${JSON.stringify(source)}: port ${port} is out of range`);
   if (rest !== "" && !rest.startsWith("/")) throw new UrlPatternError(`${JSON.stringify(source)}: the path must start with /`);
   const withQuery = rest.includes("?");
   const pathRegExp = rest === "" ? null : new RegExp(`^${globPart(rest.split("#")[0]!, ".*")}$`);

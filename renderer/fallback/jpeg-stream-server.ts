@@ -172,7 +172,8 @@ export class JpegStreamServer {
 
   private join(conn: JpegConnection, sessionId: string): void {
     if (conn.session) throw new StreamError("already_joined", `this connection already joined session ${conn.session.id}`);
-    if (!this.sessions.has(sessionId)) throw new StreamError("unknown_session", `no session ${JSON.stringify(sessionId)} (it may have timed out)`);
+    if (!this.sessions.has(sessionId))
+      throw new StreamError("unknown_session", `no session ${JSON.stringify(sessionId)} (it may have timed out)`);
     // Another tablet's session answers like an unknown one (a 404 AppError → unknown_session).
     this.sessions.getFor(sessionId, conn.client);
     // The newest frame and the page's state go out inside joinJpeg; "joined" follows them.

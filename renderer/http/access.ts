@@ -42,7 +42,6 @@ export interface AccessOptions {
   log: Logger;
 }
 
-
 /** IPv4 clients of a dual-stack socket appear as ::ffff:a.b.c.d; quotas count them as a.b.c.d. */
 export function clientAddress(raw: string | undefined): string {
   const address = raw ?? "unknown";
@@ -56,7 +55,14 @@ export class Access {
 
   constructor(private readonly options: AccessOptions) {
     this.hosts = new HostAllowlist(options.hosts);
-    this.tokens = options.pin ? new TokenStore({ pin: options.pin, ttlMs: options.tokenTtlSeconds * 1000, file: options.tokenFile, log: options.log.child({ module: "auth" }) }) : null;
+    this.tokens = options.pin
+      ? new TokenStore({
+          pin: options.pin,
+          ttlMs: options.tokenTtlSeconds * 1000,
+          file: options.tokenFile,
+          log: options.log.child({ module: "auth" }),
+        })
+      : null;
   }
 
   get allowedOrigins(): readonly string[] {
@@ -83,16 +89,24 @@ export class Access {
 
   /** Who sent a request, as the session rules need it. */
   identify(req: IncomingMessage): Client {
-    return { address: clientAddress(req.socket.remoteAddress), tablet: tabletIdOf(req.headers.cookie), admin: this.isAdmin(req.headers.authorization) };
+    return {
+      address: clientAddress(req.socket.remoteAddress),
+      tablet: tabletIdOf(req.headers.cookie),
+      admin: this.isAdmin(req.headers.authorization),
+    };
   }
 
   /** Decides a WebSocket upgrade: null to accept, else the refusal. */
   checkUpgrade(req: IncomingMessage): UpgradeRefusal | null {
     const misdirected = this.hosts.refusal(req.headers.host);
     if (misdirected) return { status: "421 Misdirected Request", message: misdirected };
-    const crossSite = crossSiteRefusal({ origin: req.headers.origin, secFetchSite: header(req.headers["sec-fetch-site"]), host: req.headers.host }, this.options.allowedOrigins);
+    const crossSite = crossSiteRefusal(
+      { origin: req.headers.origin, secFetchSite: header(req.headers["sec-fetch-site"]), host: req.headers.host },
+      this.options.allowedOrigins,
+    );
     if (crossSite) return { status: "403 Forbidden", message: crossSite };
-    if (!this.viewerToken(req.headers.cookie, req.headers.authorization).ok) return { status: "401 Unauthorized", message: "enter the kiosk PIN first (open /login)" };
+    if (!this.viewerToken(req.headers.cookie, req.headers.authorization).ok)
+      return { status: "401 Unauthorized", message: "enter the kiosk PIN first (open /login)" };
     return null;
   }
 
@@ -140,19 +154,24 @@ export class Access {
   require(ctx: Context, access: AccessClass): void {
     if (access === "public") return;
     if (access === "admin" && this.options.adminToken) {
-      if (!this.isAdmin(ctx.get("authorization"))) throw new AppError("forbidden", "this route needs the admin token (Authorization: Bearer …)");
+      if (!this.isAdmin(ctx.get("authorization")))
+        throw new AppError("forbidden", "this route needs the admin token (Authorization: Bearer …)");
       return;
     }
     const viewer = this.viewerToken(ctx.get("cookie"), ctx.get("authorization"));
     if (viewer.renew) this.setAuthCookie(ctx, viewer.renew);
     if (viewer.ok) return;
-    if (ctx.path.startsWith("/api/") || ctx.path === "/metrics") throw new AppError("auth_required", "enter the kiosk PIN first (open /login)");
+    if (ctx.path.startsWith("/api/") || ctx.path === "/metrics")
+      throw new AppError("auth_required", "enter the kiosk PIN first (open /login)");
     throw new LoginRedirect(`/login?next=${encodeURIComponent(ctx.url)}`);
   }
 
   /** A write from another site's page is refused; `sameOnly` refuses even `allowedOrigins`. */
   requireSameSite(ctx: Context, sameOnly: boolean): void {
-    const refusal = crossSiteRefusal({ origin: ctx.req.headers.origin, secFetchSite: header(ctx.req.headers["sec-fetch-site"]), host: ctx.req.headers.host }, sameOnly ? [] : this.options.allowedOrigins);
+    const refusal = crossSiteRefusal(
+      { origin: ctx.req.headers.origin, secFetchSite: header(ctx.req.headers["sec-fetch-site"]), host: ctx.req.headers.host },
+      sameOnly ? [] : this.options.allowedOrigins,
+    );
     if (refusal) throw new AppError("cross_site_request", refusal);
   }
 

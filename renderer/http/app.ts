@@ -150,7 +150,12 @@ export function createApp(options: AppOptions): { app: Koa; router: Router } {
   routes.get("/health", "public", (ctx) => {
     const up = browser.connected;
     ctx.status = up ? 200 : 503;
-    ctx.body = { status: up ? "healthy" : "unhealthy", version: options.version, timestamp: new Date().toISOString(), browser: up ? "running" : "down" };
+    ctx.body = {
+      status: up ? "healthy" : "unhealthy",
+      version: options.version,
+      timestamp: new Date().toISOString(),
+      browser: up ? "running" : "down",
+    };
   });
 
   routes.get("/metrics", "admin", async (ctx) => {
@@ -186,7 +191,12 @@ export function createApp(options: AppOptions): { app: Koa; router: Router } {
           ...sessions.audioCounts(),
         },
       },
-      browser: { connected: browser.connected, active_sessions: list.length, max_sessions: config.sessions.max, sessions: list.map((s) => s.id) },
+      browser: {
+        connected: browser.connected,
+        active_sessions: list.length,
+        max_sessions: config.sessions.max,
+        sessions: list.map((s) => s.id),
+      },
       connections: {
         active_connections: viewers.reduce((a, b) => a + b, 0),
         sessions_with_viewers: viewers.filter((n) => n > 0).length,
@@ -211,7 +221,8 @@ export function createApp(options: AppOptions): { app: Koa; router: Router } {
 
   // Fresh ICE servers for the diagnostics page: proves TURN answers with minted credentials.
   routes.get(API_PATHS.iceServers, "tablet", (ctx) => {
-    if (options.iceServers.turnEnabled && !options.mintLimit.take(client(ctx).address)) throw new AppError("rate_limited", "too many TURN credentials asked for from this address; wait a little");
+    if (options.iceServers.turnEnabled && !options.mintLimit.take(client(ctx).address))
+      throw new AppError("rate_limited", "too many TURN credentials asked for from this address; wait a little");
     const host = hostFromHeader(ctx.get("host"));
     ctx.set("Cache-Control", "no-store");
     const reply: IceServersReply = {
@@ -257,7 +268,10 @@ export function createApp(options: AppOptions): { app: Koa; router: Router } {
   // The original design's shape: ids only. Summaries are an admin route.
   routes.get(API_PATHS.sessions, "admin", (ctx) => {
     const ids = sessions.list().map((s) => s.id);
-    const reply: SessionsReply = { success: true, sessions: { active_sessions: ids.length, max_sessions: config.sessions.max, sessions: ids } };
+    const reply: SessionsReply = {
+      success: true,
+      sessions: { active_sessions: ids.length, max_sessions: config.sessions.max, sessions: ids },
+    };
     ctx.body = reply;
   });
 

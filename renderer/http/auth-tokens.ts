@@ -109,10 +109,12 @@ export class TokenStore {
     try {
       const stored = JSON.parse(readFileSync(file, "utf8")) as StoredFile;
       const expected = this.fingerprintOf(pin, stored.salt);
-      const same = stored.pinFingerprint.length === expected.length && timingSafeEqual(Buffer.from(stored.pinFingerprint), Buffer.from(expected));
+      const same =
+        stored.pinFingerprint.length === expected.length && timingSafeEqual(Buffer.from(stored.pinFingerprint), Buffer.from(expected));
       if (same) {
         const t = this.now();
-        for (const [key, expiry] of Object.entries(stored.tokens)) if (typeof expiry === "number" && expiry > t) this.tokens.set(key, expiry);
+        for (const [key, expiry] of Object.entries(stored.tokens))
+          if (typeof expiry === "number" && expiry > t) this.tokens.set(key, expiry);
         this.salt = stored.salt;
         this.fingerprint = expected;
         log.info({ tokens: this.tokens.size }, "tablet login tokens restored");
@@ -120,7 +122,8 @@ export class TokenStore {
       }
       log.info("the PIN changed: every tablet login token is revoked");
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== "ENOENT") log.warn({ err: String(err), file }, "could not read the tablet token file; starting with none");
+      if ((err as NodeJS.ErrnoException).code !== "ENOENT")
+        log.warn({ err: String(err), file }, "could not read the tablet token file; starting with none");
     }
     this.fingerprint = this.fingerprintOf(pin, this.salt);
     this.save();
@@ -148,7 +151,11 @@ export class TokenStore {
       renameSync(`${file}.tmp`, file);
       this.saveFailed = false;
     } catch (err) {
-      if (!this.saveFailed) log.warn({ err: String(err), file }, "could not save the tablet token file (auth.tokenFile); tablets will pair again after a restart");
+      if (!this.saveFailed)
+        log.warn(
+          { err: String(err), file },
+          "could not save the tablet token file (auth.tokenFile); tablets will pair again after a restart",
+        );
       this.saveFailed = true;
     }
   }

@@ -36,7 +36,8 @@ export class PinGuard {
       this.addresses.delete(address);
       return;
     }
-    if (entry.count >= MAX_FAILURES_PER_ADDRESS) throw tooMany(entry.since + ADDRESS_WINDOW_MS - t, "too many wrong PINs from this address; wait");
+    if (entry.count >= MAX_FAILURES_PER_ADDRESS)
+      throw tooMany(entry.since + ADDRESS_WINDOW_MS - t, "too many wrong PINs from this address; wait");
   }
 
   failed(address: string): void {

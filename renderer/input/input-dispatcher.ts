@@ -4,7 +4,16 @@
  * a round trip per move.
  */
 import type { CDPSession } from "playwright-core";
-import type { ClickInput, CompositionInput, KeyInput, MouseButton, PointerInput, ScrollInput, TextInput, TouchInput } from "../../protocol/index.js";
+import type {
+  ClickInput,
+  CompositionInput,
+  KeyInput,
+  MouseButton,
+  PointerInput,
+  ScrollInput,
+  TextInput,
+  TouchInput,
+} from "../../protocol/index.js";
 import type { Logger } from "../log.js";
 import { keyDefinition, modifierMask } from "./keys.js";
 import { TouchClock } from "./touch-clock.js";
@@ -123,13 +132,19 @@ export class InputDispatcher {
     // With Control/Alt/Meta held a key is a shortcut, not typing.
     const text = modifiers & (1 | 2 | 4) ? undefined : def.text;
     const base = { key: def.key, code: def.code, windowsVirtualKeyCode: def.keyCode, nativeVirtualKeyCode: def.keyCode, modifiers };
-    this.send("Input.dispatchKeyEvent", { type: text ? "keyDown" : "rawKeyDown", ...base, ...(text ? { text, unmodifiedText: text } : {}) });
+    this.send("Input.dispatchKeyEvent", {
+      type: text ? "keyDown" : "rawKeyDown",
+      ...base,
+      ...(text ? { text, unmodifiedText: text } : {}),
+    });
     this.send("Input.dispatchKeyEvent", { type: "keyUp", ...base });
   }
 
   private send(
-    method: "Input.dispatchMouseEvent" | "Input.dispatchKeyEvent" | "Input.dispatchTouchEvent" | "Input.insertText" | "Input.imeSetComposition",
-    params: Record<string, unknown>): void {
+    method:
+      "Input.dispatchMouseEvent" | "Input.dispatchKeyEvent" | "Input.dispatchTouchEvent" | "Input.insertText" | "Input.imeSetComposition",
+    params: Record<string, unknown>,
+  ): void {
     // playwright-core's CDPSession.send is typed per method; the params here are built to match.
     (this.cdp.send as (m: string, p: unknown) => Promise<unknown>)(method, params).catch((err: unknown) => {
       if (!this.closed) this.log.warn({ err: String(err), method }, "input dispatch failed");

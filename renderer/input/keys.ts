@@ -33,12 +33,28 @@ const NAMED: Record<string, Omit<KeyDefinition, "key">> = {
 for (let i = 1; i <= 12; i++) NAMED[`F${i}`] = { code: `F${i}`, keyCode: 111 + i };
 
 const PUNCTUATION: Record<string, [string, number]> = {
-  ";": ["Semicolon", 186], ":": ["Semicolon", 186], "=": ["Equal", 187], "+": ["Equal", 187],
-  ",": ["Comma", 188], "<": ["Comma", 188], "-": ["Minus", 189], _: ["Minus", 189],
-  ".": ["Period", 190], ">": ["Period", 190], "/": ["Slash", 191], "?": ["Slash", 191],
-  "`": ["Backquote", 192], "~": ["Backquote", 192], "[": ["BracketLeft", 219], "{": ["BracketLeft", 219],
-  "\\": ["Backslash", 220], "|": ["Backslash", 220], "]": ["BracketRight", 221], "}": ["BracketRight", 221],
-  "'": ["Quote", 222], '"': ["Quote", 222],
+  ";": ["Semicolon", 186],
+  ":": ["Semicolon", 186],
+  "=": ["Equal", 187],
+  "+": ["Equal", 187],
+  ",": ["Comma", 188],
+  "<": ["Comma", 188],
+  "-": ["Minus", 189],
+  _: ["Minus", 189],
+  ".": ["Period", 190],
+  ">": ["Period", 190],
+  "/": ["Slash", 191],
+  "?": ["Slash", 191],
+  "`": ["Backquote", 192],
+  "~": ["Backquote", 192],
+  "[": ["BracketLeft", 219],
+  "{": ["BracketLeft", 219],
+  "\\": ["Backslash", 220],
+  "|": ["Backslash", 220],
+  "]": ["BracketRight", 221],
+  "}": ["BracketRight", 221],
+  "'": ["Quote", 222],
+  '"': ["Quote", 222],
 };
 
 /** Returns the definition of a key name, or null when it is neither a named key nor one character. */

@@ -43,7 +43,11 @@ export class PageBridge {
     this.options.emit({ type: "notice", code: "file_chooser_refused", message: "Choosing files is not available on this kiosk." });
   private readonly onDownload = (download: Download) => {
     void download.cancel().catch(() => {});
-    this.options.emit({ type: "notice", code: "download_refused", message: `Downloads are not available on this kiosk (${download.suggestedFilename()}).` });
+    this.options.emit({
+      type: "notice",
+      code: "download_refused",
+      message: `Downloads are not available on this kiosk (${download.suggestedFilename()}).`,
+    });
   };
   private readonly onRequest = (request: Request) => {
     if (request.isNavigationRequest() && request.frame() === this.page.mainFrame()) this.setLoading(true);
@@ -112,7 +116,11 @@ export class PageBridge {
     if (typeof p.id !== "string" || !/^s\d{1,9}$/.test(p.id) || !Array.isArray(p.options)) return;
     const id = `${this.frameKey(frame)}-${p.id}`;
     const options: SelectOption[] = p.options.slice(0, 1000).map((o: Record<string, unknown>) => {
-      const option: SelectOption = { label: String(o?.label ?? "").slice(0, 200), selected: o?.selected === true, disabled: o?.disabled === true };
+      const option: SelectOption = {
+        label: String(o?.label ?? "").slice(0, 200),
+        selected: o?.selected === true,
+        disabled: o?.disabled === true,
+      };
       if (typeof o?.group === "string") option.group = o.group.slice(0, 200);
       return option;
     });
@@ -136,10 +144,11 @@ export class PageBridge {
     const localId = id.slice(id.indexOf("-") + 1);
     // Runs in the page; the renderer has no DOM types, so the page's global is reached untyped.
     await frame
-      .evaluate(
-        ([fn, sid, idx]) => (globalThis as unknown as Record<string, (a: string, b: number[] | null) => boolean>)[fn]!(sid, idx),
-        [ANSWER_SELECT_FUNCTION, localId, indexes] as [string, string, number[] | null],
-      )
+      .evaluate(([fn, sid, idx]) => (globalThis as unknown as Record<string, (a: string, b: number[] | null) => boolean>)[fn]!(sid, idx), [
+        ANSWER_SELECT_FUNCTION,
+        localId,
+        indexes,
+      ] as [string, string, number[] | null])
       .catch((err: unknown) => this.options.log.debug({ err: String(err) }, "select answer not applied"));
   }
 
@@ -186,7 +195,9 @@ export class PageBridge {
       return;
     }
     this.options.emit({ type: "notice", code: "popup_opened_here", message: `Opened ${url} in this window.` });
-    await this.page.goto(url, { waitUntil: "commit", timeout: NAVIGATION_TIMEOUT_MS }).catch((err: unknown) => this.options.log.warn({ err: String(err) }, "popup navigation failed"));
+    await this.page
+      .goto(url, { waitUntil: "commit", timeout: NAVIGATION_TIMEOUT_MS })
+      .catch((err: unknown) => this.options.log.warn({ err: String(err) }, "popup navigation failed"));
   }
 
   async navigate(action: "back" | "forward" | "reload" | "home"): Promise<void> {

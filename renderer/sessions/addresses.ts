@@ -27,11 +27,30 @@ SELF.addAddress("::", "ipv6");
 
 /** The LAN, link-local and metadata, CGNAT, benchmarking, multicast and reserved ranges. */
 const PRIVATE = new BlockList();
-for (const [net, prefix] of [["10.0.0.0", 8], ["100.64.0.0", 10], ["169.254.0.0", 16], ["172.16.0.0", 12], ["192.0.0.0", 24], ["192.168.0.0", 16], ["198.18.0.0", 15], ["224.0.0.0", 4], ["240.0.0.0", 4]] as const) {
+for (const [net, prefix] of [
+  ["10.0.0.0", 8],
+  ["100.64.0.0", 10],
+  ["169.254.0.0", 16],
+  ["172.16.0.0", 12],
+  ["192.0.0.0", 24],
+  ["192.168.0.0", 16],
+  ["198.18.0.0", 15],
+  ["224.0.0.0", 4],
+  ["240.0.0.0", 4],
+] as const) {
   PRIVATE.addSubnet(net, prefix, "ipv4");
 }
 // ::/96 holds the deprecated IPv4-compatible form; 64:ff9b::/96 is NAT64 (it reaches IPv4 behind it).
-for (const [net, prefix] of [["::", 96], ["fc00::", 7], ["fe80::", 10], ["fec0::", 10], ["ff00::", 8], ["64:ff9b::", 96], ["64:ff9b:1::", 48], ["100::", 64]] as const) {
+for (const [net, prefix] of [
+  ["::", 96],
+  ["fc00::", 7],
+  ["fe80::", 10],
+  ["fec0::", 10],
+  ["ff00::", 8],
+  ["64:ff9b::", 96],
+  ["64:ff9b:1::", 48],
+  ["100::", 64],
+] as const) {
   PRIVATE.addSubnet(net, prefix, "ipv6");
 }
 
@@ -51,7 +70,10 @@ export function boxAddresses(): Set<string> {
 
 /** IPv4-mapped IPv6 (`::ffff:127.0.0.1`, `::ffff:7f00:1`) becomes the IPv4 address; zone ids go. */
 export function canonical(address: string): string {
-  const bare = address.replace(/^\[|\]$/g, "").replace(/%.*$/, "").toLowerCase();
+  const bare = address
+    .replace(/^\[|\]$/g, "")
+    .replace(/%.*$/, "")
+    .toLowerCase();
   const dotted = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(bare);
   if (dotted) return dotted[1]!;
   const hex = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(bare);

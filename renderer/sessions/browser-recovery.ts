@@ -39,14 +39,25 @@ export class BrowserRecovery {
     const started = Date.now();
     try {
       const browser = this.options.browser;
-      if (!(await this.retrying("relaunching chromium failed", () => browser.start(), () => this.options.closing()))) return;
+      if (
+        !(await this.retrying(
+          "relaunching chromium failed",
+          () => browser.start(),
+          () => this.options.closing(),
+        ))
+      )
+        return;
       this.options.metrics?.chromiumRestarts.inc();
       // Sessions with sound have a browser of their own, which did not die with this one.
       const sessions = this.options.sessions();
       await Promise.all(
-        sessions.filter((session) => !session.audio).map((session) =>
-          this.reopenPage(session, browser).catch((err: unknown) => this.options.log.error({ err: String(err), session: session.id }, "session could not be restored")),
-        ),
+        sessions
+          .filter((session) => !session.audio)
+          .map((session) =>
+            this.reopenPage(session, browser).catch((err: unknown) =>
+              this.options.log.error({ err: String(err), session: session.id }, "session could not be restored"),
+            ),
+          ),
       );
       this.options.log.info({ sessions: sessions.length, ms: Date.now() - started }, "chromium relaunched; sessions restored");
     } finally {
@@ -91,7 +102,12 @@ export class BrowserRecovery {
   }
 
   /** Runs `attempt` until it succeeds or `stopped()`, doubling the wait after each failure. */
-  private async retrying(failure: string, attempt: () => Promise<void>, stopped: () => boolean, fields: Record<string, unknown> = {}): Promise<boolean> {
+  private async retrying(
+    failure: string,
+    attempt: () => Promise<void>,
+    stopped: () => boolean,
+    fields: Record<string, unknown> = {},
+  ): Promise<boolean> {
     let delay = RELAUNCH_FIRST_DELAY_MS;
     while (!stopped()) {
       try {

@@ -43,7 +43,11 @@ export class KioskCatalog {
   startOf(body: CreateSessionBody): SessionStart {
     if (body.kiosk !== undefined) {
       const kiosk = this.kiosks.find((k) => k.id === body.kiosk);
-      if (!kiosk) throw new AppError("unknown_kiosk", `no kiosk ${JSON.stringify(body.kiosk)}; configured: ${this.kiosks.map((k) => k.id).join(", ")}`);
+      if (!kiosk)
+        throw new AppError(
+          "unknown_kiosk",
+          `no kiosk ${JSON.stringify(body.kiosk)}; configured: ${this.kiosks.map((k) => k.id).join(", ")}`,
+        );
       return { url: kiosk.url, kioskId: kiosk.id, wantsAudio: kiosk.audio === true, custom: false };
     }
     if (body.url !== undefined) return { url: body.url, wantsAudio: this.config.audio.default, custom: true };

@@ -113,7 +113,8 @@ export class PageAttachment {
       onFrame: this.options.onFrame,
       onJpeg: this.options.onJpeg,
     };
-    this.frameCapture = this.options.captureMethod === "screenshot" ? new ScreenshotPoller(captureOptions) : new ScreencastCapture(captureOptions);
+    this.frameCapture =
+      this.options.captureMethod === "screenshot" ? new ScreenshotPoller(captureOptions) : new ScreencastCapture(captureOptions);
     await this.frameCapture.start();
   }
 
@@ -147,7 +148,11 @@ export class PageAttachment {
     this.pageBridge?.close();
     // A crashed page's target never answers: its CDP calls are given a moment, not forever.
     await within(this.frameCapture?.close(), DETACH_TIMEOUT_MS);
-    for (const cdp of this.cdpSessions) await within(cdp.detach().catch(() => {}), DETACH_TIMEOUT_MS);
+    for (const cdp of this.cdpSessions)
+      await within(
+        cdp.detach().catch(() => {}),
+        DETACH_TIMEOUT_MS,
+      );
     this.cdpSessions = [];
     this.inputCdp = null;
   }

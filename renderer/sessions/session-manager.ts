@@ -137,7 +137,8 @@ export class SessionManager {
    */
   getFor(id: string, client: Client): Session {
     const session = this.get(id);
-    if (!this.owners.mayUse(id, client)) throw new AppError("session_not_found", `no session ${JSON.stringify(id)} (it may have timed out)`);
+    if (!this.owners.mayUse(id, client))
+      throw new AppError("session_not_found", `no session ${JSON.stringify(id)} (it may have timed out)`);
     return session;
   }
 
@@ -247,7 +248,8 @@ export class SessionManager {
    */
   private async startAudio(id: string): Promise<{ audio: SessionAudio | null; audioUnavailable?: string }> {
     const { pulse, audioUnavailable } = this.options;
-    if (!pulse?.running) return { audio: null, audioUnavailable: `This page has no sound: ${audioUnavailable ?? "the sound server is not running"}.` };
+    if (!pulse?.running)
+      return { audio: null, audioUnavailable: `This page has no sound: ${audioUnavailable ?? "the sound server is not running"}.` };
     const audio = new SessionAudio({
       sessionId: id,
       pulse,
@@ -302,7 +304,12 @@ export class SessionManager {
   }
 
   /** Creates a viewer's peer on a session; the caller drives the offer/answer exchange. */
-  join(id: string, callbacks: JoinCallbacks, host: string | null = null, client: Client = ANONYMOUS): { session: Session; peer: Peer; iceServers: IceServer[] } {
+  join(
+    id: string,
+    callbacks: JoinCallbacks,
+    host: string | null = null,
+    client: Client = ANONYMOUS,
+  ): { session: Session; peer: Peer; iceServers: IceServer[] } {
     const session = this.getFor(id, client);
     const { config } = this.options;
     if (session.viewerCount >= config.sessions.maxViewersPerSession) {

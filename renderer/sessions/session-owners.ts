@@ -50,7 +50,10 @@ export class SessionOwners {
     if (client.admin) return;
     const held = [...this.creators.values()].filter((c) => c.address === client.address).length;
     if (held >= this.maxPerClient) {
-      throw new AppError("client_session_quota", `this address already holds ${held} sessions (sessions.maxPerClient is ${this.maxPerClient}); close one first`);
+      throw new AppError(
+        "client_session_quota",
+        `this address already holds ${held} sessions (sessions.maxPerClient is ${this.maxPerClient}); close one first`,
+      );
     }
   }
 

@@ -59,7 +59,10 @@ export class SessionUpkeep {
   start(): void {
     if (this.closed || this.memoryTimer !== null) return;
     this.viewersGone();
-    this.memoryTimer = this.timers.setInterval(() => void this.checkMemory(), this.options.memoryCheckIntervalMs ?? MEMORY_CHECK_INTERVAL_MS);
+    this.memoryTimer = this.timers.setInterval(
+      () => void this.checkMemory(),
+      this.options.memoryCheckIntervalMs ?? MEMORY_CHECK_INTERVAL_MS,
+    );
   }
 
   /** A viewer joined: the session is no longer idle. */

@@ -233,7 +233,8 @@ export class Session {
     for (const event of this.bridge?.snapshot() ?? []) viewer.sendEvent(event);
     viewer.sendEvent({ type: "viewport", ...this.viewport });
     if (this.options.audio) viewer.sendEvent({ type: "audio", playing: this.options.audio.playing });
-    if (this.options.audioUnavailable) viewer.sendEvent({ type: "notice", code: "audio_unavailable", message: this.options.audioUnavailable });
+    if (this.options.audioUnavailable)
+      viewer.sendEvent({ type: "notice", code: "audio_unavailable", message: this.options.audioUnavailable });
   }
 
   /** A viewer on the WebSocket picture path: the newest JPEG at once, then every new one. */
@@ -312,7 +313,9 @@ export class Session {
     if (this.closed) return;
     this.log.info({ clearStorage: this.options.clearStorageOnReset }, "no input for the reset period; back to the kiosk page");
     if (this.options.clearStorageOnReset && this.options.freshPage && !this.recovering) {
-      const fresh = await this.options.freshPage().catch((err: unknown) => void this.log.warn({ err: String(err) }, "no fresh context for the reset; clearing in place"));
+      const fresh = await this.options
+        .freshPage()
+        .catch((err: unknown) => void this.log.warn({ err: String(err) }, "no fresh context for the reset; clearing in place"));
       if (fresh) return this.moveToFreshContext(fresh);
     }
     if (this.options.clearStorageOnReset) {
@@ -332,7 +335,9 @@ export class Session {
       this.currentPage = fresh.page;
       this.lastUrl = this.options.homeUrl;
       await this.start();
-      await this.load(this.options.homeUrl).catch((err: unknown) => this.log.warn({ err: String(err) }, "loading the kiosk page after the reset failed"));
+      await this.load(this.options.homeUrl).catch((err: unknown) =>
+        this.log.warn({ err: String(err) }, "loading the kiosk page after the reset failed"),
+      );
     } finally {
       this.recovering = false;
       await old.close().catch(() => {});

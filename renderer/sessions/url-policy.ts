@@ -9,7 +9,16 @@
  * and port. Both decide on the resolved address, so no spelling of a host gets round them.
  */
 import { networkInterfaces } from "node:os";
-import { type AddressClass, boxAddresses, cachingResolver, classifyAddress, ipLiteral, type ResolvedAddress, type Resolver, systemResolver } from "./addresses.js";
+import {
+  type AddressClass,
+  boxAddresses,
+  cachingResolver,
+  classifyAddress,
+  ipLiteral,
+  type ResolvedAddress,
+  type Resolver,
+  systemResolver,
+} from "./addresses.js";
 import type { Destination } from "../browser/egress-proxy.js";
 import { effectivePort, parseUrlPattern, type UrlPattern } from "../config/url-pattern.js";
 
@@ -93,7 +102,8 @@ export class UrlPolicy {
     if (!byName && !this.allowCustomUrls) {
       // No DNS for a refusal: only an address or a loopback name can be the appliance itself.
       const literal = ipLiteral(url.hostname) ?? (/^localhost\.?$/i.test(url.hostname) ? "127.0.0.1" : null);
-      if (literal && this.isAppliancePort([{ address: literal, family: 4 }], port)) return this.builtinPage(url.protocol, "GET", url.pathname);
+      if (literal && this.isAppliancePort([{ address: literal, family: 4 }], port))
+        return this.builtinPage(url.protocol, "GET", url.pathname);
       return `${url.origin} is not a configured kiosk and matches no allow pattern`;
     }
     const decision = await this.destination(url.hostname, port, { scheme: url.protocol, method: "GET", path: url.pathname });
@@ -102,7 +112,8 @@ export class UrlPolicy {
       if (byName && decision.refused.endsWith("does not resolve")) return null;
       return decision.refused;
     }
-    if (!byName && LOCAL_NAMES.test(url.hostname) && classifyAddress(decision.address, this.box()) !== "appliance") return `${url.hostname} is a local name`;
+    if (!byName && LOCAL_NAMES.test(url.hostname) && classifyAddress(decision.address, this.box()) !== "appliance")
+      return `${url.hostname} is a local name`;
     return null;
   }
 
@@ -145,7 +156,9 @@ export class UrlPolicy {
   }
 
   private builtinPage(scheme: string, method: string, path: string): string | null {
-    return scheme === "http:" && SAFE_METHODS.has(method) && path.startsWith(BUILTIN_PAGES_PREFIX) && !path.includes("..") ? null : API_REFUSED;
+    return scheme === "http:" && SAFE_METHODS.has(method) && path.startsWith(BUILTIN_PAGES_PREFIX) && !path.includes("..")
+      ? null
+      : API_REFUSED;
   }
 }
 

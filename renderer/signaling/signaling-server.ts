@@ -118,7 +118,9 @@ export class SignalingServer {
     const refusal = this.options.checkUpgrade(req);
     if (refusal) {
       const body = `${refusal.message}\n`;
-      socket.end(`HTTP/1.1 ${refusal.status}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+      socket.end(
+        `HTTP/1.1 ${refusal.status}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+      );
       return;
     }
     const client = this.options.identify(req);
@@ -132,7 +134,17 @@ export class SignalingServer {
   }
 
   private accept(ws: WebSocket, host: string | null, client: Client): void {
-    const conn: Connection = { ws, host, client, answerTimer: null, session: null, peer: null, alive: true, bucket: new TokenBucket(SIGNALING_RATE_PER_SECOND, SIGNALING_BURST), log: this.log.child({ conn: this.nextConnectionId++ }) };
+    const conn: Connection = {
+      ws,
+      host,
+      client,
+      answerTimer: null,
+      session: null,
+      peer: null,
+      alive: true,
+      bucket: new TokenBucket(SIGNALING_RATE_PER_SECOND, SIGNALING_BURST),
+      log: this.log.child({ conn: this.nextConnectionId++ }),
+    };
     // Counted after the handshake, so a browser sees the reason in the close event (it cannot read a refused upgrade).
     const max = this.options.maxSocketsPerClient;
     const held = [...this.connections].filter((c) => c.client.address === client.address).length;
@@ -176,10 +188,12 @@ export class SignalingServer {
 
   private async join(conn: Connection, sessionId: string): Promise<void> {
     if (conn.peer) throw new SignalingError("already_joined", `this connection already joined session ${conn.session?.id}`);
-    if (!this.sessions.has(sessionId)) throw new SignalingError("unknown_session", `no session ${JSON.stringify(sessionId)} (it may have timed out)`);
+    if (!this.sessions.has(sessionId))
+      throw new SignalingError("unknown_session", `no session ${JSON.stringify(sessionId)} (it may have timed out)`);
     // Another tablet's session is as unknown as a missing one.
     this.sessions.getFor(sessionId, conn.client);
-    if (this.options.mintLimit && !this.options.mintLimit.take(conn.client.address)) throw new SignalingError("rate_limited", "too many joins from this address; wait a little and try again");
+    if (this.options.mintLimit && !this.options.mintLimit.take(conn.client.address))
+      throw new SignalingError("rate_limited", "too many joins from this address; wait a little and try again");
     const joined = this.sessions.join(
       sessionId,
       {
@@ -212,7 +226,7 @@ export class SignalingServer {
   }
 
   private requirePeer(conn: Connection): Peer {
-    if (!conn.peer || !conn.session) throw new SignalingError("not_joined", "send {type:\"join\", session_id} first");
+    if (!conn.peer || !conn.session) throw new SignalingError("not_joined", 'send {type:"join", session_id} first');
     if (conn.session.isClosed) throw new SignalingError("session_closed", `session ${conn.session.id} was closed`);
     return conn.peer;
   }

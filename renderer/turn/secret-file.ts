@@ -20,7 +20,9 @@ export interface SecretFromFile {
 async function readSecret(path: string): Promise<string> {
   const secret = (await readFile(path, "utf8")).trim();
   if (secret.length < MIN_SECRET_LENGTH) {
-    throw new SecretFileError(`${path}: the TURN secret must be at least ${MIN_SECRET_LENGTH} characters; delete the file to have a new one generated`);
+    throw new SecretFileError(
+      `${path}: the TURN secret must be at least ${MIN_SECRET_LENGTH} characters; delete the file to have a new one generated`,
+    );
   }
   return secret;
 }

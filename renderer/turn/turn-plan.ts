@@ -36,7 +36,8 @@ export function planTurn(turn: TurnConfig, env: NodeJS.ProcessEnv, turnserverAva
   if (configured && configured.length < MIN_SECRET_LENGTH) {
     throw new TurnPlanError(`${source}: must be at least ${MIN_SECRET_LENGTH} characters; generate one with \`openssl rand -hex 32\``);
   }
-  if (configured) return { enabled: true, spawn, secret: configured, note: spawn ? "local turnserver, configured secret" : "external TURN server" };
+  if (configured)
+    return { enabled: true, spawn, secret: configured, note: spawn ? "local turnserver, configured secret" : "external TURN server" };
   if (spawn) return { enabled: true, spawn, secret: randomBytes(32).toString("hex"), note: "local turnserver, per-run secret" };
   throw new TurnPlanError(
     "turn.enabled is true but no TURN secret is set and no local turnserver can be started: set TURN_SECRET (the secret your coturn uses), " +

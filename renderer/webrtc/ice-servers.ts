@@ -49,7 +49,10 @@ export class IceServers implements IceServerSource {
   turnUrls(host: string | null): string[] {
     if (!this.turnEnabled) return [];
     const h = host ?? this.fallbackHost;
-    const urls = this.turn.urls.length > 0 ? this.turn.urls : [`turn:{host}:${this.turn.port}?transport=udp`, `turn:{host}:${this.turn.port}?transport=tcp`];
+    const urls =
+      this.turn.urls.length > 0
+        ? this.turn.urls
+        : [`turn:{host}:${this.turn.port}?transport=udp`, `turn:{host}:${this.turn.port}?transport=tcp`];
     return urls.map((u) => u.replace("{host}", h));
   }
 

@@ -19,7 +19,13 @@ export interface LinkTuning {
   queueGuard: boolean;
 }
 
-export const DEFAULT_LINK_TUNING: LinkTuning = { keyframeAnswer: true, fec: true, screencast: true, tailProbeMs: DEFAULT_TAIL_PROBE_MS, queueGuard: true };
+export const DEFAULT_LINK_TUNING: LinkTuning = {
+  keyframeAnswer: true,
+  fec: true,
+  screencast: true,
+  tailProbeMs: DEFAULT_TAIL_PROBE_MS,
+  queueGuard: true,
+};
 
 export const LINK_TUNING_ENV = "JIOMOSA_LINK_TUNING";
 
@@ -32,7 +38,10 @@ const onOff = (key: string, value: string): boolean => {
 /** Parses `key=value,…` over the defaults; an unknown key or value is an error naming it. */
 export function parseLinkTuning(text: string | undefined): LinkTuning {
   const tuning = { ...DEFAULT_LINK_TUNING };
-  for (const part of (text ?? "").split(",").map((p) => p.trim()).filter(Boolean)) {
+  for (const part of (text ?? "")
+    .split(",")
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const [key = "", value = ""] = part.split("=", 2);
     if (key === "keyframe-answer") tuning.keyframeAnswer = onOff(key, value);
     else if (key === "fec") tuning.fec = onOff(key, value);
@@ -40,10 +49,10 @@ export function parseLinkTuning(text: string | undefined): LinkTuning {
     else if (key === "queue-guard") tuning.queueGuard = onOff(key, value);
     else if (key === "tail-probe") {
       const ms = value === "off" ? 0 : Number(value);
-      if (!Number.isInteger(ms) || ms < 0 || ms > 1000) throw new Error(`${LINK_TUNING_ENV}: tail-probe takes off or 0–1000 (ms), got "${value}"`);
+      if (!Number.isInteger(ms) || ms < 0 || ms > 1000)
+        throw new Error(`${LINK_TUNING_ENV}: tail-probe takes off or 0–1000 (ms), got "${value}"`);
       tuning.tailProbeMs = ms;
-    }
-    else throw new Error(`${LINK_TUNING_ENV}: unknown key "${key}" (known: keyframe-answer, fec, screencast, tail-probe, queue-guard)`);
+    } else throw new Error(`${LINK_TUNING_ENV}: unknown key "${key}" (known: keyframe-answer, fec, screencast, tail-probe, queue-guard)`);
   }
   return tuning;
 }
@@ -64,6 +73,13 @@ export function stripFec(sdp: string): string {
   if (fecTypes.size === 0) return sdp;
   return lines
     .filter((line) => !/^a=(rtpmap|fmtp|rtcp-fb):(\d+)[ ]/.test(line) || !fecTypes.has(/^a=\w+(?:-\w+)?:(\d+)/.exec(line)![1]!))
-    .map((line) => (line.startsWith("m=video ") ? line.split(" ").filter((token, i) => i < 3 || !fecTypes.has(token)).join(" ") : line))
+    .map((line) =>
+      line.startsWith("m=video ")
+        ? line
+            .split(" ")
+            .filter((token, i) => i < 3 || !fecTypes.has(token))
+            .join(" ")
+        : line,
+    )
     .join("\r\n");
 }

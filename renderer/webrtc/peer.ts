@@ -204,7 +204,11 @@ export class Peer {
       return;
     }
     try {
-      await this.pc.addIceCandidate({ candidate: candidate.candidate, sdpMid: candidate.sdpMid ?? null, sdpMLineIndex: candidate.sdpMLineIndex ?? 0 });
+      await this.pc.addIceCandidate({
+        candidate: candidate.candidate,
+        sdpMid: candidate.sdpMid ?? null,
+        sdpMLineIndex: candidate.sdpMLineIndex ?? 0,
+      });
     } catch (err) {
       // A candidate we cannot use (e.g. an mDNS name) is not fatal: other candidates may work.
       this.log.debug({ err: String(err), candidate: candidate.candidate }, "remote candidate ignored");
@@ -260,7 +264,11 @@ export class Peer {
       const now = performance.now();
       if (now - this.lastRateLimitReply >= RATE_LIMIT_REPLY_INTERVAL_MS) {
         this.lastRateLimitReply = now;
-        this.reply({ type: "input-error", code: "invalid_input", message: `too many input messages: at most ${INPUT_RATE_PER_SECOND} per second; some were dropped` });
+        this.reply({
+          type: "input-error",
+          code: "invalid_input",
+          message: `too many input messages: at most ${INPUT_RATE_PER_SECOND} per second; some were dropped`,
+        });
       }
       return;
     }
@@ -324,17 +332,35 @@ export class Peer {
   async senderStats(): Promise<Record<string, unknown>> {
     const report = await this.pc.getStats();
     const out: Record<string, unknown> = {
-      connectionState: this.pc.connectionState, framesPushed: this.framesSent, inputs: this.inputsReceived,
+      connectionState: this.pc.connectionState,
+      framesPushed: this.framesSent,
+      inputs: this.inputsReceived,
       keyframeAnswers: this.keyframeAnswer?.answered ?? 0,
       queueGuardSkipped: this.queueGuard?.skipped ?? 0,
     };
     report.forEach((stat) => {
       if (stat.type === "outbound-rtp" && stat.kind === "video") {
         for (const key of [
-          "framesEncoded", "framesSent", "keyFramesEncoded", "bytesSent", "packetsSent", "totalEncodeTime", "totalPacketSendDelay",
-          "qualityLimitationReason", "frameWidth", "frameHeight", "framesPerSecond", "targetBitrate", "nackCount", "pliCount", "firCount",
-          "retransmittedPacketsSent", "retransmittedBytesSent", "hugeFramesSent",
-        ]) if (stat[key] !== undefined) out[key] = stat[key];
+          "framesEncoded",
+          "framesSent",
+          "keyFramesEncoded",
+          "bytesSent",
+          "packetsSent",
+          "totalEncodeTime",
+          "totalPacketSendDelay",
+          "qualityLimitationReason",
+          "frameWidth",
+          "frameHeight",
+          "framesPerSecond",
+          "targetBitrate",
+          "nackCount",
+          "pliCount",
+          "firCount",
+          "retransmittedPacketsSent",
+          "retransmittedBytesSent",
+          "hugeFramesSent",
+        ])
+          if (stat[key] !== undefined) out[key] = stat[key];
       } else if (stat.type === "candidate-pair" && stat.nominated) {
         out.availableOutgoingBitrate = stat.availableOutgoingBitrate;
         out.currentRoundTripTime = stat.currentRoundTripTime;

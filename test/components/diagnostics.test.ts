@@ -57,7 +57,8 @@ const fakeFetch: FetchFunction = async (url, init) => {
   const path = new URL(url).pathname;
   requested.push(path);
   if (init?.signal?.aborted) throw new DOMException("aborted", "AbortError");
-  const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
+  const json = (status: number, body: unknown) =>
+    new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
   if (!network.health) throw new TypeError("Failed to fetch");
   if (path === "/health") return json(network.health.status, network.health.body);
   if (path === "/api/ice-servers") return json(200, network.iceSettings);
@@ -140,7 +141,8 @@ class FakePeer {
           this.onicecandidateerror?.({ errorCode: 401, errorText: "Unauthorized", url });
           // A browser goes on trying its other interfaces after a refusal: gathering need not end.
           silent = true;
-        } else if (behaviour === "unreachable") this.onicecandidateerror?.({ errorCode: 701, errorText: "TURN allocate request timed out.", url });
+        } else if (behaviour === "unreachable")
+          this.onicecandidateerror?.({ errorCode: 701, errorText: "TURN allocate request timed out.", url });
         else silent = true;
       }
     }
@@ -189,11 +191,17 @@ describe("<jiomosa-diagnostics>", () => {
   function row(id: string): ShownRow {
     const li = page.shadowRoot!.querySelector<HTMLElement>(`[data-check="${id}"]`);
     if (!li) throw new Error(`no row ${id}`);
-    return { result: li.dataset.result, text: li.querySelector(".text")!.textContent!.trim(), hint: li.querySelector(".hint")?.textContent?.trim() ?? null };
+    return {
+      result: li.dataset.result,
+      text: li.querySelector(".text")!.textContent!.trim(),
+      hint: li.querySelector(".hint")?.textContent?.trim() ?? null,
+    };
   }
 
   const results = () =>
-    Object.fromEntries([...page.shadowRoot!.querySelectorAll<HTMLElement>("[data-check]")].map((li) => [li.dataset.check, li.dataset.result]));
+    Object.fromEntries(
+      [...page.shadowRoot!.querySelectorAll<HTMLElement>("[data-check]")].map((li) => [li.dataset.check, li.dataset.result]),
+    );
   const summary = () => page.shadowRoot!.querySelector<HTMLElement>(".summary")!;
 
   it("passes every check on a working box and says so", async () => {
@@ -202,7 +210,15 @@ describe("<jiomosa-diagnostics>", () => {
     open();
     await done();
 
-    expect(results()).to.deep.equal({ http: "pass", websocket: "pass", rtt: "pass", ice: "pass", "turn-udp": "pass", "turn-tcp": "pass", vp8: "pass" });
+    expect(results()).to.deep.equal({
+      http: "pass",
+      websocket: "pass",
+      rtt: "pass",
+      ice: "pass",
+      "turn-udp": "pass",
+      "turn-tcp": "pass",
+      vp8: "pass",
+    });
     expect(summary().textContent).to.equal("All checks passed");
     expect(summary().dataset.failed).to.equal("0");
     expect(row("http").text).to.equal("The box answers (version 0.1.0).");
@@ -315,7 +331,9 @@ describe("<jiomosa-diagnostics>", () => {
 
     const websocket = row("websocket");
     expect(websocket.result).to.equal("fail");
-    expect(websocket.text).to.equal("The WebSocket to ws://kiosk.test:8000/ws/signaling did not open: the connection was closed (code 1006).");
+    expect(websocket.text).to.equal(
+      "The WebSocket to ws://kiosk.test:8000/ws/signaling did not open: the connection was closed (code 1006).",
+    );
     expect(websocket.hint).to.equal(
       "To fix: A proxy or firewall blocks WebSocket upgrades on port 8000: allow WebSocket connections to the box on that port, or connect the tablet without the proxy.",
     );
@@ -387,7 +405,8 @@ describe("<jiomosa-launcher> diagnostics link", () => {
   });
 
   it("links to /diagnostics, also when the kiosk list cannot load", async () => {
-    window.fetch = async () => new Response(JSON.stringify({ error: { code: "unavailable", message: "Renderer is still starting" } }), { status: 503 });
+    window.fetch = async () =>
+      new Response(JSON.stringify({ error: { code: "unavailable", message: "Renderer is still starting" } }), { status: 503 });
     const launcher: JiomosaLauncher = document.createElement("jiomosa-launcher");
     document.body.append(launcher);
     await waitFor(() => launcher.shadowRoot?.querySelector("[role=alert]"), "the error");

@@ -74,7 +74,12 @@ describe("input-mapper", () => {
 
   describe("containedBox", () => {
     it("centres the picture", () => {
-      expect(containedBox({ left: 0, top: 0, width: 400, height: 400 }, page)).to.deep.equal({ left: 0, top: 87.5, width: 400, height: 225 });
+      expect(containedBox({ left: 0, top: 0, width: 400, height: 400 }, page)).to.deep.equal({
+        left: 0,
+        top: 87.5,
+        width: 400,
+        height: 225,
+      });
     });
   });
 });

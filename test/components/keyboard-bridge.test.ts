@@ -149,11 +149,9 @@ describe("<jiomosa-keyboard-bridge>", () => {
     }
     // At most the neutral context stays, so the IME does not capitalise every word.
     expect([NEUTRAL_CONTEXT, ""]).to.include(textarea.value);
-    expect(received.filter((m) => m.type === "composition" && m.action === "commit").map((m) => m.type === "composition" && m.text)).to.deep.equal([
-      "one",
-      "two",
-      "three",
-    ]);
+    expect(
+      received.filter((m) => m.type === "composition" && m.action === "commit").map((m) => m.type === "composition" && m.text),
+    ).to.deep.equal(["one", "two", "three"]);
   });
 
   it("deletes inside a composition by shortening it, and outside with Backspace", () => {

@@ -27,7 +27,12 @@ describe("<jiomosa-launcher>", () => {
       success: true,
       kiosks: [
         { id: "clock", title: "Wall Clock", url: "http://example.test/clock" },
-        { id: "weather-now", title: "Weather", url: "http://example.test/weather", icon: "data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7" },
+        {
+          id: "weather-now",
+          title: "Weather",
+          url: "http://example.test/weather",
+          icon: "data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7",
+        },
         { id: "news", title: "news desk", url: "http://example.test/news", icon: "📰" },
       ],
     });
@@ -42,7 +47,11 @@ describe("<jiomosa-launcher>", () => {
     expect(requested).to.have.length(1);
     expect(new URL(requested[0]!, location.href).pathname).to.equal("/api/kiosks");
     expect(tiles.map((t) => t.querySelector(".title")?.textContent)).to.deep.equal(["Wall Clock", "Weather", "news desk"]);
-    expect(tiles.map((t) => t.getAttribute("href"))).to.deep.equal(["/viewer?kiosk=clock", "/viewer?kiosk=weather-now", "/viewer?kiosk=news"]);
+    expect(tiles.map((t) => t.getAttribute("href"))).to.deep.equal([
+      "/viewer?kiosk=clock",
+      "/viewer?kiosk=weather-now",
+      "/viewer?kiosk=news",
+    ]);
     // No icon: a letter badge; an image icon: an <img>; an emoji icon: the emoji.
     expect(tiles[0]!.querySelector(".badge")?.textContent).to.equal("W");
     // A valid image: a broken one would be swapped for the letter badge as soon as it fails to decode.

@@ -3,7 +3,14 @@ import { html, render } from "lit";
 import type { InputMessage, PageEvent } from "../../protocol/index.js";
 import { NAV_BAR_HEIGHT_PX, navBarStyles, renderNavBar } from "../../viewer/src/session-view/nav-bar.js";
 
-const PAGE: PageEvent = { type: "page", url: "http://example.test/list", title: "A long list", loading: false, canGoBack: true, canGoForward: false };
+const PAGE: PageEvent = {
+  type: "page",
+  url: "http://example.test/list",
+  title: "A long list",
+  loading: false,
+  canGoBack: true,
+  canGoForward: false,
+};
 
 /** The bar as the viewer renders it: into a shadow root that has its styles. */
 describe("navigation bar", () => {

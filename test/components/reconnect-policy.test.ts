@@ -1,5 +1,10 @@
 import { expect } from "@esm-bundle/chai";
-import { afterConnectionLost, afterWake, RECONNECT_BASE_DELAY_MS, RECONNECT_MAX_DELAY_MS } from "../../viewer/src/connection/reconnect-policy.js";
+import {
+  afterConnectionLost,
+  afterWake,
+  RECONNECT_BASE_DELAY_MS,
+  RECONNECT_MAX_DELAY_MS,
+} from "../../viewer/src/connection/reconnect-policy.js";
 
 describe("afterConnectionLost", () => {
   it("waits for the network when the tablet is offline, without counting an attempt", () => {
@@ -7,8 +12,16 @@ describe("afterConnectionLost", () => {
   });
 
   it("doubles the delay with each attempt", () => {
-    expect(afterConnectionLost({ attempts: 0, online: true })).to.deep.equal({ kind: "wait", delayMs: RECONNECT_BASE_DELAY_MS, attempts: 1 });
-    expect(afterConnectionLost({ attempts: 2, online: true })).to.deep.equal({ kind: "wait", delayMs: 4 * RECONNECT_BASE_DELAY_MS, attempts: 3 });
+    expect(afterConnectionLost({ attempts: 0, online: true })).to.deep.equal({
+      kind: "wait",
+      delayMs: RECONNECT_BASE_DELAY_MS,
+      attempts: 1,
+    });
+    expect(afterConnectionLost({ attempts: 2, online: true })).to.deep.equal({
+      kind: "wait",
+      delayMs: 4 * RECONNECT_BASE_DELAY_MS,
+      attempts: 3,
+    });
   });
 
   it("never waits longer than the ceiling", () => {
@@ -18,7 +31,14 @@ describe("afterConnectionLost", () => {
 });
 
 describe("afterWake", () => {
-  const streaming = { status: "streaming", online: true, backoffPending: false, linkAlive: true, socketOpen: true, pingPending: false } as const;
+  const streaming = {
+    status: "streaming",
+    online: true,
+    backoffPending: false,
+    linkAlive: true,
+    socketOpen: true,
+    pingPending: false,
+  } as const;
 
   it("pings a link that looks alive, once", () => {
     expect(afterWake(streaming)).to.equal("ping");

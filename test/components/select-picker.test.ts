@@ -68,7 +68,9 @@ describe("<jiomosa-select-picker>", () => {
     root().querySelector<HTMLElement>(".backdrop")!.click();
     picker.request = { ...REQUEST, id: "f1-s5" };
     await picker.updateComplete;
-    root().querySelector(".picker")!.dispatchEvent(new KeyboardEvent("keydown", { key: "Escape", bubbles: true, composed: true }));
+    root()
+      .querySelector(".picker")!
+      .dispatchEvent(new KeyboardEvent("keydown", { key: "Escape", bubbles: true, composed: true }));
     expect(received).to.deep.equal([
       { type: "select-answer", id: "f1-s3", indexes: null },
       { type: "select-answer", id: "f1-s4", indexes: null },

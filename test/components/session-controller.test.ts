@@ -9,9 +9,25 @@ import {
   type PeerConnectionConstructor,
   type WebSocketConstructor,
 } from "../../viewer/src/connection/session-controller.js";
-import { acceptOffer, type Call, FakeEnvironment, FakeHost, fakeFetch, FakePeer, FakeSocket, ManualTimers, MemoryStorage, settle } from "./session-fakes.js";
+import {
+  acceptOffer,
+  type Call,
+  FakeEnvironment,
+  FakeHost,
+  fakeFetch,
+  FakePeer,
+  FakeSocket,
+  ManualTimers,
+  MemoryStorage,
+  settle,
+} from "./session-fakes.js";
 
-const OFFER = { type: "offer", offer: { type: "offer", sdp: "v=0 offer-1" }, iceServers: [{ urls: "turn:turn.test:3478", username: "u", credential: "p" }], viewport: { width: 1024, height: 768 } };
+const OFFER = {
+  type: "offer",
+  offer: { type: "offer", sdp: "v=0 offer-1" },
+  iceServers: [{ urls: "turn:turn.test:3478", username: "u", credential: "p" }],
+  viewport: { width: 1024, height: 768 },
+};
 const REMOTE_CANDIDATE = { candidate: "candidate:1 1 udp 2122260223 192.0.2.1 50000 typ host", sdpMid: "0", sdpMLineIndex: 0 };
 
 // ---- tests ------------------------------------------------------------------------------------

@@ -159,7 +159,15 @@ export class FakePeer {
     return this.stats;
   }
   setVideoReceived(counters: { framesDecoded: number; freezeCount?: number; packetsReceived?: number; packetsLost?: number }): void {
-    this.stats.set("IT01V", { type: "inbound-rtp", kind: "video", id: "IT01V", freezeCount: 0, packetsReceived: counters.framesDecoded * 10, packetsLost: 0, ...counters });
+    this.stats.set("IT01V", {
+      type: "inbound-rtp",
+      kind: "video",
+      id: "IT01V",
+      freezeCount: 0,
+      packetsReceived: counters.framesDecoded * 10,
+      packetsLost: 0,
+      ...counters,
+    });
   }
 }
 
@@ -191,7 +199,15 @@ export function fakeFetch(calls: Call[], failure?: { status: number; body: unkno
     if (failure) return new Response(JSON.stringify(failure.body), { status: failure.status });
     if (method === "POST" && url.endsWith("/api/session/create")) {
       created += 1;
-      const reply = { success: true, session_id: `s${created}`, viewport: { width: 1280, height: 720 }, websocket_url: "/ws/signaling", url: "http://example.test/", message: "created", ...extra };
+      const reply = {
+        success: true,
+        session_id: `s${created}`,
+        viewport: { width: 1280, height: 720 },
+        websocket_url: "/ws/signaling",
+        url: "http://example.test/",
+        message: "created",
+        ...extra,
+      };
       return new Response(JSON.stringify(reply), { status: 200 });
     }
     if (method === "DELETE") return new Response(JSON.stringify({ success: true }), { status: 200 });
@@ -203,7 +219,6 @@ export function fakeFetch(calls: Call[], failure?: { status: number; body: unkno
 export const settle = async () => {
   for (let i = 0; i < 10; i++) await new Promise((resolve) => setTimeout(resolve, 0));
 };
-
 
 /** Polls `read` until it returns something truthy, failing with "timed out waiting for `what`" after `timeoutMs`. */
 export async function waitFor<T>(read: () => T | null | undefined | false, what: string, timeoutMs = 5_000, pollMs = 10): Promise<T> {
@@ -217,7 +232,11 @@ export async function waitFor<T>(read: () => T | null | undefined | false, what:
 }
 
 /** Opens the signaling socket, delivers `offer`, lets the answer settle, then opens the input channel, adds `stream` and connects the last peer. */
-export async function acceptOffer(socket: FakeSocket, offer: unknown, stream: MediaStream = new MediaStream()): Promise<{ socket: FakeSocket; peer: FakePeer; channel: FakeChannel }> {
+export async function acceptOffer(
+  socket: FakeSocket,
+  offer: unknown,
+  stream: MediaStream = new MediaStream(),
+): Promise<{ socket: FakeSocket; peer: FakePeer; channel: FakeChannel }> {
   socket.open();
   socket.receive(offer);
   await settle();
@@ -230,7 +249,11 @@ export async function acceptOffer(socket: FakeSocket, offer: unknown, stream: Me
 }
 
 /** Delivers `event` on the input channel, then awaits each update in order (each read only once the previous one is done). */
-export async function receiveOn(channel: FakeChannel, event: unknown, ...updates: Array<() => Promise<unknown> | undefined>): Promise<void> {
+export async function receiveOn(
+  channel: FakeChannel,
+  event: unknown,
+  ...updates: Array<() => Promise<unknown> | undefined>
+): Promise<void> {
   channel.onmessage?.({ data: JSON.stringify(event) });
   for (const update of updates) await update();
 }

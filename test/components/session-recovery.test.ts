@@ -10,7 +10,18 @@ import {
   WAKE_CHECK_TIMEOUT_MS,
   type WebSocketConstructor,
 } from "../../viewer/src/connection/session-controller.js";
-import { acceptOffer, type Call, FakeEnvironment, FakeHost, fakeFetch, FakePeer, FakeSocket, ManualTimers, MemoryStorage, settle } from "./session-fakes.js";
+import {
+  acceptOffer,
+  type Call,
+  FakeEnvironment,
+  FakeHost,
+  fakeFetch,
+  FakePeer,
+  FakeSocket,
+  ManualTimers,
+  MemoryStorage,
+  settle,
+} from "./session-fakes.js";
 
 const OFFER = { type: "offer", offer: { type: "offer", sdp: "v=0 offer-1" }, viewport: { width: 1280, height: 720 } };
 
@@ -24,7 +35,14 @@ describe("SessionController: resume, page events, offline and wake", () => {
   let channelOpens: number;
   let controller: SessionController;
 
-  function create(options: { target?: SessionTarget; reply?: Record<string, unknown>; size?: { width: number; height: number } | null; keepStorage?: boolean } = {}) {
+  function create(
+    options: {
+      target?: SessionTarget;
+      reply?: Record<string, unknown>;
+      size?: { width: number; height: number } | null;
+      keepStorage?: boolean;
+    } = {},
+  ) {
     FakeSocket.instances = [];
     FakePeer.instances = [];
     host = new FakeHost();

@@ -29,7 +29,13 @@ describe("<jiomosa-sound-control>", () => {
     expect(toggle.getAttribute("aria-label")).to.equal("Mute");
     expect(toggle.getAttribute("aria-pressed")).to.equal("true");
     const slider = part<HTMLInputElement>("sound-volume")!;
-    expect([slider.type, slider.min, slider.max, slider.value, slider.getAttribute("aria-label")]).to.deep.equal(["range", "0", "1", "1", "Volume"]);
+    expect([slider.type, slider.min, slider.max, slider.value, slider.getAttribute("aria-label")]).to.deep.equal([
+      "range",
+      "0",
+      "1",
+      "1",
+      "Volume",
+    ]);
 
     control.muted = false;
     control.volume = 0.4;

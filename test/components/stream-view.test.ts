@@ -183,12 +183,26 @@ describe("<jiomosa-stream-view>", () => {
   });
 
   it("turns the wheel into a scroll at the pointer, in pixels", () => {
-    const lines = new WheelEvent("wheel", { clientX: 200, clientY: 200, deltaY: 3, deltaMode: WheelEvent.DOM_DELTA_LINE, bubbles: true, cancelable: true });
+    const lines = new WheelEvent("wheel", {
+      clientX: 200,
+      clientY: 200,
+      deltaY: 3,
+      deltaMode: WheelEvent.DOM_DELTA_LINE,
+      bubbles: true,
+      cancelable: true,
+    });
     view.dispatchEvent(lines);
     // MouseEvent client coordinates are whole pixels (only PointerEvent keeps fractions).
     const pixels = new WheelEvent("wheel", { clientX: 100, clientY: 200, deltaX: -12.5, deltaY: 0, bubbles: true, cancelable: true });
     view.dispatchEvent(pixels);
-    const pages = new WheelEvent("wheel", { clientX: 200, clientY: 20, deltaY: 1, deltaMode: WheelEvent.DOM_DELTA_PAGE, bubbles: true, cancelable: true });
+    const pages = new WheelEvent("wheel", {
+      clientX: 200,
+      clientY: 20,
+      deltaY: 1,
+      deltaMode: WheelEvent.DOM_DELTA_PAGE,
+      bubbles: true,
+      cancelable: true,
+    });
     view.dispatchEvent(pages);
     expect(received).to.deep.equal([
       { type: "scroll", deltaX: 0, deltaY: 120, x: 640, y: 360 },
@@ -253,9 +267,23 @@ describe("<jiomosa-stream-view>", () => {
     expect(received.map((m) => (m.type === "touch" ? { type: m.type, action: m.action, points: m.points } : m))).to.deep.equal([
       { type: "touch", action: "start", points: [a0] },
       { type: "touch", action: "start", points: [a0, b] },
-      { type: "touch", action: "move", points: [{ ...a0, x: 768, force: 0.6 }, { ...b, x: 352 }] },
+      {
+        type: "touch",
+        action: "move",
+        points: [
+          { ...a0, x: 768, force: 0.6 },
+          { ...b, x: 352 },
+        ],
+      },
       { type: "touch", action: "end", points: [{ ...b, x: 352 }] },
-      { type: "touch", action: "start", points: [{ ...b, x: 352 }, { id: 0, x: 960, y: 540 }] },
+      {
+        type: "touch",
+        action: "start",
+        points: [
+          { ...b, x: 352 },
+          { id: 0, x: 960, y: 540 },
+        ],
+      },
       { type: "touch", action: "end", points: [{ id: 0, x: 960, y: 540 }] },
       { type: "touch", action: "end", points: [] },
     ]);

@@ -93,9 +93,15 @@ describe("PeerLink input channel", () => {
       channelOpen: () => (open = true),
       channelEvent: () => {},
     };
-    const link = new PeerLink(RTCPeerConnection, [], { setTimeout: (cb, ms) => setTimeout(cb, ms), clearTimeout: (h) => clearTimeout(h as number) }, events);
+    const link = new PeerLink(
+      RTCPeerConnection,
+      [],
+      { setTimeout: (cb, ms) => setTimeout(cb, ms), clearTimeout: (h) => clearTimeout(h as number) },
+      events,
+    );
     renderer.onicecandidate = (e) => {
-      if (e.candidate) link.addRemoteCandidate({ candidate: e.candidate.candidate, sdpMid: e.candidate.sdpMid, sdpMLineIndex: e.candidate.sdpMLineIndex });
+      if (e.candidate)
+        link.addRemoteCandidate({ candidate: e.candidate.candidate, sdpMid: e.candidate.sdpMid, sdpMLineIndex: e.candidate.sdpMLineIndex });
     };
     await renderer.setLocalDescription(await renderer.createOffer());
     const answer = await link.applyOffer(renderer.localDescription!.toJSON() as RTCSessionDescriptionInit);

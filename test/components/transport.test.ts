@@ -9,7 +9,19 @@ import {
 } from "../../viewer/src/connection/session-controller.js";
 import { webRtcUsable } from "../../viewer/src/connection/transport.js";
 import { withoutExtmapAllowMixed } from "../../viewer/src/connection/peer-link.js";
-import { acceptOffer, type Call, FakeEnvironment, FakeHost, fakeFetch, FakePeer, FakeSocket, ManualTimers, MemoryStorage, settle, waitFor } from "./session-fakes.js";
+import {
+  acceptOffer,
+  type Call,
+  FakeEnvironment,
+  FakeHost,
+  fakeFetch,
+  FakePeer,
+  FakeSocket,
+  ManualTimers,
+  MemoryStorage,
+  settle,
+  waitFor,
+} from "./session-fakes.js";
 
 const OFFER = { type: "offer", offer: { type: "offer", sdp: "v=0 offer-1" }, iceServers: [], viewport: { width: 1024, height: 768 } };
 
@@ -141,6 +153,8 @@ describe("transport helpers", () => {
 
   it("drops a=extmap-allow-mixed, which Chrome 70 and older cannot parse, and nothing else", () => {
     const sdp = "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\na=extmap-allow-mixed\r\na=msid-semantic: WMS s\r\nm=video 9 UDP/TLS/RTP/SAVPF 96\r\n";
-    expect(withoutExtmapAllowMixed(sdp)).to.equal("v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\na=msid-semantic: WMS s\r\nm=video 9 UDP/TLS/RTP/SAVPF 96\r\n");
+    expect(withoutExtmapAllowMixed(sdp)).to.equal(
+      "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\na=msid-semantic: WMS s\r\nm=video 9 UDP/TLS/RTP/SAVPF 96\r\n",
+    );
   });
 });

@@ -4,7 +4,19 @@ import { RESIZE_DEBOUNCE_MS } from "../../viewer/src/session-view/viewport-follo
 import type { PeerConnectionConstructor, WebSocketConstructor } from "../../viewer/src/connection/session-controller.js";
 import "../../viewer/src/session-view/viewer.js";
 import type { JiomosaViewer } from "../../viewer/src/session-view/viewer.js";
-import { acceptOffer, type Call, FakeChannel, FakeEnvironment, fakeFetch, FakePeer, FakeSocket, ManualTimers, MemoryStorage, receiveOn, waitFor } from "./session-fakes.js";
+import {
+  acceptOffer,
+  type Call,
+  FakeChannel,
+  FakeEnvironment,
+  fakeFetch,
+  FakePeer,
+  FakeSocket,
+  ManualTimers,
+  MemoryStorage,
+  receiveOn,
+  waitFor,
+} from "./session-fakes.js";
 
 /** Manual time that also counts how often the resize debounce was (re)armed, so a test knows the observer saw a size. */
 class DebounceTimers extends ManualTimers {
@@ -45,7 +57,11 @@ describe("<jiomosa-viewer> with a live session", () => {
     document.body.append(viewer);
     const socket = await waitFor(() => FakeSocket.instances.at(-1), "the signaling socket");
     const body = (calls[0]?.body ?? {}) as { width?: number; height?: number };
-    ({ channel } = await acceptOffer(socket, { type: "offer", offer: { type: "offer", sdp: "v=0" }, viewport: { width: body.width ?? 1280, height: body.height ?? 720 } }));
+    ({ channel } = await acceptOffer(socket, {
+      type: "offer",
+      offer: { type: "offer", sdp: "v=0" },
+      viewport: { width: body.width ?? 1280, height: body.height ?? 720 },
+    }));
     await viewer.updateComplete;
     return socket;
   }
@@ -53,7 +69,8 @@ describe("<jiomosa-viewer> with a live session", () => {
   const root = () => viewer.shadowRoot!;
   const sent = () => channel.sent.map((text) => JSON.parse(text) as InputMessage);
   const receive = (event: ChannelEvent) => receiveOn(channel, event, () => viewer.updateComplete);
-  const inner = <E extends Element>(host: string, selector: string) => root().querySelector(host)?.shadowRoot?.querySelector<E>(selector) ?? null;
+  const inner = <E extends Element>(host: string, selector: string) =>
+    root().querySelector(host)?.shadowRoot?.querySelector<E>(selector) ?? null;
 
   beforeEach(() => {
     storage = new MemoryStorage();

@@ -6,7 +6,17 @@ import type { JiomosaSoundControl } from "../../viewer/src/sound/sound-control.j
 import { SOUND_KEY } from "../../viewer/src/sound/sound-controller.js";
 import "../../viewer/src/session-view/viewer.js";
 import type { JiomosaViewer } from "../../viewer/src/session-view/viewer.js";
-import { acceptOffer, FakeChannel, FakeEnvironment, fakeFetch, FakePeer, FakeSocket, MemoryStorage, receiveOn, waitFor } from "./session-fakes.js";
+import {
+  acceptOffer,
+  FakeChannel,
+  FakeEnvironment,
+  fakeFetch,
+  FakePeer,
+  FakeSocket,
+  MemoryStorage,
+  receiveOn,
+  waitFor,
+} from "./session-fakes.js";
 
 /** What the renderer sends for a kiosk with sound: a moving picture and an (Opus, here silent) audio track in one stream. */
 function soundStream(audio: AudioContext): { stream: MediaStream; stop: () => void } {
@@ -20,7 +30,10 @@ function soundStream(audio: AudioContext): { stream: MediaStream; stop: () => vo
     ctx.fillStyle = n % 2 ? "#204080" : "#802040";
     ctx.fillRect(0, 0, 320, 240);
   }, 40);
-  const stream = new MediaStream([...canvas.captureStream(25).getVideoTracks(), ...audio.createMediaStreamDestination().stream.getAudioTracks()]);
+  const stream = new MediaStream([
+    ...canvas.captureStream(25).getVideoTracks(),
+    ...audio.createMediaStreamDestination().stream.getAudioTracks(),
+  ]);
   return {
     stream,
     stop: () => {
@@ -56,7 +69,11 @@ describe("<jiomosa-viewer> sound", () => {
     document.body.append(viewer);
     const socket = await waitFor(() => FakeSocket.instances.at(-1), "the signaling socket", 10_000);
     const offer = { type: "offer", offer: { type: "offer", sdp: "v=0" }, viewport: { width: 800, height: 548 } };
-    ({ channel } = await acceptOffer(socket, offer, options.sound === false ? new MediaStream(source.stream.getVideoTracks()) : source.stream));
+    ({ channel } = await acceptOffer(
+      socket,
+      offer,
+      options.sound === false ? new MediaStream(source.stream.getVideoTracks()) : source.stream,
+    ));
     await viewer.updateComplete;
   }
 
@@ -66,7 +83,13 @@ describe("<jiomosa-viewer> sound", () => {
   // Booleans, not elements, in assertions: a failing chai assertion on a Lit element hangs the test browser.
   const shown = (testId: string) => part(testId) !== null;
   const video = () => root().querySelector("jiomosa-stream-view")!.video!;
-  const receive = (event: ChannelEvent) => receiveOn(channel, event, () => viewer!.updateComplete, () => control()?.updateComplete);
+  const receive = (event: ChannelEvent) =>
+    receiveOn(
+      channel,
+      event,
+      () => viewer!.updateComplete,
+      () => control()?.updateComplete,
+    );
   /** A real click (the browser counts it as the user's activation), at the middle of an element. */
   const click = async (element: Element) => {
     const rect = element.getBoundingClientRect();

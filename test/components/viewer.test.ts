@@ -13,7 +13,10 @@ describe("<jiomosa-viewer>", () => {
     bodies = [];
     window.fetch = async (_input: RequestInfo | URL, init?: RequestInit) => {
       bodies.push(init?.body ? JSON.parse(String(init.body)) : undefined);
-      const body = { error: { code: "unknown_kiosk", message: "No kiosk named 'nope' is configured" }, detail: "No kiosk named 'nope' is configured" };
+      const body = {
+        error: { code: "unknown_kiosk", message: "No kiosk named 'nope' is configured" },
+        detail: "No kiosk named 'nope' is configured",
+      };
       return new Response(JSON.stringify(body), { status: 404 });
     };
   });

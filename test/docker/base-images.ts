@@ -39,7 +39,9 @@ export function defaultBaseImages(): { node: string; coturn: string } {
 }
 
 async function imageLabel(image: string, label: string): Promise<string | null | undefined> {
-  const result = await run("docker", ["image", "inspect", "--format", `{{ index .Config.Labels "${label}" }}`, image], { allowFailure: true });
+  const result = await run("docker", ["image", "inspect", "--format", `{{ index .Config.Labels "${label}" }}`, image], {
+    allowFailure: true,
+  });
   if (result.code !== 0) return undefined; // no such image
   const value = result.stdout.trim();
   return value === "" || value === "<no value>" ? null : value;
@@ -63,7 +65,11 @@ function debianMirror(): { main: string; security: string } {
 
 function hostNode(): { node: string; npmDir: string; version: string } {
   const node = realpathSync(process.execPath);
-  const candidates = [join(dirname(node), "..", "lib", "node_modules", "npm"), "/usr/lib/node_modules/npm", "/usr/local/lib/node_modules/npm"];
+  const candidates = [
+    join(dirname(node), "..", "lib", "node_modules", "npm"),
+    "/usr/lib/node_modules/npm",
+    "/usr/local/lib/node_modules/npm",
+  ];
   const npmDir = candidates.find((dir) => existsSync(join(dir, "bin", "npm-cli.js")));
   if (!npmDir) throw new Error(`npm not found next to ${node}`);
   const npmVersion = (JSON.parse(readFileSync(join(npmDir, "package.json"), "utf8")) as { version: string }).version;
@@ -96,7 +102,9 @@ async function buildMinbase(mirror: { main: string; security: string }, hash: st
   const dir = mkdtempSync(join(tmpdir(), "jiomosa-minbase-"));
   try {
     log(`debootstrap --variant=minbase bookworm (${mirror.main})`);
-    await run("debootstrap", ["--variant=minbase", "--include=libstdc++6,ca-certificates", "bookworm", dir, mirror.main], { timeoutMs: 15 * 60_000 });
+    await run("debootstrap", ["--variant=minbase", "--include=libstdc++6,ca-certificates", "bookworm", dir, mirror.main], {
+      timeoutMs: 15 * 60_000,
+    });
     rmSync(join(dir, "etc", "apt", "sources.list"), { force: true });
     writeFileSync(
       join(dir, "etc", "apt", "sources.list.d", "debian.sources"),
@@ -108,14 +116,27 @@ async function buildMinbase(mirror: { main: string; security: string }, hash: st
     mkdirSync(join(dir, "var", "cache", "apt", "archives", "partial"), { recursive: true });
     rmSync(join(dir, "var", "lib", "apt", "lists"), { recursive: true, force: true });
     mkdirSync(join(dir, "var", "lib", "apt", "lists", "partial"), { recursive: true });
-    const tar = await run("sh", ["-c", `tar -C '${dir}' -c . | docker import --change 'LABEL ${RECIPE_LABEL}=${hash}' --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' --change 'CMD ["bash"]' - ${MINBASE_TAG}`], { timeoutMs: 10 * 60_000 });
+    const tar = await run(
+      "sh",
+      [
+        "-c",
+        `tar -C '${dir}' -c . | docker import --change 'LABEL ${RECIPE_LABEL}=${hash}' --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' --change 'CMD ["bash"]' - ${MINBASE_TAG}`,
+      ],
+      { timeoutMs: 10 * 60_000 },
+    );
     log(`imported ${MINBASE_TAG} ${tar.stdout.trim().slice(0, 19)}`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-async function buildFrom(tag: string, dockerfile: string, files: Record<string, string>, hash: string, log: (line: string) => void): Promise<void> {
+async function buildFrom(
+  tag: string,
+  dockerfile: string,
+  files: Record<string, string>,
+  hash: string,
+  log: (line: string) => void,
+): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "jiomosa-stand-in-"));
   try {
     writeFileSync(join(dir, "Dockerfile"), `${dockerfile}LABEL ${RECIPE_LABEL}=${hash}\n`);
@@ -135,7 +156,12 @@ export async function ensureBaseImages(log: (line: string) => void): Promise<Bas
   const minbaseHash = recipeHash("minbase-1", mirror.main, mirror.security);
   const host = hostNode();
   const recipes = {
-    node: { tag: names.node, dockerfile: NODE_DOCKERFILE, hash: recipeHash(minbaseHash, NODE_DOCKERFILE, host.version), files: { node: host.node, npm: host.npmDir, "host-ca.crt": process.env.NODE_EXTRA_CA_CERTS || HOST_CA_BUNDLE } },
+    node: {
+      tag: names.node,
+      dockerfile: NODE_DOCKERFILE,
+      hash: recipeHash(minbaseHash, NODE_DOCKERFILE, host.version),
+      files: { node: host.node, npm: host.npmDir, "host-ca.crt": process.env.NODE_EXTRA_CA_CERTS || HOST_CA_BUNDLE },
+    },
     coturn: { tag: names.coturn, dockerfile: COTURN_DOCKERFILE, hash: recipeHash(minbaseHash, COTURN_DOCKERFILE), files: {} },
   };
   for (const [kind, recipe] of Object.entries(recipes)) {
@@ -153,7 +179,9 @@ export async function ensureBaseImages(log: (line: string) => void): Promise<Bas
       notes.push(`${recipe.tag}: pulled`);
       continue;
     }
-    log(`${recipe.tag}: the registry did not answer (${(pulled.stderr.trim().split("\n").pop() ?? "").slice(0, 160)}); building a stand-in from Debian packages`);
+    log(
+      `${recipe.tag}: the registry did not answer (${(pulled.stderr.trim().split("\n").pop() ?? "").slice(0, 160)}); building a stand-in from Debian packages`,
+    );
     await buildMinbase(mirror, minbaseHash, log);
     await buildFrom(recipe.tag, recipe.dockerfile, recipe.files, recipe.hash, log);
     notes.push(`${recipe.tag}: stand-in (${kind}) built from Debian bookworm packages`);

@@ -43,7 +43,10 @@ async function main(): Promise<number> {
   try {
     const images = await ensureBaseImages(log);
     for (const note of images.notes) log(note);
-    const files = readdirSync(HERE).filter((f) => f.endsWith(".test.js")).sort().map((f) => join(HERE, f));
+    const files = readdirSync(HERE)
+      .filter((f) => f.endsWith(".test.js"))
+      .sort()
+      .map((f) => join(HERE, f));
     const result = spawnSync(process.execPath, ["--enable-source-maps", "--test", "--test-concurrency=1", ...files], {
       stdio: "inherit",
       env: { ...process.env, JIOMOSA_COMPOSE: engine.compose.join(" ") },

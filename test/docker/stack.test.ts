@@ -57,7 +57,11 @@ before(async () => {
   if (!(await portFree(DEFAULT_PORT))) port = await freePort();
   url = `http://127.0.0.1:${port}`;
   const dir = await cleanCopy();
-  stack = new ComposeStack(dir, (process.env.JIOMOSA_COMPOSE ?? "docker compose").split(" "), port === DEFAULT_PORT ? {} : { PORT: String(port) });
+  stack = new ComposeStack(
+    dir,
+    (process.env.JIOMOSA_COMPOSE ?? "docker compose").split(" "),
+    port === DEFAULT_PORT ? {} : { PORT: String(port) },
+  );
   fixtures = new FixtureServer();
   await fixtures.start();
   client = await launchClient();
@@ -96,7 +100,9 @@ test("the start-up log names the box's LAN URL and draws it as a QR code", async
 test("the TURN secret is generated into the state volume, shared with coturn, and in no log, image or command line", async () => {
   const secret = (await run("docker", ["exec", await stack.containerId("renderer"), "cat", "/var/lib/jiomosa/turn-secret"])).stdout.trim();
   assert.match(secret, /^[0-9a-f]{64}$/);
-  const mode = (await run("docker", ["exec", await stack.containerId("renderer"), "stat", "-c", "%a %u", "/var/lib/jiomosa/turn-secret"])).stdout.trim();
+  const mode = (
+    await run("docker", ["exec", await stack.containerId("renderer"), "stat", "-c", "%a %u", "/var/lib/jiomosa/turn-secret"])
+  ).stdout.trim();
   assert.equal(mode, "600 1000");
   const turnConf = (await run("docker", ["exec", await stack.containerId("turn"), "cat", "/var/lib/coturn/turnserver.conf"])).stdout;
   assert.ok(turnConf.includes(`static-auth-secret=${secret}`), "coturn runs with the renderer's secret");
@@ -182,9 +188,15 @@ test("a relay-only call through the coturn container: frames decode and taps rea
 test("the diagnostics page passes every check through the containers", async () => {
   await page.goto(`${url}/diagnostics`);
   await page.locator("[data-done]").waitFor({ timeout: 60_000 });
-  const results = await page.locator("li.check").evaluateAll((rows) => rows.map((r) => `${r.getAttribute("data-check")}=${r.getAttribute("data-result")}`));
+  const results = await page
+    .locator("li.check")
+    .evaluateAll((rows) => rows.map((r) => `${r.getAttribute("data-check")}=${r.getAttribute("data-result")}`));
   assert.ok(results.length >= 5, `checks: ${results.join(", ")}`);
-  assert.deepEqual(results.filter((r) => !r.endsWith("=pass")), [], `every check passes: ${results.join(", ")}`);
+  assert.deepEqual(
+    results.filter((r) => !r.endsWith("=pass")),
+    [],
+    `every check passes: ${results.join(", ")}`,
+  );
 });
 
 test("with coturn stopped the first frame does not wait for TURN", async (t) => {
@@ -192,7 +204,15 @@ test("with coturn stopped the first frame does not wait for TURN", async (t) => 
   try {
     const call = await client.newPage();
     await call.goto(`${url}/health`);
-    const result = await call.evaluate(runWebRtcClient, { kiosk: "animated", width: 640, height: 360, fpsSeconds: 1, taps: 0, marker: { x: 80, y: 80 }, tapAt: { x: 320, y: 180 } });
+    const result = await call.evaluate(runWebRtcClient, {
+      kiosk: "animated",
+      width: 640,
+      height: 360,
+      fpsSeconds: 1,
+      taps: 0,
+      marker: { x: 80, y: 80 },
+      tapAt: { x: 320, y: 180 },
+    });
     await call.close();
     await fetch(`${url}/api/session/${result.sessionId}`, { method: "DELETE" });
     t.diagnostic(`coturn stopped: join → first frame ${result.joinToFirstFrameMs.toFixed(0)} ms`);
@@ -207,8 +227,17 @@ test("the renderer killed inside its container is healthy again within 15 s (res
   const restarts = Number(await stack.inspect("renderer", "{{.RestartCount}}"));
   const killedAt = Date.now();
   // dumb-init is PID 1; node is its child. Kill node the way a crash would.
-  await run("docker", ["exec", id, "sh", "-c", 'for s in /proc/[0-9]*/stat; do read -r pid comm state ppid rest < "$s"; [ "$ppid" = 1 ] && [ "$comm" = "(node)" ] && kill -KILL "$pid"; done; true']);
-  assert.ok(await pollUntil(async () => Number(await stack.inspect("renderer", "{{.RestartCount}}")) > restarts, RESTART_HEALTHY_MS, 100), "the container was restarted");
+  await run("docker", [
+    "exec",
+    id,
+    "sh",
+    "-c",
+    'for s in /proc/[0-9]*/stat; do read -r pid comm state ppid rest < "$s"; [ "$ppid" = 1 ] && [ "$comm" = "(node)" ] && kill -KILL "$pid"; done; true',
+  ]);
+  assert.ok(
+    await pollUntil(async () => Number(await stack.inspect("renderer", "{{.RestartCount}}")) > restarts, RESTART_HEALTHY_MS, 100),
+    "the container was restarted",
+  );
   await stack.waitHealthy(["renderer"], RESTART_HEALTHY_MS - (Date.now() - killedAt));
   const seconds = (Date.now() - killedAt) / 1000;
   t.diagnostic(`killed → healthy again in ${seconds.toFixed(1)} s`);
@@ -218,7 +247,8 @@ test("the renderer killed inside its container is healthy again within 15 s (res
 });
 
 test("down and up again keep the TURN secret (the state volume outlives the containers)", async () => {
-  const read = async () => (await run("docker", ["exec", await stack.containerId("renderer"), "cat", "/var/lib/jiomosa/turn-secret"])).stdout.trim();
+  const read = async () =>
+    (await run("docker", ["exec", await stack.containerId("renderer"), "cat", "/var/lib/jiomosa/turn-secret"])).stdout.trim();
   const before = await read();
   await stack.compose(["down"]);
   await stack.compose(["up", "-d"]);

@@ -45,7 +45,12 @@ export class ComposeStack {
     if (["up", "down", "rm"].includes(args[0] ?? "")) this.ids.clear();
     const env: NodeJS.ProcessEnv = { ...process.env, ...this.env };
     for (const name of OVERRIDES) if (!(name in this.env)) delete env[name];
-    return run(this.command[0]!, [...this.command.slice(1), "-p", this.project, ...args], { cwd: this.dir, env, timeoutMs: options.timeoutMs ?? 120_000, allowFailure: options.allowFailure ?? false });
+    return run(this.command[0]!, [...this.command.slice(1), "-p", this.project, ...args], {
+      cwd: this.dir,
+      env,
+      timeoutMs: options.timeoutMs ?? 120_000,
+      allowFailure: options.allowFailure ?? false,
+    });
   }
 
   async containerId(service: string): Promise<string> {
@@ -65,13 +70,19 @@ export class ComposeStack {
   async health(service: string): Promise<Health> {
     const id = await this.containerId(service).catch(() => "");
     if (!id) return "missing";
-    const result = await run("docker", ["inspect", "--format", "{{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}}", id], { allowFailure: true });
+    const result = await run("docker", ["inspect", "--format", "{{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}}", id], {
+      allowFailure: true,
+    });
     if (result.code !== 0) this.ids.delete(service);
     return (result.stdout.trim() || "missing") as Health;
   }
 
   async waitHealthy(services: string[], timeoutMs: number): Promise<void> {
-    const ok = await pollUntil(async () => (await Promise.all(services.map((s) => this.health(s)))).every((h) => h === "healthy"), timeoutMs, 250);
+    const ok = await pollUntil(
+      async () => (await Promise.all(services.map((s) => this.health(s)))).every((h) => h === "healthy"),
+      timeoutMs,
+      250,
+    );
     if (!ok) {
       const states = await Promise.all(services.map(async (s) => `${s}: ${await this.health(s)}`));
       const logs = (await this.compose(["logs", "--no-color", "--tail", "40"], { allowFailure: true })).stdout;

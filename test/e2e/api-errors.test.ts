@@ -72,7 +72,10 @@ describe("REST", () => {
     assert.equal(info.json.webrtc.video.resolution, "1280x720");
     assert.equal(info.json.endpoints.signaling, "/ws/signaling");
     const kiosks = await api("GET", "/api/kiosks");
-    assert.deepEqual(kiosks.json.kiosks.map((k: { id: string }) => k.id), ["test-page", "animated", "tablet"]);
+    assert.deepEqual(
+      kiosks.json.kiosks.map((k: { id: string }) => k.id),
+      ["test-page", "animated", "tablet"],
+    );
   });
 
   test("malformed bodies get a 4xx naming the problem", async () => {
@@ -193,7 +196,11 @@ describe("signaling", () => {
     assert.equal((await s1.nextNonIce()).type, "offer");
     s1.close();
     // The rejoin below must find the first viewer gone, not still counted.
-    await waitFor(async () => (await api("GET", `/api/session/${id}`)).json.session?.viewers === 0, "the closed socket to leave the session", 10_000);
+    await waitFor(
+      async () => (await api("GET", `/api/session/${id}`)).json.session?.viewers === 0,
+      "the closed socket to leave the session",
+      10_000,
+    );
     const s2 = await signaling();
     s2.send({ type: "join", session_id: id });
     assert.equal((await s2.nextNonIce()).type, "offer", "the same session can be joined again");

@@ -38,7 +38,9 @@ before(async () => {
     title: Tone without sound
     url: ${fixtures.origin}/tone.html?freq=440
     audio: false`;
-  renderer = await startRenderer(testConfig(fixtures.origin, { sessionsMax: 8, extraKiosks: kiosks, extra: `auth: { adminToken: ${ADMIN} }` }));
+  renderer = await startRenderer(
+    testConfig(fixtures.origin, { sessionsMax: 8, extraKiosks: kiosks, extra: `auth: { adminToken: ${ADMIN} }` }),
+  );
   client = await launchClient();
 });
 
@@ -70,15 +72,22 @@ function sinkNames(): string[] {
   assert.ok(daemon, "the renderer runs a PulseAudio daemon");
   const script = /-F (\S+)/.exec(commandLine(daemon))?.[1];
   assert.ok(script, "the daemon's script is on its command line");
-  const out = execFileSync("pactl", ["list", "short", "sinks"], { env: { ...process.env, PULSE_SERVER: `unix:${dirname(script)}/native` } }).toString();
-  return out.split("\n").map((line) => line.split("\t")[1]).filter((name): name is string => Boolean(name));
+  const out = execFileSync("pactl", ["list", "short", "sinks"], {
+    env: { ...process.env, PULSE_SERVER: `unix:${dirname(script)}/native` },
+  }).toString();
+  return out
+    .split("\n")
+    .map((line) => line.split("\t")[1])
+    .filter((name): name is string => Boolean(name));
 }
 
 async function viewer(kiosk: string): Promise<{ page: Page; id: string }> {
   const page = await client.newPage();
   const id = await openStream(page, renderer.url, kiosk);
   await waitForChannel(page);
-  await page.waitForFunction(() => (window as unknown as { __stream: { frames: number } }).__stream.frames > 0, undefined, { timeout: 30_000 });
+  await page.waitForFunction(() => (window as unknown as { __stream: { frames: number } }).__stream.frames > 0, undefined, {
+    timeout: 30_000,
+  });
   return { page, id };
 }
 
@@ -103,7 +112,10 @@ test("a kiosk's 440 Hz tone reaches its tablet as an Opus track in the video's s
   assert.equal(codec.toLowerCase(), "audio/opus");
   assert.equal(chromiumBrowserPids(renderer.child.pid!).length, shared + 1, "the sound session runs in a Chromium of its own");
   assert.deepEqual(await audioInfo(), { available: true, codec: "opus", sessions: 1, sinks: 1, captures: 1, browsers: 1 });
-  assert.ok(sinkNames().some((name) => name.startsWith("jiomosa_session_")), "its null sink exists");
+  assert.ok(
+    sinkNames().some((name) => name.startsWith("jiomosa_session_")),
+    "its null sink exists",
+  );
   await page.close();
 });
 
@@ -115,7 +127,9 @@ test("two sessions playing 440 Hz and 880 Hz at once each hear only their own to
   await listen(b.page);
   const heardA = await waitForTone(a.page, 440, [880]);
   const heardB = await waitForTone(b.page, 880, [440]);
-  t.diagnostic(`A: 440 Hz ${heardA.levels[440]!.toFixed(1)} dB, 880 Hz ${heardA.levels[880]!.toFixed(1)} dB; B: 880 Hz ${heardB.levels[880]!.toFixed(1)} dB, 440 Hz ${heardB.levels[440]!.toFixed(1)} dB`);
+  t.diagnostic(
+    `A: 440 Hz ${heardA.levels[440]!.toFixed(1)} dB, 880 Hz ${heardA.levels[880]!.toFixed(1)} dB; B: 880 Hz ${heardB.levels[880]!.toFixed(1)} dB, 440 Hz ${heardB.levels[440]!.toFixed(1)} dB`,
+  );
   assert.ok(heardA.levels[440]! - heardA.levels[880]! > 20, "A does not hear B's 880 Hz");
   assert.ok(heardB.levels[880]! - heardB.levels[440]! > 20, "B does not hear A's 440 Hz");
   await a.page.close();
@@ -128,7 +142,9 @@ test("a kiosk with audio: false gets no audio track and no browser of its own", 
   const { page, id } = await viewer("tone-silent");
   sessionIds.push(id);
   assert.equal(await listen(page), 0, "no audio track in the stream");
-  const sdp = await page.evaluate(() => (window as unknown as { __stream: { pc: RTCPeerConnection } }).__stream.pc.remoteDescription?.sdp ?? "");
+  const sdp = await page.evaluate(
+    () => (window as unknown as { __stream: { pc: RTCPeerConnection } }).__stream.pc.remoteDescription?.sdp ?? "",
+  );
   assert.doesNotMatch(sdp, /^m=audio/m, "the offer has no audio section");
   assert.equal(chromiumBrowserPids(renderer.child.pid!).length, before, "no extra Chromium");
   const counts = await audioInfo();
@@ -148,7 +164,10 @@ test("a dead capture process and a dead session browser come back, and so does t
   assert.ok(before.length >= 1);
   for (const pid of before) process.kill(pid, "SIGKILL");
   const killedAt = Date.now();
-  await waitFor(() => descendantsNamed(renderer.child.pid!, "parec").filter((pid) => !before.includes(pid)).length >= before.length, "parec restarted");
+  await waitFor(
+    () => descendantsNamed(renderer.child.pid!, "parec").filter((pid) => !before.includes(pid)).length >= before.length,
+    "parec restarted",
+  );
   await page.waitForTimeout(1000);
   await waitForTone(page, 440);
   t.diagnostic(`capture killed → tone heard again after ${Date.now() - killedAt} ms`);
@@ -158,7 +177,10 @@ test("a dead capture process and a dead session browser come back, and so does t
   const victim = browsers[browsers.length - 1]!;
   process.kill(victim, "SIGKILL");
   const browserKilledAt = Date.now();
-  await waitFor(() => !chromiumBrowserPids(renderer.child.pid!).includes(victim) && chromiumBrowserPids(renderer.child.pid!).length === browsers.length, "a Chromium replaced the killed one");
+  await waitFor(
+    () => !chromiumBrowserPids(renderer.child.pid!).includes(victim) && chromiumBrowserPids(renderer.child.pid!).length === browsers.length,
+    "a Chromium replaced the killed one",
+  );
   await waitFor(async () => (await framesDuring(page, 1000)) > 0, "frames resume");
   await waitForTone(page, 440);
   t.diagnostic(`a session browser killed → tone heard again after ${Date.now() - browserKilledAt} ms`);
@@ -192,14 +214,29 @@ test("in the viewer a sound kiosk shows the sound control; the first tap unmutes
   await page.goto(`${renderer.url}/viewer?kiosk=tone-440`);
   const control = page.locator('[data-testid="sound-control"]');
   await control.waitFor({ timeout: 30_000 });
-  const videoMuted = () => page.evaluate(() => document.querySelector("jiomosa-viewer")!.shadowRoot!.querySelector("jiomosa-stream-view")!.shadowRoot!.querySelector("video")!.muted);
+  const videoMuted = () =>
+    page.evaluate(
+      () =>
+        document.querySelector("jiomosa-viewer")!.shadowRoot!.querySelector("jiomosa-stream-view")!.shadowRoot!.querySelector("video")!
+          .muted,
+    );
   assert.equal(await videoMuted(), true, "the picture starts muted (autoplay rules)");
   // The tone plays from load: the renderer says so, and the viewer asks for a tap.
-  await page.waitForFunction(() => document.querySelector("jiomosa-viewer")!.shadowRoot!.querySelector('[data-testid="sound-control"]')!.hasAttribute("playing"), undefined, { timeout: 20_000 });
+  await page.waitForFunction(
+    () => document.querySelector("jiomosa-viewer")!.shadowRoot!.querySelector('[data-testid="sound-control"]')!.hasAttribute("playing"),
+    undefined,
+    { timeout: 20_000 },
+  );
   await page.locator('[data-testid="sound-hint"]').waitFor({ state: "visible", timeout: 10_000 });
   const box = (await page.locator("jiomosa-stream-view").boundingBox())!;
   await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
-  await page.waitForFunction(() => !document.querySelector("jiomosa-viewer")!.shadowRoot!.querySelector("jiomosa-stream-view")!.shadowRoot!.querySelector("video")!.muted, undefined, { timeout: 10_000 });
+  await page.waitForFunction(
+    () =>
+      !document.querySelector("jiomosa-viewer")!.shadowRoot!.querySelector("jiomosa-stream-view")!.shadowRoot!.querySelector("video")!
+        .muted,
+    undefined,
+    { timeout: 10_000 },
+  );
   await page.locator('[data-testid="sound-hint"]').waitFor({ state: "hidden", timeout: 10_000 });
   const toggle = page.locator('[data-testid="sound-toggle"]');
   assert.equal(await toggle.getAttribute("aria-pressed"), "false");

@@ -23,7 +23,9 @@ let open: RendererProcess;
 before(async () => {
   fixtures = new FixtureServer();
   await fixtures.start();
-  locked = await startRenderer(testConfig(fixtures.origin, { extra: `auth: { pin: "${PIN}", adminToken: ${ADMIN} }\nallowedOrigins: ["${LISTED}"]` }));
+  locked = await startRenderer(
+    testConfig(fixtures.origin, { extra: `auth: { pin: "${PIN}", adminToken: ${ADMIN} }\nallowedOrigins: ["${LISTED}"]` }),
+  );
   open = await startRenderer(testConfig(fixtures.origin));
 });
 
@@ -33,7 +35,8 @@ after(async () => {
   await fixtures?.stop();
 });
 
-const get = (r: RendererProcess, path: string, headers: Record<string, string> = {}) => fetch(r.url + path, { headers, redirect: "manual" });
+const get = (r: RendererProcess, path: string, headers: Record<string, string> = {}) =>
+  fetch(r.url + path, { headers, redirect: "manual" });
 
 function upgrade(r: RendererProcess, headers: Record<string, string>): Promise<string> {
   return new Promise((resolve) => {

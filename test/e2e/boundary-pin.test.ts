@@ -37,7 +37,12 @@ function config(pin: string, authExtra = ""): string {
 }
 
 const login = (r: RendererProcess, pin: string, localAddress?: string): Promise<RawReply> =>
-  rawRequest(r.port, "/login", { method: "POST", headers: FORM, body: `pin=${encodeURIComponent(pin)}&next=/`, ...(localAddress ? { localAddress } : {}) });
+  rawRequest(r.port, "/login", {
+    method: "POST",
+    headers: FORM,
+    body: `pin=${encodeURIComponent(pin)}&next=/`,
+    ...(localAddress ? { localAddress } : {}),
+  });
 
 const kiosksWith = async (r: RendererProcess, cookie: string) => (await rawRequest(r.port, "/api/kiosks", { headers: { cookie } })).status;
 
@@ -61,23 +66,36 @@ describe("PIN guessing from many addresses", () => {
       }
     }
     const evaluated = statuses.filter((s) => s === 401).length;
-    assert.ok(evaluated <= 24, `at most the global budget (20) and a few after each back-off were checked; got ${evaluated} of ${statuses.length}`);
+    assert.ok(
+      evaluated <= 24,
+      `at most the global budget (20) and a few after each back-off were checked; got ${evaluated} of ${statuses.length}`,
+    );
     assert.ok(statuses.filter((s) => s === 429).length >= 90, "the rest were refused without being checked");
-    assert.ok(retryAfter.every((s) => s >= 1), "429s say when to try again");
+    assert.ok(
+      retryAfter.every((s) => s >= 1),
+      "429s say when to try again",
+    );
     const locked = await login(r, PIN, "127.0.0.99");
     assert.equal(locked.status, 429, "during the back-off even the right PIN from a new address waits");
     assert.match(locked.body, /too many wrong PINs/);
     // The lock grows: wait until a guess is checked again, then the next failure locks for longer.
     const lastLock = Number(locked.headers["retry-after"]);
     let reopened = false;
-    await waitFor(async () => {
-      const reply = await login(r, "999999", "127.0.0.98");
-      if (reply.status === 401) reopened = true;
-      return reopened;
-    }, "the back-off to end", 60_000);
+    await waitFor(
+      async () => {
+        const reply = await login(r, "999999", "127.0.0.98");
+        if (reply.status === 401) reopened = true;
+        return reopened;
+      },
+      "the back-off to end",
+      60_000,
+    );
     const next = await login(r, "999998", "127.0.0.97");
     assert.equal(next.status, 429);
-    assert.ok(Number(next.headers["retry-after"]) > lastLock / 2 && Number(next.headers["retry-after"]) >= 2, `the back-off grows: ${lastLock} s then ${next.headers["retry-after"]} s`);
+    assert.ok(
+      Number(next.headers["retry-after"]) > lastLock / 2 && Number(next.headers["retry-after"]) >= 2,
+      `the back-off grows: ${lastLock} s then ${next.headers["retry-after"]} s`,
+    );
   });
 });
 
@@ -158,7 +176,10 @@ describe("pairing link", () => {
       assert.equal(await kiosksWith(r, cookie), 200);
       const wrong = await rawRequest(r.port, "/viewer?token=271828&kiosk=test-page");
       assert.equal(wrong.status, 302);
-      assert.ok(!String(wrong.headers.location).includes("271828"), `a wrong token is not kept in the address bar: ${wrong.headers.location}`);
+      assert.ok(
+        !String(wrong.headers.location).includes("271828"),
+        `a wrong token is not kept in the address bar: ${wrong.headers.location}`,
+      );
       await rawRequest(r.port, `/api/kiosks?token=${PIN}`, { headers: { cookie } });
       await rawRequest(r.port, `/no/such/page?token=${PIN}`);
       await r.stop();

@@ -26,9 +26,18 @@ before(async () => {
   fixtures = new FixtureServer();
   await fixtures.start();
   const auth = `auth: { pin: "${PIN}", adminToken: ${ADMIN} }\nallowedOrigins: ["${LISTED}"]`;
-  locked = await startRenderer(testConfig(fixtures.origin, { extra: auth }).replace("listen: { host: 127.0.0.1, port: 0 }", "listen: { host: 127.0.0.1, port: 0, hosts: [kiosk.lan] }"));
+  locked = await startRenderer(
+    testConfig(fixtures.origin, { extra: auth }).replace(
+      "listen: { host: 127.0.0.1, port: 0 }",
+      "listen: { host: 127.0.0.1, port: 0, hosts: [kiosk.lan] }",
+    ),
+  );
   open = await startRenderer(testConfig(fixtures.origin, { extra: `allowedOrigins: ["${LISTED}"]` }));
-  const login = await rawRequest(locked.port, "/login", { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: `pin=${PIN}&next=/` });
+  const login = await rawRequest(locked.port, "/login", {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: `pin=${PIN}&next=/`,
+  });
   assert.equal(login.status, 302, login.body);
   cookie = cookieFrom(login, "jiomosa_auth")!;
   assert.ok(cookie, "the PIN sets the auth cookie");
@@ -43,7 +52,11 @@ after(async () => {
 const sameOrigin = (r: RendererProcess) => ({ origin: `http://127.0.0.1:${r.port}` });
 
 async function createSession(r: RendererProcess, headers: Record<string, string>): Promise<string> {
-  const reply = await rawRequest(r.port, "/api/session/create", { method: "POST", headers: { ...JSON_TYPE, ...headers }, body: JSON.stringify({ kiosk: "test-page" }) });
+  const reply = await rawRequest(r.port, "/api/session/create", {
+    method: "POST",
+    headers: { ...JSON_TYPE, ...headers },
+    body: JSON.stringify({ kiosk: "test-page" }),
+  });
   assert.equal(reply.status, 200, reply.body);
   return reply.json!.session_id as string;
 }
@@ -55,7 +68,22 @@ async function sessionCount(r: RendererProcess): Promise<number> {
 }
 
 describe("admin routes in every spelling", () => {
-  const spellings = ["/api/sessions/", "/API/SESSIONS", "/Api/Sessions", "//api/sessions", "/api/sessions%2F", "/api/sessions/.", "/metrics/", "/METRICS", "/Metrics", "//metrics", "/metrics%2F", "/api/admin/sessions/", "/API/ADMIN/SESSIONS", "/api/admin/tokens/revoke/"];
+  const spellings = [
+    "/api/sessions/",
+    "/API/SESSIONS",
+    "/Api/Sessions",
+    "//api/sessions",
+    "/api/sessions%2F",
+    "/api/sessions/.",
+    "/metrics/",
+    "/METRICS",
+    "/Metrics",
+    "//metrics",
+    "/metrics%2F",
+    "/api/admin/sessions/",
+    "/API/ADMIN/SESSIONS",
+    "/api/admin/tokens/revoke/",
+  ];
 
   test("a PIN cookie without the admin token gets 403 or 404, never data, on GET, HEAD and DELETE", async () => {
     const id = await createSession(locked, { cookie });
@@ -69,10 +97,18 @@ describe("admin routes in every spelling", () => {
     }
     for (const path of ["/api/sessions", "/metrics", "/api/admin/sessions"]) {
       assert.equal((await rawRequest(locked.port, path, { headers: { cookie } })).status, 403, `GET ${path} with only the PIN cookie`);
-      assert.equal((await rawRequest(locked.port, path, { headers: { authorization: `Bearer ${ADMIN}` } })).status, 200, `GET ${path} with the admin token`);
+      assert.equal(
+        (await rawRequest(locked.port, path, { headers: { authorization: `Bearer ${ADMIN}` } })).status,
+        200,
+        `GET ${path} with the admin token`,
+      );
     }
     assert.equal((await rawRequest(locked.port, "/api/sessions", { method: "DELETE", headers: { cookie } })).status, 403);
-    assert.equal((await rawRequest(locked.port, `/api/session/${id}`, { headers: { cookie } })).status, 200, "no spelling closed the session");
+    assert.equal(
+      (await rawRequest(locked.port, `/api/session/${id}`, { headers: { cookie } })).status,
+      200,
+      "no spelling closed the session",
+    );
   });
 
   test("HEAD follows GET: same access, no body", async () => {
@@ -80,13 +116,26 @@ describe("admin routes in every spelling", () => {
     assert.equal(kiosks.status, 200);
     assert.equal(kiosks.body, "");
     assert.equal((await rawRequest(locked.port, "/api/kiosks", { method: "HEAD" })).status, 401, "HEAD without the PIN");
-    assert.equal((await rawRequest(locked.port, "/metrics", { method: "HEAD", headers: { cookie } })).status, 403, "HEAD of an admin route");
+    assert.equal(
+      (await rawRequest(locked.port, "/metrics", { method: "HEAD", headers: { cookie } })).status,
+      403,
+      "HEAD of an admin route",
+    );
     assert.equal((await rawRequest(locked.port, "/health", { method: "HEAD" })).status, 200);
   });
 });
 
 describe("Host allowlist (DNS rebinding)", () => {
-  const foreign = (port: number) => [`evil.example:${port}`, "EVIL.example", `evil.example.:${port}`, `user@127.0.0.1:${port}`, `127.0.0.1.evil.example:${port}`, `127.0.0.1:${port}@evil.example`, "kiosk.lan.evil.example", "[::2]"];
+  const foreign = (port: number) => [
+    `evil.example:${port}`,
+    "EVIL.example",
+    `evil.example.:${port}`,
+    `user@127.0.0.1:${port}`,
+    `127.0.0.1.evil.example:${port}`,
+    `127.0.0.1:${port}@evil.example`,
+    "kiosk.lan.evil.example",
+    "[::2]",
+  ];
 
   test("a foreign Host gets 421 with a message on every route, public ones included", async () => {
     for (const host of foreign(locked.port)) {
@@ -104,9 +153,21 @@ describe("Host allowlist (DNS rebinding)", () => {
 
   test("the box's own names and addresses are served", async () => {
     const port = locked.port;
-    const hosts = [`127.0.0.1:${port}`, `localhost:${port}`, `LOCALHOST:${port}`, `[::1]:${port}`, `kiosk.lan:${port}`, `KIOSK.LAN:${port}`, "kiosk.lan.", hostname(), `${hostname()}.local:${port}`];
+    const hosts = [
+      `127.0.0.1:${port}`,
+      `localhost:${port}`,
+      `LOCALHOST:${port}`,
+      `[::1]:${port}`,
+      `kiosk.lan:${port}`,
+      `KIOSK.LAN:${port}`,
+      "kiosk.lan.",
+      hostname(),
+      `${hostname()}.local:${port}`,
+    ];
     for (const list of Object.values(networkInterfaces())) {
-      for (const a of list ?? []) if (!a.address.includes("%") && !a.address.startsWith("fe80")) hosts.push(a.family === "IPv6" ? `[${a.address}]:${port}` : `${a.address}:${port}`);
+      for (const a of list ?? [])
+        if (!a.address.includes("%") && !a.address.startsWith("fe80"))
+          hosts.push(a.family === "IPv6" ? `[${a.address}]:${port}` : `${a.address}:${port}`);
     }
     for (const host of hosts) {
       const reply = await rawRequest(port, "/api/kiosks", { headers: { host, cookie } });
@@ -118,7 +179,11 @@ describe("Host allowlist (DNS rebinding)", () => {
     const port = locked.port;
     assert.equal(await upgradeWith(port, { host: `evil.example:${port}`, origin: `http://evil.example:${port}`, cookie }), "421");
     assert.equal(await upgradeWith(port, { host: `EVIL.EXAMPLE:${port}`, origin: `http://EVIL.EXAMPLE:${port}`, cookie }), "421");
-    assert.equal(await upgradeWith(open.port, { host: `evil.example:${open.port}`, origin: `http://evil.example:${open.port}` }), "421", "on an open LAN too");
+    assert.equal(
+      await upgradeWith(open.port, { host: `evil.example:${open.port}`, origin: `http://evil.example:${open.port}` }),
+      "421",
+      "on an open LAN too",
+    );
     assert.equal(await upgradeWith(port, { host: `localhost:${port}`, origin: `http://localhost:${port}`, cookie }), "open");
     assert.equal(await upgradeWith(port, { host: `kiosk.lan:${port}`, origin: `http://kiosk.lan:${port}`, cookie }), "open");
   });
@@ -152,7 +217,14 @@ describe("cross-site writes", () => {
   });
 
   test("a body must be JSON: text/plain, form and missing types get 415", async () => {
-    for (const type of ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "application/jsonp", "text/plain; application/json", ""]) {
+    for (const type of [
+      "text/plain",
+      "application/x-www-form-urlencoded",
+      "multipart/form-data; boundary=x",
+      "application/jsonp",
+      "text/plain; application/json",
+      "",
+    ]) {
       const headers: Record<string, string> = { ...sameOrigin(open), "sec-fetch-site": "same-origin" };
       if (type) headers["content-type"] = type;
       const reply = await rawRequest(open.port, "/api/session/create", { method: "POST", headers, body });
@@ -180,7 +252,11 @@ describe("cross-site writes", () => {
     const id = await createSession(open, JSON_TYPE);
     const del = await rawRequest(open.port, `/api/session/${id}`, { method: "DELETE", headers: { origin: EVIL } });
     assert.equal(del.status, 403);
-    const load = await rawRequest(open.port, `/api/session/${id}/load`, { method: "POST", headers: { origin: EVIL, "content-type": "text/plain" }, body: JSON.stringify({ url: `${fixtures.origin}/page2.html` }) });
+    const load = await rawRequest(open.port, `/api/session/${id}/load`, {
+      method: "POST",
+      headers: { origin: EVIL, "content-type": "text/plain" },
+      body: JSON.stringify({ url: `${fixtures.origin}/page2.html` }),
+    });
     assert.equal(load.status, 403);
     assert.equal((await rawRequest(open.port, `/api/session/${id}`)).status, 200, "the session survived");
     await rawRequest(open.port, `/api/session/${id}`, { method: "DELETE" });
@@ -188,7 +264,13 @@ describe("cross-site writes", () => {
 
   test("WebSocket upgrades follow the same origin rule", async () => {
     const port = open.port;
-    const refused: Record<string, string>[] = [{ origin: EVIL }, { origin: "null" }, { origin: `http://127.0.0.1:${port + 1}` }, { origin: `https://127.0.0.1:${port}` }, { "sec-fetch-site": "cross-site" }];
+    const refused: Record<string, string>[] = [
+      { origin: EVIL },
+      { origin: "null" },
+      { origin: `http://127.0.0.1:${port + 1}` },
+      { origin: `https://127.0.0.1:${port}` },
+      { "sec-fetch-site": "cross-site" },
+    ];
     for (const headers of refused) {
       assert.equal(await upgradeWith(port, headers), "403", JSON.stringify(headers));
     }
@@ -199,13 +281,22 @@ describe("cross-site writes", () => {
 
   test("/login takes its form only from the same origin, not even from a listed one", async () => {
     const form = { "content-type": "application/x-www-form-urlencoded" };
-    const foreignForms: Record<string, string>[] = [{ origin: EVIL }, { origin: LISTED }, { "sec-fetch-site": "cross-site" }, { origin: "null" }];
+    const foreignForms: Record<string, string>[] = [
+      { origin: EVIL },
+      { origin: LISTED },
+      { "sec-fetch-site": "cross-site" },
+      { origin: "null" },
+    ];
     for (const headers of foreignForms) {
       const reply = await rawRequest(locked.port, "/login", { method: "POST", headers: { ...form, ...headers }, body: `pin=${PIN}` });
       assert.equal(reply.status, 403, `${JSON.stringify(headers)}: ${reply.status}`);
       assert.equal(cookieFrom(reply, "jiomosa_auth"), null);
     }
-    const ok = await rawRequest(locked.port, "/login", { method: "POST", headers: { ...form, ...sameOrigin(locked), "sec-fetch-site": "same-origin" }, body: `pin=${PIN}` });
+    const ok = await rawRequest(locked.port, "/login", {
+      method: "POST",
+      headers: { ...form, ...sameOrigin(locked), "sec-fetch-site": "same-origin" },
+      body: `pin=${PIN}`,
+    });
     assert.equal(ok.status, 302);
   });
 });
@@ -223,7 +314,11 @@ describe("headers on every reply", () => {
       await rawRequest(locked.port, "/metrics", { headers: { cookie } }),
     ];
     for (const reply of replies) {
-      assert.equal(reply.headers["content-security-policy"], `frame-ancestors 'self' ${LISTED}`, `${reply.status} ${reply.body.slice(0, 80)}`);
+      assert.equal(
+        reply.headers["content-security-policy"],
+        `frame-ancestors 'self' ${LISTED}`,
+        `${reply.status} ${reply.body.slice(0, 80)}`,
+      );
       assert.equal(reply.headers["x-content-type-options"], "nosniff");
       // The viewer's shell and the PIN page keep same-origin referrers, so their writes carry a real
       // Origin in browsers without Sec-Fetch-Site; everything else sends none.

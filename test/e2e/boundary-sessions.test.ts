@@ -25,10 +25,13 @@ before(async () => {
   await fixtures.start();
   const turn = 'turn: { enabled: true, spawn: never, urls: ["turn:127.0.0.1:3478?transport=udp"], secret: "quota-test-secret-0123456789" }';
   r = await startRenderer(
-    testConfig(fixtures.origin, { sessionsMax: 6, maxPerClient: 2, idleTimeoutSeconds: 4, sessionFields: "maxViewersPerSession: 1", extra: `${turn}\nauth: { adminToken: ${ADMIN} }` }).replace(
-      "listen: { host: 127.0.0.1, port: 0 }",
-      "listen: { host: 127.0.0.1, port: 0, maxSocketsPerClient: 3 }",
-    ),
+    testConfig(fixtures.origin, {
+      sessionsMax: 6,
+      maxPerClient: 2,
+      idleTimeoutSeconds: 4,
+      sessionFields: "maxViewersPerSession: 1",
+      extra: `${turn}\nauth: { adminToken: ${ADMIN} }`,
+    }).replace("listen: { host: 127.0.0.1, port: 0 }", "listen: { host: 127.0.0.1, port: 0, maxSocketsPerClient: 3 }"),
   );
 });
 
@@ -38,9 +41,15 @@ after(async () => {
 });
 
 const create = (body: Record<string, unknown>, headers: Record<string, string> = {}, localAddress?: string) =>
-  rawRequest(r.port, "/api/session/create", { method: "POST", headers: { ...JSON_TYPE, ...headers }, body: JSON.stringify(body), ...(localAddress ? { localAddress } : {}) });
+  rawRequest(r.port, "/api/session/create", {
+    method: "POST",
+    headers: { ...JSON_TYPE, ...headers },
+    body: JSON.stringify(body),
+    ...(localAddress ? { localAddress } : {}),
+  });
 
-const remove = (id: string, headers: Record<string, string> = {}) => rawRequest(r.port, `/api/session/${id}`, { method: "DELETE", headers });
+const remove = (id: string, headers: Record<string, string> = {}) =>
+  rawRequest(r.port, `/api/session/${id}`, { method: "DELETE", headers });
 
 /** A tablet's cookie, as the viewer page hands it to every browser that opens it. */
 async function tabletCookie(): Promise<string> {
@@ -72,15 +81,27 @@ describe("quotas", () => {
       const page = await client.newPage();
       for (const kiosk of ["test-page", "animated", "tablet", "test-page", "animated"]) {
         await page.goto(`${r.url}/viewer?kiosk=${kiosk}`);
-        await page.waitForFunction(() => document.querySelector("jiomosa-viewer")?.shadowRoot?.querySelector("jiomosa-stream-view")?.shadowRoot?.querySelector("video")?.videoWidth, undefined, { timeout: 30_000 });
+        await page.waitForFunction(
+          () =>
+            document.querySelector("jiomosa-viewer")?.shadowRoot?.querySelector("jiomosa-stream-view")?.shadowRoot?.querySelector("video")
+              ?.videoWidth,
+          undefined,
+          { timeout: 30_000 },
+        );
       }
-      const sessions = (await rawRequest(r.port, "/api/admin/sessions", { headers: { authorization: `Bearer ${ADMIN}` } })).json!.sessions as unknown[];
+      const sessions = (await rawRequest(r.port, "/api/admin/sessions", { headers: { authorization: `Bearer ${ADMIN}` } })).json!
+        .sessions as unknown[];
       assert.ok(sessions.length <= 2, `the tablet holds at most its quota: ${sessions.length}`);
     } finally {
       await client.close();
     }
     // The tablet is gone: its sessions idle out, and this address's quota is free for the next tests.
-    await waitFor(async () => ((await rawRequest(r.port, "/api/admin/sessions", { headers: { authorization: `Bearer ${ADMIN}` } })).json!.sessions as unknown[]).length === 0, "the tablet's sessions to idle out");
+    await waitFor(
+      async () =>
+        ((await rawRequest(r.port, "/api/admin/sessions", { headers: { authorization: `Bearer ${ADMIN}` } })).json!.sessions as unknown[])
+          .length === 0,
+      "the tablet's sessions to idle out",
+    );
   });
 
   test("a join whose answer never comes frees its viewer slot after 15 s", async () => {
@@ -119,7 +140,10 @@ describe("quotas", () => {
     await waitFor(async () => {
       const again = await openSocket(r.port, {}, "127.0.0.30");
       if (!("ws" in again)) return false;
-      const c = await Promise.race([new Promise<boolean>((res) => again.ws.once("close", () => res(false))), new Promise<boolean>((res) => again.ws.once("pong", () => res(true)).ping())]);
+      const c = await Promise.race([
+        new Promise<boolean>((res) => again.ws.once("close", () => res(false))),
+        new Promise<boolean>((res) => again.ws.once("pong", () => res(true)).ping()),
+      ]);
       again.ws.close();
       return c;
     }, "a closed socket frees its place");
@@ -150,8 +174,14 @@ describe("TURN credentials", () => {
   test("minting is rate-limited per address, on /api/ice-servers and on joins", async () => {
     const statuses: number[] = [];
     for (let i = 0; i < 40; i++) statuses.push((await rawRequest(r.port, "/api/ice-servers", { localAddress: "127.0.0.41" })).status);
-    assert.ok(statuses.slice(0, 10).every((s) => s === 200), statuses.join(","));
-    assert.ok(statuses.slice(30).every((s) => s === 429), `then 429: ${statuses.join(",")}`);
+    assert.ok(
+      statuses.slice(0, 10).every((s) => s === 200),
+      statuses.join(","),
+    );
+    assert.ok(
+      statuses.slice(30).every((s) => s === 429),
+      `then 429: ${statuses.join(",")}`,
+    );
     const fromElsewhere = await rawRequest(r.port, "/api/ice-servers", { localAddress: "127.0.0.42" });
     assert.equal(fromElsewhere.status, 200);
     assert.ok(Math.abs(expiryOf(fromElsewhere.json!.iceServers) - Date.now() / 1000 - 3600) < 60);
@@ -182,7 +212,11 @@ describe("session ownership", () => {
       join.close();
       assert.equal((await rawRequest(r.port, "/api/session/kitchen-1", { headers })).status, 404);
       assert.equal((await rawRequest(r.port, "/api/session/kitchen-1/stats", { headers })).status, 404);
-      const load = await rawRequest(r.port, "/api/session/kitchen-1/load", { method: "POST", headers: { ...headers, ...JSON_TYPE }, body: JSON.stringify({ url: `${fixtures.origin}/page2.html` }) });
+      const load = await rawRequest(r.port, "/api/session/kitchen-1/load", {
+        method: "POST",
+        headers: { ...headers, ...JSON_TYPE },
+        body: JSON.stringify({ url: `${fixtures.origin}/page2.html` }),
+      });
       assert.equal(load.status, 404);
       assert.equal((await remove("kitchen-1", headers)).status, 404);
     }
@@ -190,12 +224,24 @@ describe("session ownership", () => {
     own.send({ type: "join", session_id: "kitchen-1" });
     assert.equal((await own.next()).type, "offer", "tablet A joins its own session");
     own.close();
-    const load = await rawRequest(r.port, "/api/session/kitchen-1/load", { method: "POST", headers: { cookie: a, ...JSON_TYPE }, body: JSON.stringify({ url: `${fixtures.origin}/page2.html` }) });
+    const load = await rawRequest(r.port, "/api/session/kitchen-1/load", {
+      method: "POST",
+      headers: { cookie: a, ...JSON_TYPE },
+      body: JSON.stringify({ url: `${fixtures.origin}/page2.html` }),
+    });
     assert.equal(load.status, 200, load.body);
-    assert.equal((await rawRequest(r.port, "/api/session/kitchen-1", { headers: { authorization: `Bearer ${ADMIN}` } })).status, 200, "the admin sees it");
+    assert.equal(
+      (await rawRequest(r.port, "/api/session/kitchen-1", { headers: { authorization: `Bearer ${ADMIN}` } })).status,
+      200,
+      "the admin sees it",
+    );
 
     // Tablet A's session expires (idle); B re-creates the known id and gets a fresh page.
-    await waitFor(async () => (await create({ session_id: "kitchen-1", kiosk: "test-page" }, { cookie: b })).status === 200, "the id to be free again", 30_000);
+    await waitFor(
+      async () => (await create({ session_id: "kitchen-1", kiosk: "test-page" }, { cookie: b })).status === 200,
+      "the id to be free again",
+      30_000,
+    );
     const session = (await rawRequest(r.port, "/api/session/kitchen-1", { headers: { cookie: b } })).json!.session as { url: string };
     assert.match(session.url, /test-page\.html/, `nobody else's screen: ${session.url}`);
     const resume = await connectSignaling(r.port, { cookie: a });
@@ -212,7 +258,11 @@ describe("session ownership", () => {
     join.send({ type: "join", session_id: "script-1" });
     assert.equal((await join.next()).type, "offer");
     join.close();
-    const load = await rawRequest(r.port, "/api/session/script-1/load", { method: "POST", headers: JSON_TYPE, body: JSON.stringify({ url: `${fixtures.origin}/page2.html` }) });
+    const load = await rawRequest(r.port, "/api/session/script-1/load", {
+      method: "POST",
+      headers: JSON_TYPE,
+      body: JSON.stringify({ url: `${fixtures.origin}/page2.html` }),
+    });
     assert.equal(load.status, 200);
     assert.equal((await remove("script-1")).status, 200);
   });

@@ -61,7 +61,11 @@ function chromiumProcesses(): number[] {
 }
 
 test("no Chromium process of the appliance holds a secret of the renderer's environment, a sound session's included", async () => {
-  const res = await fetch(`${renderer.url}/api/session/create`, { method: "POST", headers: { "content-type": "application/json", cookie, origin: renderer.url }, body: JSON.stringify({ kiosk: "tone" }) });
+  const res = await fetch(`${renderer.url}/api/session/create`, {
+    method: "POST",
+    headers: { "content-type": "application/json", cookie, origin: renderer.url },
+    body: JSON.stringify({ kiosk: "tone" }),
+  });
   assert.equal(res.status, 200, await res.clone().text());
   await waitFor(() => chromiumBrowserPids(renderer.child.pid!).length >= 2, "the shared browser and the sound session's own", 30_000);
   const soundBrowsers = chromiumBrowserPids(renderer.child.pid!).filter((pid) => environ(pid).includes("PULSE_SINK="));

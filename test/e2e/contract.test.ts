@@ -57,10 +57,16 @@ test("the original client's flow: create, load, join, offer, answer, ready, pong
     };
     pc.onicecandidate = (event) => {
       if (event.candidate) {
-        ws.send(JSON.stringify({
-          type: "ice-candidate",
-          candidate: { candidate: event.candidate.candidate, sdpMid: event.candidate.sdpMid, sdpMLineIndex: event.candidate.sdpMLineIndex },
-        }));
+        ws.send(
+          JSON.stringify({
+            type: "ice-candidate",
+            candidate: {
+              candidate: event.candidate.candidate,
+              sdpMid: event.candidate.sdpMid,
+              sdpMLineIndex: event.candidate.sdpMLineIndex,
+            },
+          }),
+        );
       }
     };
     pc.ondatachannel = (event) => {
@@ -95,7 +101,10 @@ test("the original client's flow: create, load, join, offer, answer, ready, pong
   assert.deepEqual(report.createReply.viewport, { width: 1280, height: 720 });
   assert.equal(report.loadReply.success, true);
   assert.equal(report.loadReply.url, `${app.fixtures.origin}/test-page.html`);
-  assert.deepEqual(report.received.filter((t) => t !== "ice-candidate"), ["offer", "ready", "pong"]);
+  assert.deepEqual(
+    report.received.filter((t) => t !== "ice-candidate"),
+    ["offer", "ready", "pong"],
+  );
 });
 
 test("frames are decoded at the viewport size", async () => {
@@ -108,7 +117,9 @@ test("frames are decoded at the viewport size", async () => {
 });
 
 test("a DataChannel click reaches the page and the change is decoded", async () => {
-  await page.waitForFunction(() => (window as unknown as { __dc?: RTCDataChannel }).__dc?.readyState === "open", undefined, { timeout: 20_000 });
+  await page.waitForFunction(() => (window as unknown as { __dc?: RTCDataChannel }).__dc?.readyState === "open", undefined, {
+    timeout: 20_000,
+  });
   await page.evaluate(() => (window as unknown as { __dc: RTCDataChannel }).__dc.send(JSON.stringify({ type: "click", x: 640, y: 120 })));
   const click = await app.fixtures.waitFor((r) => r.event === "click", 15_000, "the click in the remote page");
   assert.equal(click.x, 640);
@@ -152,11 +163,13 @@ test("a malformed DataChannel message gets an input-error reply and the channel 
 });
 
 test("the original's REST replies: /api/info and /api/sessions in its shape, detail under /api/admin/sessions", async () => {
-  const created = (await (await fetch(`${app.renderer.url}/api/session/create`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ session_id: "contract-shape" }),
-  })).json()) as { session_id: string };
+  const created = (await (
+    await fetch(`${app.renderer.url}/api/session/create`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ session_id: "contract-shape" }),
+    })
+  ).json()) as { session_id: string };
   assert.equal(created.session_id, "contract-shape");
   try {
     const info = (await (await fetch(`${app.renderer.url}/api/info`)).json()) as Record<string, Record<string, Record<string, unknown>>>;
@@ -170,13 +183,18 @@ test("the original's REST replies: /api/info and /api/sessions in its shape, det
     assert.ok((info.browser!.sessions as unknown as string[]).includes("contract-shape"));
     assert.equal(info.browser!.max_sessions, 4);
 
-    const listed = (await (await fetch(`${app.renderer.url}/api/sessions`)).json()) as { success: boolean; sessions: { active_sessions: number; max_sessions: number; sessions: string[] } };
+    const listed = (await (await fetch(`${app.renderer.url}/api/sessions`)).json()) as {
+      success: boolean;
+      sessions: { active_sessions: number; max_sessions: number; sessions: string[] };
+    };
     assert.equal(listed.success, true);
     assert.ok(listed.sessions.active_sessions >= 1);
     assert.equal(listed.sessions.max_sessions, 4);
     assert.ok(listed.sessions.sessions.includes("contract-shape"));
 
-    const detail = (await (await fetch(`${app.renderer.url}/api/admin/sessions`)).json()) as { sessions: { session_id: string; url: string; viewers: number }[] };
+    const detail = (await (await fetch(`${app.renderer.url}/api/admin/sessions`)).json()) as {
+      sessions: { session_id: string; url: string; viewers: number }[];
+    };
     const mine = detail.sessions.find((s) => s.session_id === "contract-shape");
     assert.ok(mine, "the admin list has the session's summary");
     assert.equal(mine.viewers, 0);

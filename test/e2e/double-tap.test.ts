@@ -17,10 +17,16 @@ const TAP_GAP_MS = 100;
 let page: Page;
 
 const app = useAppliance({
-  config: (origin) => testConfig(origin, { extraKiosks: `\n  - id: double-tap\n    title: Double tap\n    url: ${origin}/double-tap.html` }),
+  config: (origin) =>
+    testConfig(origin, { extraKiosks: `\n  - id: double-tap\n    title: Double tap\n    url: ${origin}/double-tap.html` }),
   client: true,
   setUp: async ({ client }) => {
-    const context = await client.newContext({ viewport: { width: 800, height: 1280 }, isMobile: true, hasTouch: true, deviceScaleFactor: 1 });
+    const context = await client.newContext({
+      viewport: { width: 800, height: 1280 },
+      isMobile: true,
+      hasTouch: true,
+      deviceScaleFactor: 1,
+    });
     page = await context.newPage();
   },
 });
@@ -30,10 +36,17 @@ const count = (event: string) => app.fixtures.reports.filter((r) => r.event === 
 test(`${PAIRS} double taps through the viewer become ${PAIRS} dblclicks in the page`, async (t) => {
   await page.goto(`${app.renderer.url}/viewer?kiosk=double-tap`);
   await app.fixtures.waitFor((r) => r.event === "loaded" && r.path === "/double-tap.html", 30_000, "the double-tap page");
-  await page.waitForFunction(() => {
-    const v = document.querySelector("jiomosa-viewer")?.shadowRoot?.querySelector("jiomosa-stream-view")?.shadowRoot?.querySelector("video");
-    return !!v && v.videoWidth > 0;
-  }, undefined, { timeout: 30_000 });
+  await page.waitForFunction(
+    () => {
+      const v = document
+        .querySelector("jiomosa-viewer")
+        ?.shadowRoot?.querySelector("jiomosa-stream-view")
+        ?.shadowRoot?.querySelector("video");
+      return !!v && v.videoWidth > 0;
+    },
+    undefined,
+    { timeout: 30_000 },
+  );
 
   for (let pair = 0; pair < PAIRS; pair++) {
     // Alternate far apart, so one pair's taps never count as a continuation of the previous pair.

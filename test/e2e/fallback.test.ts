@@ -61,10 +61,17 @@ async function openTablet(initScript?: () => void): Promise<{ context: BrowserCo
 }
 
 async function showsThePage(page: Page): Promise<void> {
-  const video = await page.waitForFunction(() => {
-    const v = document.querySelector("jiomosa-viewer")?.shadowRoot?.querySelector("jiomosa-stream-view")?.shadowRoot?.querySelector("video");
-    return v && v.videoWidth > 0 ? v : null;
-  }, undefined, { timeout: FALLBACK_TIMEOUT_MS });
+  const video = await page.waitForFunction(
+    () => {
+      const v = document
+        .querySelector("jiomosa-viewer")
+        ?.shadowRoot?.querySelector("jiomosa-stream-view")
+        ?.shadowRoot?.querySelector("video");
+      return v && v.videoWidth > 0 ? v : null;
+    },
+    undefined,
+    { timeout: FALLBACK_TIMEOUT_MS },
+  );
   await installProbe(page, video.asElement() as import("playwright-core").ElementHandle<HTMLVideoElement>);
   await waitForPixel(page, 200, 100, isRed, "the red tap zone");
 }
@@ -180,7 +187,13 @@ describe("the picture socket", () => {
       assert.equal((await nextText(ws)).code, "unknown_session");
       ws.send(JSON.stringify({ type: "join", session_id: "../../etc" }));
       assert.match(String((await nextText(ws)).message), /^session_id: /);
-      const created = (await (await fetch(`${renderer.url}/api/session/create`, { method: "POST", headers: { cookie, "content-type": "application/json" }, body: JSON.stringify({ kiosk: "test-page" }) })).json()) as { session_id: string };
+      const created = (await (
+        await fetch(`${renderer.url}/api/session/create`, {
+          method: "POST",
+          headers: { cookie, "content-type": "application/json" },
+          body: JSON.stringify({ kiosk: "test-page" }),
+        })
+      ).json()) as { session_id: string };
       ws.send(JSON.stringify({ type: "join", session_id: created.session_id }));
       // The first binary message: the join reply and page events (text) may come before it.
       const frame = new Promise<Buffer>((resolve) => {

@@ -37,7 +37,11 @@ after(async () => {
 });
 
 async function createSession(url: string): Promise<string> {
-  const res = await fetch(`${renderer.url}/api/session/create`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ url }) });
+  const res = await fetch(`${renderer.url}/api/session/create`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ url }),
+  });
   assert.equal(res.status, 200, await res.clone().text());
   return ((await res.json()) as { session_id: string }).session_id;
 }
@@ -62,15 +66,26 @@ for (const spelling of SPELLINGS) {
     const ctl = `http://127.0.0.1:${canary.port}/c-${encodeURIComponent(spelling)}`;
     const id = await createSession(`${fixtures.origin}/hostile.html?to=${encodeURIComponent(to)}&ctl=${encodeURIComponent(ctl)}`);
     try {
-      const done = await fixtures.waitFor((r: Report) => r.event === "hostile-done" && r.to === to, 60_000, `the hostile page (${spelling})`);
+      const done = await fixtures.waitFor(
+        (r: Report) => r.event === "hostile-done" && r.to === to,
+        60_000,
+        `the hostile page (${spelling})`,
+      );
       const outcome = done.outcome as Outcome;
       const controlPath = `/c-${encodeURIComponent(spelling)}`;
       // Every vector works against the named address (they did fire)…
-      const controlHits = new Set(canary.hits.filter((h) => h.path.startsWith(controlPath)).map((h) => h.path.slice(controlPath.length + 1)));
-      for (const vector of Object.keys(outcome)) assert.ok(controlHits.has(vector), `the control ${vector} reached the named address (hits: ${[...controlHits].join(", ")})`);
+      const controlHits = new Set(
+        canary.hits.filter((h) => h.path.startsWith(controlPath)).map((h) => h.path.slice(controlPath.length + 1)),
+      );
+      for (const vector of Object.keys(outcome))
+        assert.ok(controlHits.has(vector), `the control ${vector} reached the named address (hits: ${[...controlHits].join(", ")})`);
       // …and none reached the same server under another spelling.
       const leaked = canary.hits.filter((h) => h.path.startsWith(`/t-${encodeURIComponent(spelling)}`));
-      assert.deepEqual(leaked.map((h) => `${h.method} ${h.path}${h.upgrade ? " (upgrade)" : ""} on ${h.local}`), [], `requests that reached ${spelling}`);
+      assert.deepEqual(
+        leaked.map((h) => `${h.method} ${h.path}${h.upgrade ? " (upgrade)" : ""} on ${h.local}`),
+        [],
+        `requests that reached ${spelling}`,
+      );
       // What the page itself could tell (a beacon, a frame's load event and a service worker's
       // install say nothing about the response): no answer from the server it must not reach.
       for (const [vector, { target, control }] of Object.entries(outcome)) {

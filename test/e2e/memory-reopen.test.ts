@@ -29,7 +29,11 @@ function counter(metrics: string, name: string): number {
 }
 
 test("a heap-ceiling reopen is counted as a memory reopen, not as a page crash", async () => {
-  const res = await fetch(`${renderer.url}/api/session/create`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ url: `${fixtures.origin}/hog.html` }) });
+  const res = await fetch(`${renderer.url}/api/session/create`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ url: `${fixtures.origin}/hog.html` }),
+  });
   assert.equal(res.status, 200);
   const { session_id: id } = (await res.json()) as { session_id: string };
   await fixtures.waitFor((r) => r.event === "loaded" && r.path === "/hog.html", 15_000, "the hog page");

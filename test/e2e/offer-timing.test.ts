@@ -61,7 +61,11 @@ interface JoinReport {
 test("with dead TURN servers the offer carries host candidates at once and frames arrive", async (t) => {
   // Like the original client: the peer uses only what the offer's SDP carries (no trickle, no ICE servers).
   const report = await page.evaluate(async (): Promise<JoinReport> => {
-    const created = await fetch("/api/session/create", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ kiosk: "animated" }) }).then((r) => r.json());
+    const created = await fetch("/api/session/create", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ kiosk: "animated" }),
+    }).then((r) => r.json());
     const ws = new WebSocket(`ws://${location.host}/ws/signaling`);
     await new Promise((resolve, reject) => {
       ws.onopen = resolve;
@@ -88,12 +92,20 @@ test("with dead TURN servers the offer carries host candidates at once and frame
       ws.send(JSON.stringify({ type: "answer", answer: { type: "answer", sdp: answer.sdp } }));
     };
     ws.send(JSON.stringify({ type: "join", session_id: created.session_id }));
-    const frameAt = await Promise.race([firstFrame, new Promise<number>((_, reject) => setTimeout(() => reject(new Error("no frame in 20 s")), 20_000))]);
+    const frameAt = await Promise.race([
+      firstFrame,
+      new Promise<number>((_, reject) => setTimeout(() => reject(new Error("no frame in 20 s")), 20_000)),
+    ]);
     ws.close();
     pc.close();
     return { offerMs: offerAt - joinAt, firstFrameMs: frameAt - joinAt, sdp };
   });
   assert.match(report.sdp, /a=candidate:\S+ \d+ udp \d+ \S+ \d+ typ host/i, "the offer's SDP carries host candidates");
-  assert.ok(report.offerMs < OLD_GATHER_WAIT_MS / 2, `the offer came ${report.offerMs.toFixed(0)} ms after join: it waited for the dead TURN servers`);
-  t.diagnostic(`join → offer ${report.offerMs.toFixed(0)} ms, join → first frame ${report.firstFrameMs.toFixed(0)} ms (dead TURN servers configured)`);
+  assert.ok(
+    report.offerMs < OLD_GATHER_WAIT_MS / 2,
+    `the offer came ${report.offerMs.toFixed(0)} ms after join: it waited for the dead TURN servers`,
+  );
+  t.diagnostic(
+    `join → offer ${report.offerMs.toFixed(0)} ms, join → first frame ${report.firstFrameMs.toFixed(0)} ms (dead TURN servers configured)`,
+  );
 });

@@ -13,7 +13,13 @@ import { CdpPage } from "../support/cdp-page.js";
 import { launchClient } from "../support/client-browser.js";
 import { testConfig } from "../support/config.js";
 import { FixtureServer } from "../support/fixture-server.js";
-import { cleanOldChromiumCache, launchOldChromium, OLD_CHROMIUM_VERSIONS, type OldChromium, oldChromiumPath } from "../support/old-chromium.js";
+import {
+  cleanOldChromiumCache,
+  launchOldChromium,
+  OLD_CHROMIUM_VERSIONS,
+  type OldChromium,
+  oldChromiumPath,
+} from "../support/old-chromium.js";
 import { startRenderer, type RendererProcess } from "../support/renderer-process.js";
 import { pollUntil } from "../support/wait.js";
 
@@ -134,7 +140,11 @@ for (const version of OLD_CHROMIUM_VERSIONS) {
         "the launcher's kiosk tiles",
       );
       assert.deepEqual(tiles, ["test-page", "animated", "tablet", "tone"]);
-      assert.equal(await page.evaluate<boolean>(`!!document.querySelector('script[src="/app-legacy.js"]')`), true, "the legacy bundle was chosen");
+      assert.equal(
+        await page.evaluate<boolean>(`!!document.querySelector('script[src="/app-legacy.js"]')`),
+        true,
+        "the legacy bundle was chosen",
+      );
       assert.deepEqual(page.exceptions, []);
     });
 
@@ -142,7 +152,11 @@ for (const version of OLD_CHROMIUM_VERSIONS) {
       const loaded = newReport("loaded");
       await page.navigate(`${renderer.url}/viewer?kiosk=test-page`);
       await fixtures.waitFor(loaded, STEP_TIMEOUT_MS, "the test page");
-      const red = await waitIn<RemotePoint>(page, `(function () { var p = ${atRemotePoint(200, 100)}; return p && p.decoded > 0 && p.r > 150 && p.g < 80 ? p : null; })()`, "the red tap zone in decoded video");
+      const red = await waitIn<RemotePoint>(
+        page,
+        `(function () { var p = ${atRemotePoint(200, 100)}; return p && p.decoded > 0 && p.r > 150 && p.g < 80 ? p : null; })()`,
+        "the red tap zone in decoded video",
+      );
       assert.ok(red.width > 0 && red.decoded > 0, `decoded ${red.decoded} frames at width ${red.width}`);
     });
 
@@ -151,8 +165,15 @@ for (const version of OLD_CHROMIUM_VERSIONS) {
       const at = await page.evaluate<RemotePoint>(atRemotePoint(200, 100));
       await page.tap(at.x, at.y);
       const reported = await fixtures.waitFor(click, STEP_TIMEOUT_MS, "the tap in the remote page");
-      assert.ok(Math.abs(Number(reported.x) - 200) <= 3 && Math.abs(Number(reported.y) - 100) <= 3, `tap landed at ${reported.x},${reported.y}`);
-      await waitIn(page, `(function () { var p = ${atRemotePoint(200, 100)}; return p && p.g > 150 && p.r < 80; })()`, "the tap zone turned green");
+      assert.ok(
+        Math.abs(Number(reported.x) - 200) <= 3 && Math.abs(Number(reported.y) - 100) <= 3,
+        `tap landed at ${reported.x},${reported.y}`,
+      );
+      await waitIn(
+        page,
+        `(function () { var p = ${atRemotePoint(200, 100)}; return p && p.g > 150 && p.r < 80; })()`,
+        "the tap zone turned green",
+      );
     });
 
     test("typed text reaches the focused field", async () => {

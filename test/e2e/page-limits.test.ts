@@ -51,7 +51,9 @@ test("a page over the ceiling outside its JavaScript heap is reopened, and one t
     assert.ok(renderer.logs.join("").includes("page memory over the ceiling (its process)"), "ended for its process memory");
     // …until the loop is noticed: the tablet is told, and the reopen waits.
     const notice = await page.waitForFunction(
-      () => (window as unknown as { __events: { code?: string; message?: string }[] }).__events.find((e) => e.code === "page_crash_loop")?.message,
+      () =>
+        (window as unknown as { __events: { code?: string; message?: string }[] }).__events.find((e) => e.code === "page_crash_loop")
+          ?.message,
       undefined,
       { timeout: 60_000 },
     );

@@ -73,7 +73,8 @@ test("hostile input on REST, WebSocket and DataChannel: clear errors, and anothe
   const replies: string[] = [];
   ws.on("message", (d) => replies.push(JSON.parse(d.toString()).code));
   const closed = new Promise<number>((resolve) => ws.once("close", (code) => resolve(code)));
-  for (let i = 0; i < 1000 && ws.readyState === WebSocket.OPEN; i++) ws.send(i % 2 ? "garbage" : JSON.stringify({ type: "join", session_id: i }));
+  for (let i = 0; i < 1000 && ws.readyState === WebSocket.OPEN; i++)
+    ws.send(i % 2 ? "garbage" : JSON.stringify({ type: "join", session_id: i }));
   const closeCode = await closed;
   assert.equal(closeCode, 1008, "the flooding socket is closed as a policy violation");
   assert.ok(replies.includes("invalid_message"));
@@ -90,7 +91,15 @@ test("hostile input on REST, WebSocket and DataChannel: clear errors, and anothe
       const m = JSON.parse(e.data as string);
       if (m.type === "input-error") seen.push(m.message);
     };
-    const junk = ["{", "[]", '{"type":"click"}', '{"type":"click","x":"a","y":1}', '{"type":"key","key":""}', '{"type":"touch","action":"start","points":"x"}', '{"type":"nuke"}'];
+    const junk = [
+      "{",
+      "[]",
+      '{"type":"click"}',
+      '{"type":"click","x":"a","y":1}',
+      '{"type":"key","key":""}',
+      '{"type":"touch","action":"start","points":"x"}',
+      '{"type":"nuke"}',
+    ];
     for (const j of junk) dc.send(j);
     dc.send(new Uint8Array([1, 2, 3]));
     for (let i = 0; i < 3000; i++) dc.send(JSON.stringify({ type: "pointer", action: "move", x: i % 1000, y: 10 }));
@@ -100,9 +109,18 @@ test("hostile input on REST, WebSocket and DataChannel: clear errors, and anothe
     while (!expected.every((e) => seen.some((m) => e.test(m))) && performance.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     return seen;
   });
-  assert.ok(errors.some((m) => /^x: expected a number/.test(m)), "a bad field is named");
-  assert.ok(errors.some((m) => /^type: expected one of/.test(m)), "an unknown type is named");
-  assert.ok(errors.some((m) => /too many input messages/.test(m)), "the flood is cut and said so");
+  assert.ok(
+    errors.some((m) => /^x: expected a number/.test(m)),
+    "a bad field is named",
+  );
+  assert.ok(
+    errors.some((m) => /^type: expected one of/.test(m)),
+    "an unknown type is named",
+  );
+  assert.ok(
+    errors.some((m) => /too many input messages/.test(m)),
+    "the flood is cut and said so",
+  );
   outcomes["DataChannel junk + 3000-message flood"] = `${errors.length} input-error replies`;
   await attacker.close();
 
@@ -156,7 +174,10 @@ test("Chromium killed with SIGKILL mid-stream is relaunched and the picture come
   assert.ok(framesAt > 0, "frames flow again");
   t.diagnostic(`Chromium SIGKILL → healthy ${healthyAt - killedAt} ms, → frames flowing ${framesAt - killedAt} ms`);
   const sessions = (await (await fetch(`${renderer.url}/api/admin/sessions`)).json()) as { sessions: { url: string }[] };
-  assert.ok(sessions.sessions.some((s) => s.url.endsWith("/animated.html")), "the session is back on its page");
+  assert.ok(
+    sessions.sessions.some((s) => s.url.endsWith("/animated.html")),
+    "the session is back on its page",
+  );
   const metrics = await (await fetch(`${renderer.url}/metrics`)).text();
   assert.match(metrics, /^jiomosa_chromium_restarts_total 1$/m);
 });
@@ -168,7 +189,9 @@ test("200 create/join/close cycles leave no contexts, processes or descriptors b
   await watcher.close();
   for (const s of watched.sessions) await fetch(`${renderer.url}/api/session/${s.session_id}`, { method: "DELETE" });
   const cycle = async () => {
-    const created = (await (await post("/api/session/create", JSON.stringify({ kiosk: "test-page" }))).json) as unknown as { session_id: string };
+    const created = (await (
+      await post("/api/session/create", JSON.stringify({ kiosk: "test-page" }))
+    ).json) as unknown as { session_id: string };
     const ws = new WebSocket(`ws://127.0.0.1:${renderer.port}/ws/signaling`);
     await new Promise((resolve) => ws.once("open", resolve));
     const offer = new Promise((resolve) => ws.on("message", (d) => JSON.parse(d.toString()).type === "offer" && resolve(null)));

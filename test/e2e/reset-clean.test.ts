@@ -25,7 +25,12 @@ before(async () => {
   home = `${fixtures.origin}/storage.html?other=${encodeURIComponent(otherFixtures.origin)}`;
   // The second origin is a kiosk too, so the URL policy lets the page frame it.
   const extraKiosks = `\n  - { id: storage, title: Storage, url: "${home}" }\n  - { id: storage-other, title: Storage elsewhere, url: "${otherFixtures.origin}/storage.html" }`;
-  renderer = await startRenderer(testConfig(fixtures.origin, { extraKiosks, sessionFields: `resetAfterIdleSeconds: ${RESET_AFTER_IDLE_SECONDS}, clearStorageOnReset: true` }));
+  renderer = await startRenderer(
+    testConfig(fixtures.origin, {
+      extraKiosks,
+      sessionFields: `resetAfterIdleSeconds: ${RESET_AFTER_IDLE_SECONDS}, clearStorageOnReset: true`,
+    }),
+  );
 });
 
 after(async () => {
@@ -35,7 +40,11 @@ after(async () => {
 });
 
 test("a reset that clears storage leaves no localStorage in either origin and no IndexedDB", async () => {
-  const res = await fetch(`${renderer.url}/api/session/create`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ kiosk: "storage" }) });
+  const res = await fetch(`${renderer.url}/api/session/create`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ kiosk: "storage" }),
+  });
   assert.equal(res.status, 200);
   const { session_id: id } = (await res.json()) as { session_id: string };
   // The kiosk page and its frame report first, so no report of theirs can be taken for one after the reset.
@@ -53,7 +62,8 @@ test("a reset that clears storage leaves no localStorage in either origin and no
   assert.notEqual(top.origin, frame.origin);
   const afterWrites = { top: fixtures.reports.length, frame: otherFixtures.reports.length };
 
-  const fresh = (role: "top" | "frame", server: FixtureServer) => (r: Report) => r.event === "storage" && r.write === false && r.role === role && server.reports.indexOf(r) >= afterWrites[role];
+  const fresh = (role: "top" | "frame", server: FixtureServer) => (r: Report) =>
+    r.event === "storage" && r.write === false && r.role === role && server.reports.indexOf(r) >= afterWrites[role];
   const homeTop = await fixtures.waitFor(fresh("top", fixtures), (RESET_AFTER_IDLE_SECONDS + 20) * 1000, "the kiosk page after the reset");
   const homeFrame = await otherFixtures.waitFor(fresh("frame", otherFixtures), 15_000, "the framed origin after the reset");
   assert.equal(homeTop.ls, null, "the kiosk origin's localStorage is gone");

@@ -32,7 +32,10 @@ async function tap(x: number, y: number): Promise<void> {
 
 async function videoSize(): Promise<{ width: number; height: number }> {
   return page.evaluate(() => {
-    const video = document.querySelector("jiomosa-viewer")!.shadowRoot!.querySelector("jiomosa-stream-view")!.shadowRoot!.querySelector("video")!;
+    const video = document
+      .querySelector("jiomosa-viewer")!
+      .shadowRoot!.querySelector("jiomosa-stream-view")!
+      .shadowRoot!.querySelector("video")!;
     return { width: video.videoWidth, height: video.videoHeight };
   });
 }
@@ -43,10 +46,17 @@ test("the session takes the tablet's size and the page sees a touch device", asy
   assert.equal(loaded.touch, true, "touch events are available in the remote page");
   assert.equal(loaded.width, 800, "the remote viewport is as wide as the tablet");
   assert.ok(Number(loaded.height) > 1000 && Number(loaded.height) <= 1280, `remote height ${loaded.height} is the tablet's stream area`);
-  await page.waitForFunction(() => {
-    const v = document.querySelector("jiomosa-viewer")?.shadowRoot?.querySelector("jiomosa-stream-view")?.shadowRoot?.querySelector("video");
-    return !!v && v.videoWidth > 0;
-  }, undefined, { timeout: 30_000 });
+  await page.waitForFunction(
+    () => {
+      const v = document
+        .querySelector("jiomosa-viewer")
+        ?.shadowRoot?.querySelector("jiomosa-stream-view")
+        ?.shadowRoot?.querySelector("video");
+      return !!v && v.videoWidth > 0;
+    },
+    undefined,
+    { timeout: 30_000 },
+  );
   const size = await videoSize();
   assert.equal(size.width, 800);
   assert.equal(size.height, loaded.height);
@@ -58,10 +68,16 @@ test("a tap on a link navigates, and back returns", async () => {
   const loadsBefore = app.fixtures.reports.filter((r) => r.event === "loaded" && r.path === "/tablet-page.html").length;
   const back = page.locator('nav.nav-bar button[data-action="back"]');
   await back.waitFor({ timeout: 10_000 });
-  await page.waitForFunction(() => {
-    const b = document.querySelector("jiomosa-viewer")?.shadowRoot?.querySelector('nav.nav-bar button[data-action="back"]') as HTMLButtonElement | null;
-    return !!b && !b.disabled;
-  }, undefined, { timeout: 10_000 });
+  await page.waitForFunction(
+    () => {
+      const b = document
+        .querySelector("jiomosa-viewer")
+        ?.shadowRoot?.querySelector('nav.nav-bar button[data-action="back"]') as HTMLButtonElement | null;
+      return !!b && !b.disabled;
+    },
+    undefined,
+    { timeout: 10_000 },
+  );
   await back.click();
   await app.fixtures.waitFor(
     () => app.fixtures.reports.filter((r) => r.event === "loaded" && r.path === "/tablet-page.html").length > loadsBefore,
@@ -69,21 +85,36 @@ test("a tap on a link navigates, and back returns", async () => {
     "the tablet page again after back",
   );
   // The next test taps into this page: wait until the tablet shows it loaded, not merely requested.
-  await page.waitForFunction(() => {
-    const bar = document.querySelector("jiomosa-viewer")?.shadowRoot?.querySelector("nav.nav-bar");
-    return bar?.querySelector(".title")?.textContent === "Tablet test page" && bar.querySelector<HTMLElement>(".progress")?.dataset.loading === "false";
-  }, undefined, { timeout: 15_000 });
+  await page.waitForFunction(
+    () => {
+      const bar = document.querySelector("jiomosa-viewer")?.shadowRoot?.querySelector("nav.nav-bar");
+      return (
+        bar?.querySelector(".title")?.textContent === "Tablet test page" &&
+        bar.querySelector<HTMLElement>(".progress")?.dataset.loading === "false"
+      );
+    },
+    undefined,
+    { timeout: 15_000 },
+  );
 });
 
 test("a tap on the remote input opens the keyboard bridge; typed and composed text lands in the field", async () => {
   await tap(200, 155);
   const bridge = page.locator("textarea.keyboard-bridge");
-  await page.waitForFunction(() => {
-    const active = document.querySelector("jiomosa-viewer")?.shadowRoot?.activeElement ?? document.activeElement;
-    return !!active && (active as HTMLElement).matches?.("textarea.keyboard-bridge, jiomosa-keyboard-bridge");
-  }, undefined, { timeout: 15_000 });
+  await page.waitForFunction(
+    () => {
+      const active = document.querySelector("jiomosa-viewer")?.shadowRoot?.activeElement ?? document.activeElement;
+      return !!active && (active as HTMLElement).matches?.("textarea.keyboard-bridge, jiomosa-keyboard-bridge");
+    },
+    undefined,
+    { timeout: 15_000 },
+  );
   await bridge.waitFor({ state: "attached", timeout: 15_000 });
-  assert.equal(await bridge.evaluate((el) => el === (el.getRootNode() as ShadowRoot).activeElement || el === document.activeElement), true, "the hidden textarea has focus (the soft keyboard opens)");
+  assert.equal(
+    await bridge.evaluate((el) => el === (el.getRootNode() as ShadowRoot).activeElement || el === document.activeElement),
+    true,
+    "the hidden textarea has focus (the soft keyboard opens)",
+  );
   await page.keyboard.type("hi ");
   await app.fixtures.waitFor((r) => r.event === "input" && r.value === "hi ", 15_000, "typed text");
   // An IME: composition updates, then the committed word.
@@ -132,20 +163,37 @@ test("a swipe scrolls the remote page", async () => {
 
 test("rotating the tablet resizes the remote viewport", async () => {
   await page.setViewportSize({ width: 1280, height: 800 });
-  const resized = await app.fixtures.waitFor((r) => r.event === "resize" && r.width === 1280, 20_000, "the remote viewport following the rotation");
+  const resized = await app.fixtures.waitFor(
+    (r) => r.event === "resize" && r.width === 1280,
+    20_000,
+    "the remote viewport following the rotation",
+  );
   assert.ok(Number(resized.height) > 600 && Number(resized.height) <= 800, `remote height ${resized.height}`);
-  await page.waitForFunction((w) => {
-    const v = document.querySelector("jiomosa-viewer")?.shadowRoot?.querySelector("jiomosa-stream-view")?.shadowRoot?.querySelector("video");
-    return v?.videoWidth === w;
-  }, 1280, { timeout: 20_000 });
+  await page.waitForFunction(
+    (w) => {
+      const v = document
+        .querySelector("jiomosa-viewer")
+        ?.shadowRoot?.querySelector("jiomosa-stream-view")
+        ?.shadowRoot?.querySelector("video");
+      return v?.videoWidth === w;
+    },
+    1280,
+    { timeout: 20_000 },
+  );
 });
 
 test("after 10 s offline the viewer resumes the same session and page, typed text intact", async (t) => {
-  const before = (await (await fetch(`${app.renderer.url}/api/admin/sessions`)).json()) as { sessions: { session_id: string; url: string }[] };
+  const before = (await (await fetch(`${app.renderer.url}/api/admin/sessions`)).json()) as {
+    sessions: { session_id: string; url: string }[];
+  };
   assert.equal(before.sessions.length, 1);
   const loads = app.fixtures.reports.filter((r) => r.event === "loaded").length;
   const frameCount = () =>
-    page.evaluate(() => (document.querySelector("jiomosa-viewer")!.shadowRoot!.querySelector("jiomosa-stream-view") as unknown as { frameCount: number }).frameCount);
+    page.evaluate(
+      () =>
+        (document.querySelector("jiomosa-viewer")!.shadowRoot!.querySelector("jiomosa-stream-view") as unknown as { frameCount: number })
+          .frameCount,
+    );
   await context.setOffline(true);
   await new Promise((r) => setTimeout(r, 10_000));
   await context.setOffline(false);
@@ -162,8 +210,14 @@ test("after 10 s offline the viewer resumes the same session and page, typed tex
     { timeout: 30_000, polling: 50 },
   );
   t.diagnostic(`network back → frames flowing again: ${Date.now() - backAt} ms`);
-  const after = (await (await fetch(`${app.renderer.url}/api/admin/sessions`)).json()) as { sessions: { session_id: string; url: string; viewers: number }[] };
-  assert.deepEqual(after.sessions.map((s) => s.session_id), before.sessions.map((s) => s.session_id), "the same session");
+  const after = (await (await fetch(`${app.renderer.url}/api/admin/sessions`)).json()) as {
+    sessions: { session_id: string; url: string; viewers: number }[];
+  };
+  assert.deepEqual(
+    after.sessions.map((s) => s.session_id),
+    before.sessions.map((s) => s.session_id),
+    "the same session",
+  );
   assert.equal(after.sessions[0]!.url, before.sessions[0]!.url, "the same page");
   assert.equal(app.fixtures.reports.filter((r) => r.event === "loaded").length, loads, "the page was not reloaded");
   await tap(200, 455);

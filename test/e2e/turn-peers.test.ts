@@ -24,7 +24,9 @@ before(async () => {
   await fixtures.start();
   turnPort = await freePort();
   renderer = await startRenderer(
-    testConfig(fixtures.origin, { extra: `turn: { enabled: true, spawn: auto, port: ${turnPort}, relayPorts: { min: 49400, max: 49440 } }` }),
+    testConfig(fixtures.origin, {
+      extra: `turn: { enabled: true, spawn: auto, port: ${turnPort}, relayPorts: { min: 49400, max: 49440 } }`,
+    }),
     { TURN_SECRET: SECRET },
   );
 });
@@ -62,7 +64,10 @@ test("the relay refuses public peers and the box's loopback", async () => {
 });
 
 test("the relay grants the box's own addresses (where the renderer's candidates are)", async () => {
-  const own = Object.values(networkInterfaces()).flat().filter((i) => i && i.family === "IPv4" && !i.internal).map((i) => i!.address);
+  const own = Object.values(networkInterfaces())
+    .flat()
+    .filter((i) => i && i.family === "IPv4" && !i.internal)
+    .map((i) => i!.address);
   if (own.length === 0) return;
   for (const [ip, answer] of await permissions(own)) assert.equal(answer, 0, `CreatePermission for the box's ${ip}`);
 });

@@ -102,7 +102,9 @@ async function gatherRelay(username: string, credential: string) {
 const sign = (secret: string, username: string) => createHmac("sha1", secret).update(username).digest("base64");
 
 test("credentials minted by the renderer are accepted by coturn", async () => {
-  const reply = (await (await fetch(`${renderer.url}/api/ice-servers`)).json()) as { iceServers: { username: string; credential: string }[] };
+  const reply = (await (await fetch(`${renderer.url}/api/ice-servers`)).json()) as {
+    iceServers: { username: string; credential: string }[];
+  };
   const { username, credential } = reply.iceServers[0]!;
   const outcome = await gatherRelay(username, credential);
   assert.ok(outcome.relays > 0, `a relay candidate was allocated (errors: ${outcome.errors.join(",")})`);
@@ -127,14 +129,20 @@ async function diagnostics(baseUrl: string) {
   const p = await client.newPage();
   await p.goto(`${baseUrl}/diagnostics`);
   await p.locator("jiomosa-diagnostics[data-done]").waitFor({ timeout: 60_000 });
-  const rows = await p.locator("li[data-check]").evaluateAll((items) =>
-    Object.fromEntries(
-      items.map((li) => [
-        li.getAttribute("data-check"),
-        { result: li.getAttribute("data-result"), text: li.querySelector(".text")?.textContent?.trim() ?? "", hint: li.querySelector(".hint")?.textContent?.trim() ?? "" },
-      ]),
-    ),
-  );
+  const rows = await p
+    .locator("li[data-check]")
+    .evaluateAll((items) =>
+      Object.fromEntries(
+        items.map((li) => [
+          li.getAttribute("data-check"),
+          {
+            result: li.getAttribute("data-result"),
+            text: li.querySelector(".text")?.textContent?.trim() ?? "",
+            hint: li.querySelector(".hint")?.textContent?.trim() ?? "",
+          },
+        ]),
+      ),
+    );
   await p.close();
   return rows as Record<string, { result: string; text: string; hint: string }>;
 }

@@ -57,7 +57,11 @@ for (const action of ["link", "script", "redirect", "meta", "popup", "iframe"]) 
 
 test("the same navigations to an allowed page do work (the guard is not blocking everything)", async () => {
   const id = await openPolicyPage("script", `${app.fixtures.origin}/page2.html?via=allowed`);
-  await app.fixtures.waitFor((r) => r.event === "loaded" && r.origin === app.fixtures.origin && r.path === "/page2.html", 15_000, "the allowed page");
+  await app.fixtures.waitFor(
+    (r) => r.event === "loaded" && r.origin === app.fixtures.origin && r.path === "/page2.html",
+    15_000,
+    "the allowed page",
+  );
   await fetch(`${app.renderer.url}/api/session/${id}`, { method: "DELETE" });
 });
 
@@ -70,7 +74,11 @@ test("a page cannot reach the appliance's API", async () => {
 
 test("an allowed popup opens in the session's one page", async () => {
   const id = await openPolicyPage("popup", `${app.fixtures.origin}/page2.html?via=popup`);
-  await app.fixtures.waitFor((r) => r.event === "loaded" && r.origin === app.fixtures.origin && r.search === "?via=popup", 15_000, "the popup's page");
+  await app.fixtures.waitFor(
+    (r) => r.event === "loaded" && r.origin === app.fixtures.origin && r.search === "?via=popup",
+    15_000,
+    "the popup's page",
+  );
   const expected = `${app.fixtures.origin}/page2.html?via=popup`;
   await pollUntil(async () => (await sessionUrl(id)) === expected, 5_000);
   assert.equal(await sessionUrl(id), expected, "the session's page itself navigated");

@@ -54,14 +54,20 @@ test("tapping a shortcut opens the live page: frames decoded at the viewport siz
   const video = await page.locator("video").elementHandle({ timeout: 20_000 });
   await installProbe(page, video as ElementHandle<HTMLVideoElement>);
   const state = await waitForFrames(page, 3);
-  const listed = (await (await fetch(`${renderer.url}/api/admin/sessions`)).json()) as { sessions: { viewport: { width: number; height: number } }[] };
+  const listed = (await (await fetch(`${renderer.url}/api/admin/sessions`)).json()) as {
+    sessions: { viewport: { width: number; height: number } }[];
+  };
   const viewport = listed.sessions[0]!.viewport;
   assert.equal(viewport.width, 1280, "the session is as wide as the viewer");
   assert.ok(viewport.height >= 600 && viewport.height <= 800, `the session is as tall as the stream area (${viewport.height})`);
   assert.equal(state.width, viewport.width, "decoded frames have the viewport's width");
   assert.equal(state.height, viewport.height, "decoded frames have the viewport's height");
   await waitForPixel(page, 640, 120, isRed, "the red tap zone");
-  await fixtures.waitFor((r) => r.event === "loaded" && r.width === viewport.width && r.height === viewport.height, 5_000, "the page at the viewport size");
+  await fixtures.waitFor(
+    (r) => r.event === "loaded" && r.width === viewport.width && r.height === viewport.height,
+    5_000,
+    "the page at the viewport size",
+  );
 });
 
 test("a tap on the letterboxed video lands on the right point and the change comes back", async () => {
@@ -105,15 +111,19 @@ test("the wheel scrolls the remote page", async () => {
 });
 
 test("the home button ends the session and returns to the launcher", async () => {
-  const before = await (await fetch(`${renderer.url}/api/admin/sessions`)).json() as { sessions: unknown[] };
+  const before = (await (await fetch(`${renderer.url}/api/admin/sessions`)).json()) as { sessions: unknown[] };
   assert.equal(before.sessions.length, 1);
   await page.locator("button.home").click();
   await page.waitForURL(`${renderer.url}/`);
   let count = 1;
-  await pollUntil(async () => {
-    count = ((await (await fetch(`${renderer.url}/api/admin/sessions`)).json()) as { sessions: unknown[] }).sessions.length;
-    return count === 0;
-  }, 10_000, 200);
+  await pollUntil(
+    async () => {
+      count = ((await (await fetch(`${renderer.url}/api/admin/sessions`)).json()) as { sessions: unknown[] }).sessions.length;
+      return count === 0;
+    },
+    10_000,
+    200,
+  );
   assert.equal(count, 0, "the session was closed");
 });
 

@@ -73,7 +73,13 @@ export async function waitForTone(page: Page, hz: number, others: number[] = [],
   while (Date.now() < deadline) {
     last = await spectrum(page, [hz, ...others]);
     const own = last.levels[hz]!;
-    if (last.peakHz !== null && Math.abs(last.peakHz - hz) <= 15 && (last.peakDb ?? -Infinity) > -60 && others.every((f) => own - last!.levels[f]! > 20)) return last;
+    if (
+      last.peakHz !== null &&
+      Math.abs(last.peakHz - hz) <= 15 &&
+      (last.peakDb ?? -Infinity) > -60 &&
+      others.every((f) => own - last!.levels[f]! > 20)
+    )
+      return last;
     await page.waitForTimeout(200);
   }
   throw new Error(`no ${hz} Hz tone in the received audio within ${timeoutMs} ms; last spectrum: ${JSON.stringify(last)}`);

@@ -33,14 +33,24 @@ export class CanaryServer {
         this.record(req, false);
         // Each kind of request gets an answer its element accepts, so a control load succeeds.
         const url = req.url ?? "";
-        const [type, body] = url.endsWith("/img") ? ["image/gif", GIF] : url.endsWith("/script") ? ["text/javascript", ""] : url.endsWith("/sse") ? ["text/event-stream", "data: hi\n\n"] : ["text/html", ""];
+        const [type, body] = url.endsWith("/img")
+          ? ["image/gif", GIF]
+          : url.endsWith("/script")
+            ? ["text/javascript", ""]
+            : url.endsWith("/sse")
+              ? ["text/event-stream", "data: hi\n\n"]
+              : ["text/html", ""];
         res.writeHead(200, { "content-type": type, "access-control-allow-origin": "*" }).end(body);
       });
       server.on("upgrade", (req: IncomingMessage, socket) => {
         this.record(req, true);
         // A real handshake, so a control WebSocket opens; the socket is closed right after.
-        const accept = createHash("sha1").update(`${req.headers["sec-websocket-key"] ?? ""}${WS_GUID}`).digest("base64");
-        socket.end(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`);
+        const accept = createHash("sha1")
+          .update(`${req.headers["sec-websocket-key"] ?? ""}${WS_GUID}`)
+          .digest("base64");
+        socket.end(
+          `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`,
+        );
       });
       await new Promise<void>((resolve, reject) => {
         server.once("error", reject);
@@ -52,7 +62,13 @@ export class CanaryServer {
   }
 
   private record(req: IncomingMessage, upgrade: boolean): void {
-    this.hits.push({ method: req.method ?? "", path: req.url ?? "", host: req.headers.host ?? "", local: req.socket.localAddress ?? "", upgrade });
+    this.hits.push({
+      method: req.method ?? "",
+      path: req.url ?? "",
+      host: req.headers.host ?? "",
+      local: req.socket.localAddress ?? "",
+      upgrade,
+    });
   }
 
   async stop(): Promise<void> {

@@ -88,7 +88,8 @@ export class CdpPage {
       result?: { value?: T };
       exceptionDetails?: { text?: string; exception?: { description?: string } };
     };
-    if (reply.exceptionDetails) throw new Error(`evaluate: ${reply.exceptionDetails.exception?.description ?? reply.exceptionDetails.text}`);
+    if (reply.exceptionDetails)
+      throw new Error(`evaluate: ${reply.exceptionDetails.exception?.description ?? reply.exceptionDetails.text}`);
     return reply.result?.value as T;
   }
 

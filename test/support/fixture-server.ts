@@ -42,7 +42,17 @@ export class FixtureServer {
       const file = join(FIXTURES_DIR, normalize(path === "/" ? "/index.html" : path));
       if (!file.startsWith(FIXTURES_DIR)) return void res.writeHead(403).end();
       readFile(file)
-        .then((data) => res.writeHead(200, { "content-type": file.endsWith(".html") ? "text/html; charset=utf-8" : file.endsWith(".js") ? "text/javascript" : "application/octet-stream" }).end(data))
+        .then((data) =>
+          res
+            .writeHead(200, {
+              "content-type": file.endsWith(".html")
+                ? "text/html; charset=utf-8"
+                : file.endsWith(".js")
+                  ? "text/javascript"
+                  : "application/octet-stream",
+            })
+            .end(data),
+        )
         .catch(() => res.writeHead(404).end());
     });
     await new Promise<void>((resolve) => this.server!.listen(0, "127.0.0.1", resolve));

@@ -7,7 +7,17 @@
  * (cdp-page.ts).
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { createReadStream, createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, chmodSync } from "node:fs";
+import {
+  createReadStream,
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  chmodSync,
+} from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
@@ -29,7 +39,8 @@ const STOP_TIMEOUT_MS = 5_000;
 const PROFILE_REMOVE_RETRIES = 20;
 const PROFILE_REMOVE_RETRY_MS = 100;
 
-export const OLD_CHROMIUM_CACHE = process.env.JIOMOSA_OLD_CHROMIUM_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "jiomosa", "old-chromium");
+export const OLD_CHROMIUM_CACHE =
+  process.env.JIOMOSA_OLD_CHROMIUM_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "jiomosa", "old-chromium");
 
 /** Path of the unpacked Chromium `version`, fetching and unpacking it on first use. */
 export async function oldChromiumPath(version: OldChromiumVersion): Promise<string> {
@@ -39,7 +50,9 @@ export async function oldChromiumPath(version: OldChromiumVersion): Promise<stri
   const pkg = PACKAGES[version];
   const tarball = join(OLD_CHROMIUM_CACHE, `chrome-aws-lambda-${pkg.version}.tgz`);
   if (!existsSync(tarball)) {
-    const packed = spawnSync("npm", ["pack", `chrome-aws-lambda@${pkg.version}`, "--pack-destination", OLD_CHROMIUM_CACHE, "--silent"], { encoding: "utf8" });
+    const packed = spawnSync("npm", ["pack", `chrome-aws-lambda@${pkg.version}`, "--pack-destination", OLD_CHROMIUM_CACHE, "--silent"], {
+      encoding: "utf8",
+    });
     if (packed.status !== 0 || !existsSync(tarball)) throw new Error(`npm pack chrome-aws-lambda@${pkg.version} failed: ${packed.stderr}`);
   }
   const work = mkdtempSync(join(OLD_CHROMIUM_CACHE, "unpack-"));
@@ -60,7 +73,8 @@ export async function oldChromiumPath(version: OldChromiumVersion): Promise<stri
 /** Removes unpack directories left by an interrupted run. */
 export function cleanOldChromiumCache(): void {
   if (!existsSync(OLD_CHROMIUM_CACHE)) return;
-  for (const entry of readdirSync(OLD_CHROMIUM_CACHE)) if (entry.startsWith("unpack-")) rmSync(join(OLD_CHROMIUM_CACHE, entry), { recursive: true, force: true });
+  for (const entry of readdirSync(OLD_CHROMIUM_CACHE))
+    if (entry.startsWith("unpack-")) rmSync(join(OLD_CHROMIUM_CACHE, entry), { recursive: true, force: true });
 }
 
 export interface OldChromium {
@@ -98,7 +112,10 @@ export async function launchOldChromium(version: OldChromiumVersion, extraArgs: 
   );
   let stderr = "";
   const endpoint = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`Chromium ${version} did not start in ${LAUNCH_TIMEOUT_MS} ms:\n${stderr}`)), LAUNCH_TIMEOUT_MS);
+    const timer = setTimeout(
+      () => reject(new Error(`Chromium ${version} did not start in ${LAUNCH_TIMEOUT_MS} ms:\n${stderr}`)),
+      LAUNCH_TIMEOUT_MS,
+    );
     child.stderr!.on("data", (chunk: Buffer) => {
       stderr += chunk.toString();
       const match = /DevTools listening on ws:\/\/([^/]+)\//.exec(stderr);

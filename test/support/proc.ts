@@ -64,5 +64,7 @@ export function chromiumBrowserPids(root: number): number[] {
 
 /** Processes below `root` whose program (first word of the command line) ends with `name`. */
 export function descendantsNamed(root: number, name: string): number[] {
-  return descendants(root).filter((pid) => (commandLine(pid).split(" ")[0] ?? "").endsWith(`/${name}`) || commandLine(pid).split(" ")[0] === name);
+  return descendants(root).filter(
+    (pid) => (commandLine(pid).split(" ")[0] ?? "").endsWith(`/${name}`) || commandLine(pid).split(" ")[0] === name,
+  );
 }

@@ -37,14 +37,17 @@ export function rawRequest(port: number, path: string, options: RawOptions = {})
   return new Promise((resolve, reject) => {
     const headers: Record<string, string> = { host: `127.0.0.1:${port}`, ...options.headers };
     if (options.body !== undefined) headers["content-length"] = String(Buffer.byteLength(options.body));
-    const req = request({ host: "127.0.0.1", port, path, method: options.method ?? "GET", headers, localAddress: options.localAddress, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => {
-        const body = Buffer.concat(chunks).toString("utf8");
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body, json: parse(body) });
-      });
-    });
+    const req = request(
+      { host: "127.0.0.1", port, path, method: options.method ?? "GET", headers, localAddress: options.localAddress, agent: false },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => {
+          const body = Buffer.concat(chunks).toString("utf8");
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body, json: parse(body) });
+        });
+      },
+    );
     req.on("error", reject);
     if (options.body !== undefined) req.write(options.body);
     req.end();

@@ -33,7 +33,10 @@ export async function startRenderer(configYaml: string, env: Record<string, stri
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve((exitCode = code))));
 
   const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`renderer did not start in ${START_TIMEOUT_MS} ms:\n${logs.join("")}`)), START_TIMEOUT_MS);
+    const timer = setTimeout(
+      () => reject(new Error(`renderer did not start in ${START_TIMEOUT_MS} ms:\n${logs.join("")}`)),
+      START_TIMEOUT_MS,
+    );
     const onLine = (chunk: Buffer) => {
       const text = chunk.toString();
       logs.push(text);

@@ -13,7 +13,11 @@ export interface SignalingClient {
   close(): void;
 }
 
-export async function connectSignaling(port: number, headers: Record<string, string> = {}, localAddress?: string): Promise<SignalingClient> {
+export async function connectSignaling(
+  port: number,
+  headers: Record<string, string> = {},
+  localAddress?: string,
+): Promise<SignalingClient> {
   const ws = new WebSocket(`ws://127.0.0.1:${port}/ws/signaling`, { headers, ...(localAddress ? { localAddress } : {}) });
   const inbox: Message[] = [];
   const waiters: ((m: Message) => void)[] = [];
@@ -24,7 +28,9 @@ export async function connectSignaling(port: number, headers: Record<string, str
     if (waiter) waiter(message);
     else inbox.push(message);
   });
-  const closed = new Promise<{ code: number; reason: string }>((resolve) => ws.once("close", (code, reason) => resolve({ code, reason: reason.toString() })));
+  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+    ws.once("close", (code, reason) => resolve({ code, reason: reason.toString() })),
+  );
   await new Promise((resolve, reject) => {
     ws.once("open", resolve);
     ws.once("error", reject);

@@ -8,7 +8,11 @@ import type { Page } from "playwright-core";
 export async function openStream(page: Page, rendererUrl: string, kiosk: string): Promise<string> {
   await page.goto(`${rendererUrl}/health`);
   return page.evaluate(async (k) => {
-    const created = await fetch("/api/session/create", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ kiosk: k }) }).then((r) => r.json());
+    const created = await fetch("/api/session/create", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ kiosk: k }),
+    }).then((r) => r.json());
     const ws = new WebSocket(`ws://${location.host}/ws/signaling`);
     await new Promise((resolve, reject) => {
       ws.onopen = resolve;
@@ -58,7 +62,11 @@ export async function framesDuring(page: Page, ms: number): Promise<number> {
 }
 
 export async function waitForChannel(page: Page): Promise<void> {
-  await page.waitForFunction(() => (window as unknown as { __stream: { dc: RTCDataChannel | null } }).__stream.dc?.readyState === "open", undefined, { timeout: 30_000 });
+  await page.waitForFunction(
+    () => (window as unknown as { __stream: { dc: RTCDataChannel | null } }).__stream.dc?.readyState === "open",
+    undefined,
+    { timeout: 30_000 },
+  );
 }
 
 /** Ends a session on the renderer (DELETE /api/session/:id); the response is not checked. */

@@ -11,7 +11,15 @@ import { isIPv4 } from "node:net";
 const MAGIC = 0x2112a442;
 const ALLOCATE = 0x0003;
 const CREATE_PERMISSION = 0x0008;
-const ATTR = { USERNAME: 0x0006, MESSAGE_INTEGRITY: 0x0008, ERROR_CODE: 0x0009, XOR_PEER_ADDRESS: 0x0012, REALM: 0x0014, NONCE: 0x0015, REQUESTED_TRANSPORT: 0x0019 };
+const ATTR = {
+  USERNAME: 0x0006,
+  MESSAGE_INTEGRITY: 0x0008,
+  ERROR_CODE: 0x0009,
+  XOR_PEER_ADDRESS: 0x0012,
+  REALM: 0x0014,
+  NONCE: 0x0015,
+  REQUESTED_TRANSPORT: 0x0019,
+};
 const UDP = 17;
 const TIMEOUT_MS = 3_000;
 
@@ -60,7 +68,10 @@ export class TurnClient {
   private send(method: number, attrs: Buffer[]): Promise<Reply> {
     const id = randomBytes(12);
     const build = (withIntegrity: boolean) => {
-      const auth = this.realm && this.nonce ? [attribute(ATTR.USERNAME, Buffer.from(this.username)), attribute(ATTR.REALM, this.realm), attribute(ATTR.NONCE, this.nonce)] : [];
+      const auth =
+        this.realm && this.nonce
+          ? [attribute(ATTR.USERNAME, Buffer.from(this.username)), attribute(ATTR.REALM, this.realm), attribute(ATTR.NONCE, this.nonce)]
+          : [];
       const body = Buffer.concat([...attrs, ...auth]);
       const length = body.length + (withIntegrity ? 24 : 0);
       const header = Buffer.alloc(20);
@@ -84,7 +95,7 @@ export class TurnClient {
         clearTimeout(timer);
         this.socket.off("message", onMessage);
         const attrsOut = new Map<number, Buffer>();
-        for (let at = 20; at + 4 <= msg.length; ) {
+        for (let at = 20; at + 4 <= msg.length;) {
           const type = msg.readUInt16BE(at);
           const len = msg.readUInt16BE(at + 2);
           attrsOut.set(type, msg.subarray(at + 4, at + 4 + len));

@@ -28,7 +28,6 @@ export interface WebRtcRunOptions {
   tailFlushes?: number;
 }
 
-
 export interface WebRtcRunResult {
   sessionId: string;
   createMs: number;
@@ -84,10 +83,16 @@ export async function runWebRtcClient(opts: WebRtcRunOptions): Promise<WebRtcRun
       const m = JSON.parse(event.data as string);
       if (m.type === "offer") {
         let servers: RTCIceServer[] = m.iceServers ?? [];
-        if (opts.turnUrls) servers = servers.filter((s) => ([] as string[]).concat(s.urls).some((u) => u.startsWith("turn"))).map((s) => ({ ...s, urls: opts.turnUrls! }));
+        if (opts.turnUrls)
+          servers = servers
+            .filter((s) => ([] as string[]).concat(s.urls).some((u) => u.startsWith("turn")))
+            .map((s) => ({ ...s, urls: opts.turnUrls! }));
         else if (opts.turnTransport) {
           servers = servers
-            .map((s) => ({ ...s, urls: ([] as string[]).concat(s.urls).filter((u) => u.startsWith("turn") && u.endsWith(`transport=${opts.turnTransport}`)) }))
+            .map((s) => ({
+              ...s,
+              urls: ([] as string[]).concat(s.urls).filter((u) => u.startsWith("turn") && u.endsWith(`transport=${opts.turnTransport}`)),
+            }))
             .filter((s) => s.urls.length > 0);
         }
         pc = new RTCPeerConnection({ iceServers: servers, iceTransportPolicy: opts.iceTransportPolicy ?? "all" });
@@ -177,7 +182,10 @@ export async function runWebRtcClient(opts: WebRtcRunOptions): Promise<WebRtcRun
   // function is serialized into the page, so it can use no module constant).
   const FREEZE_GAP_MS = 300;
   presented.push(performance.now());
-  const gaps = presented.slice(1).map((t, i) => t - presented[i]!).filter((gap) => gap > FREEZE_GAP_MS);
+  const gaps = presented
+    .slice(1)
+    .map((t, i) => t - presented[i]!)
+    .filter((gap) => gap > FREEZE_GAP_MS);
   const freezes = { count: gaps.length, longestMs: Math.max(0, ...gaps), totalMs: gaps.reduce((a, b) => a + b, 0) };
 
   let bytesReceived = 0;
@@ -199,9 +207,21 @@ export async function runWebRtcClient(opts: WebRtcRunOptions): Promise<WebRtcRun
       client.avgProcessingMs = (1000 * (s.totalProcessingDelay ?? 0)) / Math.max(1, s.framesDecoded);
       // What explains a stall: loss, repair (NACK/RTX, FEC) and keyframes asked for and got.
       for (const key of [
-        "packetsReceived", "packetsLost", "nackCount", "pliCount", "firCount", "keyFramesDecoded", "freezeCount", "totalFreezesDuration",
-        "retransmittedPacketsReceived", "fecPacketsReceived", "fecPacketsDiscarded", "jitter", "framesReceived",
-      ]) if (typeof s[key] === "number") client[key] = s[key];
+        "packetsReceived",
+        "packetsLost",
+        "nackCount",
+        "pliCount",
+        "firCount",
+        "keyFramesDecoded",
+        "freezeCount",
+        "totalFreezesDuration",
+        "retransmittedPacketsReceived",
+        "fecPacketsReceived",
+        "fecPacketsDiscarded",
+        "jitter",
+        "framesReceived",
+      ])
+        if (typeof s[key] === "number") client[key] = s[key];
     }
   });
   const server = await fetch(`/api/session/${created.session_id}/stats`).then((r) => r.json());

@@ -38,7 +38,8 @@ describe("PIN guard", () => {
 describe("origin rule", () => {
   const host = "192.168.1.5:8000";
   const allowed = ["http://dash.lan:3000"];
-  const refused = (origin: string | undefined, secFetchSite?: string, only: string[] = allowed) => crossSiteRefusal({ origin, secFetchSite, host }, only) !== null;
+  const refused = (origin: string | undefined, secFetchSite?: string, only: string[] = allowed) =>
+    crossSiteRefusal({ origin, secFetchSite, host }, only) !== null;
 
   test("same origin, listed origins and non-browsers pass", () => {
     assert.equal(refused(`http://${host}`), false);
@@ -50,7 +51,14 @@ describe("origin rule", () => {
   });
 
   test("other sites in every spelling are refused", () => {
-    for (const origin of ["http://evil.example", "null", "http://192.168.1.5:8001", "https://192.168.1.5:8000", "http://192.168.1.5", "http://192.168.1.5:8000.evil.example"]) {
+    for (const origin of [
+      "http://evil.example",
+      "null",
+      "http://192.168.1.5:8001",
+      "https://192.168.1.5:8000",
+      "http://192.168.1.5",
+      "http://192.168.1.5:8000.evil.example",
+    ]) {
       assert.equal(refused(origin), true, origin);
     }
     assert.equal(refused(undefined, "cross-site"), true);
@@ -68,7 +76,19 @@ describe("Host names", () => {
     assert.equal(hostOf("kiosk.lan."), "kiosk.lan");
     assert.equal(hostOf("[::1]:8000"), "::1");
     assert.equal(hostOf("[FE80::1]"), "fe80::1");
-    for (const bad of ["user@kiosk.lan", "kiosk.lan:8000@evil", "kiosk..lan", ".kiosk", "[::1", "[evil]", "a b", "", "kiosk.lan:80:80", "kiosk.lan/x"]) assert.equal(hostOf(bad), null, bad);
+    for (const bad of [
+      "user@kiosk.lan",
+      "kiosk.lan:8000@evil",
+      "kiosk..lan",
+      ".kiosk",
+      "[::1",
+      "[evil]",
+      "a b",
+      "",
+      "kiosk.lan:80:80",
+      "kiosk.lan/x",
+    ])
+      assert.equal(hostOf(bad), null, bad);
   });
 });
 
@@ -87,11 +107,25 @@ describe("session owners", () => {
     owners.add("s3", { ...a, tablet: "another-made-up-id" });
     assert.throws(() => owners.checkQuota(a), /sessions\.maxPerClient is 2/);
     owners.checkQuota(b);
-    assert.deepEqual(owners.previousOf(a, () => 0), [], "not joined and within the grace period");
+    assert.deepEqual(
+      owners.previousOf(a, () => 0),
+      [],
+      "not joined and within the grace period",
+    );
     owners.joined("s1");
-    assert.deepEqual(owners.previousOf(a, () => 0), ["s1"]);
-    assert.deepEqual(owners.previousOf(a, () => 1), [], "watched sessions stay");
+    assert.deepEqual(
+      owners.previousOf(a, () => 0),
+      ["s1"],
+    );
+    assert.deepEqual(
+      owners.previousOf(a, () => 1),
+      [],
+      "watched sessions stay",
+    );
     now += JOIN_GRACE_MS + 1;
-    assert.deepEqual(owners.previousOf({ ...a, tablet: "another-made-up-id" }, () => 0), ["s3"]);
+    assert.deepEqual(
+      owners.previousOf({ ...a, tablet: "another-made-up-id" }, () => 0),
+      ["s3"],
+    );
   });
 });

@@ -22,9 +22,29 @@ async function infoCapture(captureYaml: string): Promise<unknown> {
   const browser = new SharedBrowser({ ...config.chromium, proxyPort: 1, log });
   const iceServers = new IceServers(config.iceServers, config.turn, null, "127.0.0.1");
   const metrics: Metrics = new Metrics({ sessions: () => 0, viewers: () => 0, browserUp: () => false });
-  const sessions = new SessionManager({ config, browser, chromium: { ...config.chromium, proxyPort: 1 }, selfOrigin: "http://127.0.0.1:1", iceServers, log, metrics });
+  const sessions = new SessionManager({
+    config,
+    browser,
+    chromium: { ...config.chromium, proxyPort: 1 },
+    selfOrigin: "http://127.0.0.1:1",
+    iceServers,
+    log,
+    metrics,
+  });
   const access = new Access({ pin: "", adminToken: "", allowedOrigins: [], hosts: [], tokenTtlSeconds: 60, tokenFile: "", log });
-  const { app } = createApp({ config, version: "0", sessions, browser, iceServers, metrics, access, mintLimit: new KeyedBuckets(1, 1), viewerDir: "", pagesDir: "", log });
+  const { app } = createApp({
+    config,
+    version: "0",
+    sessions,
+    browser,
+    iceServers,
+    metrics,
+    access,
+    mintLimit: new KeyedBuckets(1, 1),
+    viewerDir: "",
+    pagesDir: "",
+    log,
+  });
   const server = createServer(app.callback());
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   try {

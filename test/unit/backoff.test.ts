@@ -19,7 +19,10 @@ describe("Backoff", () => {
   it("starts again from the first delay after a stable run", () => {
     const c = clock();
     const b = new Backoff({ initialMs: 100, factor: 2, maxMs: 5_000, stableAfterMs: 1_000, now: c.now });
-    b.started(); b.failed(); b.started(); b.failed();
+    b.started();
+    b.failed();
+    b.started();
+    b.failed();
     b.started();
     c.advance(999);
     assert.equal(b.failed(), 400);
@@ -30,7 +33,8 @@ describe("Backoff", () => {
 
   it("reset() returns to the first delay", () => {
     const b = new Backoff({ initialMs: 50, factor: 3, maxMs: 1_000, stableAfterMs: 1_000, now: () => 0 });
-    b.failed(); b.failed();
+    b.failed();
+    b.failed();
     b.reset();
     assert.equal(b.failed(), 50);
   });

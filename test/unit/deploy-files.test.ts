@@ -129,10 +129,7 @@ function splitStages(instructions: Instruction[]): Stage[] {
 function execForm(args: string): string[] | undefined {
   if (!args.startsWith("[")) return undefined;
   const parsed: unknown = JSON.parse(args);
-  assert.ok(
-    Array.isArray(parsed) && parsed.every((item) => typeof item === "string"),
-    `not a JSON array of strings: ${args}`,
-  );
+  assert.ok(Array.isArray(parsed) && parsed.every((item) => typeof item === "string"), `not a JSON array of strings: ${args}`);
   return parsed as string[];
 }
 
@@ -222,7 +219,10 @@ function globMatches(pattern: string): string[] {
   const absoluteDir = join(ROOT, dir);
   if (!existsSync(absoluteDir)) return [];
   const regex = new RegExp(
-    `^${base.replace(/[.+^${}()|\\]/g, "\\$&").replace(/\*/g, "[^/]*").replace(/\?/g, "[^/]")}$`,
+    `^${base
+      .replace(/[.+^${}()|\\]/g, "\\$&")
+      .replace(/\*/g, "[^/]*")
+      .replace(/\?/g, "[^/]")}$`,
   );
   return readdirSync(absoluteDir)
     .filter((name) => regex.test(name))
@@ -243,7 +243,10 @@ test("Dockerfile: multi-stage, a 'build' stage and a final runtime stage, both o
 
 test("Dockerfile: the build stage runs npm ci, then npm run build, then npm prune --omit=dev", () => {
   const { build } = dockerfile();
-  const run = build.instructions.filter((i) => i.keyword === "RUN").map((i) => i.args).join(" && ");
+  const run = build.instructions
+    .filter((i) => i.keyword === "RUN")
+    .map((i) => i.args)
+    .join(" && ");
   const ci = run.search(/\bnpm ci\b/);
   const compile = run.search(/\bnpm run build\b/);
   const prune = run.search(/\bnpm prune --omit=dev\b/);
@@ -255,13 +258,18 @@ test("Dockerfile: the build stage runs npm ci, then npm run build, then npm prun
 test("Dockerfile: the runtime stage installs chromium, Latin/CJK/emoji fonts, PulseAudio, an init and CA certificates", () => {
   const { runtime } = dockerfile();
   const packages = aptPackages(runtime);
-  for (const required of ["chromium", "fonts-liberation", "fonts-noto-cjk", "fonts-noto-color-emoji", "pulseaudio", "pulseaudio-utils", "ca-certificates"]) {
+  for (const required of [
+    "chromium",
+    "fonts-liberation",
+    "fonts-noto-cjk",
+    "fonts-noto-color-emoji",
+    "pulseaudio",
+    "pulseaudio-utils",
+    "ca-certificates",
+  ]) {
     assert.ok(packages.includes(required), `runtime stage does not apt-get install ${required}`);
   }
-  assert.ok(
-    packages.includes("dumb-init") || packages.includes("tini"),
-    "runtime stage installs neither dumb-init nor tini",
-  );
+  assert.ok(packages.includes("dumb-init") || packages.includes("tini"), "runtime stage installs neither dumb-init nor tini");
 });
 
 test("Dockerfile: the base image is a build argument (NODE_IMAGE), so a registry mirror can be named", () => {
@@ -274,14 +282,19 @@ test("Dockerfile: the base image is a build argument (NODE_IMAGE), so a registry
 
 test("Dockerfile: the runtime stage applies Debian's updates (apt-get upgrade) before installing", () => {
   const { runtime } = dockerfile();
-  const run = runtime.instructions.filter((i) => i.keyword === "RUN").map((i) => i.args).join(" && ");
+  const run = runtime.instructions
+    .filter((i) => i.keyword === "RUN")
+    .map((i) => i.args)
+    .join(" && ");
   const upgrade = run.search(/apt-get -y upgrade|apt-get upgrade -y/);
   assert.ok(upgrade >= 0, "runtime stage does not apt-get upgrade");
   assert.ok(upgrade < run.search(/apt-get install/), "upgrade before install");
 });
 
 test("Dockerfile: no CA bundle, .env or secret is copied into the image", () => {
-  const instructions = parseDockerfile(readRepoFile("Dockerfile")).map((i) => `${i.keyword} ${i.args}`).join("\n");
+  const instructions = parseDockerfile(readRepoFile("Dockerfile"))
+    .map((i) => `${i.keyword} ${i.args}`)
+    .join("\n");
   assert.doesNotMatch(instructions, /NODE_EXTRA_CA_CERTS|ca-certificates\.crt|TURN_SECRET=|(^|[\s/])\.env\b/m);
 });
 
@@ -298,8 +311,20 @@ test("Dockerfile: runtime apt-get install skips recommends and cleans the apt li
 test("Dockerfile: the runtime stage has no compilers or build tools", () => {
   const { runtime } = dockerfile();
   const forbidden = new Set([
-    "build-essential", "gcc", "g++", "clang", "make", "cmake", "autoconf", "libtool",
-    "pkg-config", "python", "python3", "python3-dev", "node-gyp", "git",
+    "build-essential",
+    "gcc",
+    "g++",
+    "clang",
+    "make",
+    "cmake",
+    "autoconf",
+    "libtool",
+    "pkg-config",
+    "python",
+    "python3",
+    "python3-dev",
+    "node-gyp",
+    "git",
   ]);
   const words = runWords(runtime);
   const found = words.filter((word) => forbidden.has(word));
@@ -342,8 +367,7 @@ test("Dockerfile: HEALTHCHECK asks /health with the image's own bash (no curl or
 
 test("Dockerfile: an init process is the ENTRYPOINT and CMD runs node dist/renderer/main.js", () => {
   const { runtime } = dockerfile();
-  const last = (keyword: string): Instruction | undefined =>
-    runtime.instructions.filter((i) => i.keyword === keyword).pop();
+  const last = (keyword: string): Instruction | undefined => runtime.instructions.filter((i) => i.keyword === keyword).pop();
   const entrypoint = last("ENTRYPOINT");
   const cmd = last("CMD");
   assert.ok(entrypoint, "runtime stage has no ENTRYPOINT");
@@ -360,7 +384,10 @@ test("Dockerfile: EXPOSE 8000", () => {
   const exposed = dockerfile()
     .runtime.instructions.filter((i) => i.keyword === "EXPOSE")
     .flatMap((i) => i.args.split(/\s+/));
-  assert.ok(exposed.some((port) => port === "8000" || port === "8000/tcp"), `EXPOSE lists ${exposed.join(", ")}`);
+  assert.ok(
+    exposed.some((port) => port === "8000" || port === "8000/tcp"),
+    `EXPOSE lists ${exposed.join(", ")}`,
+  );
 });
 
 test("Dockerfile: the runtime stage copies node_modules, dist, config and package.json from the build stage", () => {
@@ -420,7 +447,10 @@ test("Dockerfile: every COPY source from the build context exists and is not doc
     for (const copy of stage.instructions.filter((i) => i.keyword === "COPY").map(parseCopy)) {
       if (copy.from !== undefined) continue;
       for (const src of copy.sources) {
-        const relative = posix.normalize(src).replace(/^(\.\/)+/, "").replace(/\/$/, "");
+        const relative = posix
+          .normalize(src)
+          .replace(/^(\.\/)+/, "")
+          .replace(/\/$/, "");
         assert.ok(!relative.startsWith(".."), `line ${copy.line}: ${src} is outside the build context`);
         assert.ok(globMatches(relative).length > 0, `line ${copy.line}: COPY source ${src} does not exist`);
         assert.ok(!ignored.has(relative.split("/")[0]!), `line ${copy.line}: ${src} is excluded by .dockerignore`);
@@ -644,7 +674,11 @@ test("turn/docker-entrypoint.sh: waits for the renderer's secret, writes it into
   assert.match(script, /CONFIG=\/var\/lib\/coturn\//, "the generated config goes to the tmpfs");
   assert.match(script, /exec turnserver -c "\$CONFIG"/);
   const echoes = script.split("\n").filter((line) => /\$secret|\$TURN_SECRET\b/.test(line) && /echo|printf/.test(line));
-  assert.deepEqual(echoes.map((l) => l.trim()), ['echo "static-auth-secret=$secret"'], "the secret is written only into the config");
+  assert.deepEqual(
+    echoes.map((l) => l.trim()),
+    ['echo "static-auth-secret=$secret"'],
+    "the secret is written only into the config",
+  );
   assert.match(script, /\} > "\$CONFIG"/, "…whose lines all go to the config file, not the log");
 });
 
@@ -782,7 +816,10 @@ test("turnserver.conf: denies loopback, link-local (cloud metadata), 0.0.0.0/8 a
   assert.ok(covers(denied, "224.0.0.0", "239.255.255.255"), "multicast is not denied");
   const ipv6 = conf.values("denied-peer-ip");
   assert.ok(ipv6.includes("::1"), "::1 is not denied");
-  assert.ok(ipv6.some((v) => v.toLowerCase().startsWith("fe80::-")), "fe80::/10 is not denied");
+  assert.ok(
+    ipv6.some((v) => v.toLowerCase().startsWith("fe80::-")),
+    "fe80::/10 is not denied",
+  );
 });
 
 test("turnserver.conf: private LAN ranges stay reachable (the renderer is on the LAN box)", () => {

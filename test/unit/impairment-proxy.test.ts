@@ -58,7 +58,7 @@ async function through(link: LinkImpairment, count: number, spacingMs: number, e
   // Wait until the echoes stop coming: everything still in flight has arrived.
   await new Promise((r) => setTimeout(r, 2 * (link.delayMs + link.jitterMs)));
   const deadline = performance.now() + 5000;
-  for (let seen = -1; arrivals.length !== seen && performance.now() < deadline; ) {
+  for (let seen = -1; arrivals.length !== seen && performance.now() < deadline;) {
     seen = arrivals.length;
     await new Promise((r) => setTimeout(r, 300));
   }

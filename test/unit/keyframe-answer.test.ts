@@ -5,7 +5,12 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { FLOWING_FRAME_MS, KEYFRAME_POLL_MS, KeyframeAnswer, MIN_KEYFRAME_ANSWER_INTERVAL_MS } from "../../renderer/webrtc/keyframe-answer.js";
+import {
+  FLOWING_FRAME_MS,
+  KEYFRAME_POLL_MS,
+  KeyframeAnswer,
+  MIN_KEYFRAME_ANSWER_INTERVAL_MS,
+} from "../../renderer/webrtc/keyframe-answer.js";
 import { BEHIND_FRAME_INTERVAL_MS, SendQueueGuard } from "../../renderer/webrtc/send-queue-guard.js";
 
 /** A sender whose request counter and pushes the test drives, on a clock the test advances. */

@@ -22,7 +22,11 @@ const OFFER = [
 describe("link tuning", () => {
   it("defaults to what the bench kept, and reads overrides", () => {
     assert.deepEqual(parseLinkTuning(undefined), DEFAULT_LINK_TUNING);
-    assert.deepEqual(parseLinkTuning(" keyframe-answer=off , tail-probe=off"), { ...DEFAULT_LINK_TUNING, keyframeAnswer: false, tailProbeMs: 0 });
+    assert.deepEqual(parseLinkTuning(" keyframe-answer=off , tail-probe=off"), {
+      ...DEFAULT_LINK_TUNING,
+      keyframeAnswer: false,
+      tailProbeMs: 0,
+    });
     assert.equal(parseLinkTuning("tail-probe=60").tailProbeMs, 60);
     assert.equal(parseLinkTuning("fec=off").fec, false);
   });

@@ -16,9 +16,15 @@ const HISTORY = { currentIndex: 0, entries: [{}] };
 class StandInPage extends EventEmitter {
   readonly frame = {};
   readonly pendingReads: Array<() => void> = [];
-  mainFrame() { return this.frame; }
-  url() { return "http://10.0.0.5/todo"; }
-  async title() { return "TodoMVC"; }
+  mainFrame() {
+    return this.frame;
+  }
+  url() {
+    return "http://10.0.0.5/todo";
+  }
+  async title() {
+    return "TodoMVC";
+  }
   async exposeBinding() {}
   async addInitScript() {}
   cdp = {
@@ -109,7 +115,10 @@ describe("PageBridge", () => {
     const { bridge, context, events } = bridgeOn(page);
     await bridge.start();
     const names = ["dialog", "filechooser", "download", "request", "framenavigated", "load"];
-    assert.ok(names.every((name) => page.listenerCount(name) === 1), "one listener per page event while open");
+    assert.ok(
+      names.every((name) => page.listenerCount(name) === 1),
+      "one listener per page event while open",
+    );
     assert.equal(context.listenerCount("page"), 1);
     bridge.close();
     bridge.close();

@@ -30,32 +30,67 @@ const serverMessages: Record<ServerMessage["type"], { good: ServerMessage; bad: 
     good: {
       type: "offer",
       offer: { type: "offer", sdp: "v=0\r\n" },
-      iceServers: [{ urls: ["turn:10.0.0.2:3478?transport=udp", "turn:10.0.0.2:3478?transport=tcp"], username: "1700000000:s1", credential: "c2VjcmV0" }],
+      iceServers: [
+        {
+          urls: ["turn:10.0.0.2:3478?transport=udp", "turn:10.0.0.2:3478?transport=tcp"],
+          username: "1700000000:s1",
+          credential: "c2VjcmV0",
+        },
+      ],
       viewport: { width: 1280, height: 800 },
     },
     bad: { type: "offer", offer: { type: "answer", sdp: "v=0" } },
   },
   "ice-candidate": {
-    good: { type: "ice-candidate", candidate: { candidate: "candidate:1 1 udp 2122260223 10.0.0.2 50000 typ host", sdpMid: "0", sdpMLineIndex: 0 } },
+    good: {
+      type: "ice-candidate",
+      candidate: { candidate: "candidate:1 1 udp 2122260223 10.0.0.2 50000 typ host", sdpMid: "0", sdpMLineIndex: 0 },
+    },
     bad: { type: "ice-candidate", candidate: { sdpMid: "0" } },
   },
   ready: { good: { type: "ready", message: "WebRTC connection established", session_id: "s1" }, bad: { type: "ready", message: "ok" } },
   pong: { good: { type: "pong" }, bad: { type: "pongs" } },
-  error: { good: { type: "error", code: "too_many_viewers", message: "session s1 has 2 viewers" }, bad: { type: "error", code: 409, message: "x" } },
+  error: {
+    good: { type: "error", code: "too_many_viewers", message: "session s1 has 2 viewers" },
+    bad: { type: "error", code: 409, message: "x" },
+  },
 };
 
 const channelEvents: Record<ChannelEvent["type"], { good: ChannelEvent; bad: unknown }> = {
-  focus: { good: { type: "focus", editable: true, inputType: "email", inputMode: "email", enterKeyHint: "go" }, bad: { type: "focus", editable: "yes" } },
+  focus: {
+    good: { type: "focus", editable: true, inputType: "email", inputMode: "email", enterKeyHint: "go" },
+    bad: { type: "focus", editable: "yes" },
+  },
   "select-open": {
-    good: { type: "select-open", id: "sel-1", multiple: false, options: [{ label: "One", selected: true, disabled: false, group: "G" }, { label: "Two", selected: false, disabled: true }] },
+    good: {
+      type: "select-open",
+      id: "sel-1",
+      multiple: false,
+      options: [
+        { label: "One", selected: true, disabled: false, group: "G" },
+        { label: "Two", selected: false, disabled: true },
+      ],
+    },
     bad: { type: "select-open", id: "sel-1", options: [{ selected: true }] },
   },
-  dialog: { good: { type: "dialog", id: "d-1", kind: "prompt", message: "Name?", defaultValue: "Ada" }, bad: { type: "dialog", id: "d-1", kind: "popup", message: "" } },
-  page: { good: { type: "page", url: "https://example.org/", title: "Example", loading: false, canGoBack: true, canGoForward: false }, bad: { type: "page", loading: "no" } },
-  notice: { good: { type: "notice", code: "download_refused", message: "Downloads are not available on this kiosk (a.pdf)." }, bad: { type: "notice", code: "nope", message: "x" } },
+  dialog: {
+    good: { type: "dialog", id: "d-1", kind: "prompt", message: "Name?", defaultValue: "Ada" },
+    bad: { type: "dialog", id: "d-1", kind: "popup", message: "" },
+  },
+  page: {
+    good: { type: "page", url: "https://example.org/", title: "Example", loading: false, canGoBack: true, canGoForward: false },
+    bad: { type: "page", loading: "no" },
+  },
+  notice: {
+    good: { type: "notice", code: "download_refused", message: "Downloads are not available on this kiosk (a.pdf)." },
+    bad: { type: "notice", code: "nope", message: "x" },
+  },
   viewport: { good: { type: "viewport", width: 1024, height: 768 }, bad: { type: "viewport", width: 0, height: 768 } },
   audio: { good: { type: "audio", playing: true }, bad: { type: "audio" } },
-  "input-error": { good: { type: "input-error", code: "invalid_input", message: "x: is required" }, bad: { type: "input-error", message: "x" } },
+  "input-error": {
+    good: { type: "input-error", code: "invalid_input", message: "x: is required" },
+    bad: { type: "input-error", message: "x" },
+  },
 };
 
 const createReply: CreateSessionReply = {
@@ -73,12 +108,18 @@ const kiosksReply: KiosksReply = {
   success: true,
   name: "Lobby",
   allowCustomUrls: true,
-  kiosks: [{ id: "welcome", title: "Welcome", url: "/pages/welcome.html", icon: "👋", audio: true }, { id: "news", title: "News", url: "https://example.org/" }],
+  kiosks: [
+    { id: "welcome", title: "Welcome", url: "/pages/welcome.html", icon: "👋", audio: true },
+    { id: "news", title: "News", url: "https://example.org/" },
+  ],
 };
 
 const iceServersReply: IceServersReply = {
   success: true,
-  iceServers: [{ urls: "stun:stun.example.org:3478" }, { urls: ["turn:10.0.0.2:3478?transport=udp"], username: "1700000000:diagnostics", credential: "c2VjcmV0" }],
+  iceServers: [
+    { urls: "stun:stun.example.org:3478" },
+    { urls: ["turn:10.0.0.2:3478?transport=udp"], username: "1700000000:diagnostics", credential: "c2VjcmV0" },
+  ],
   turn: { enabled: true, urls: ["turn:10.0.0.2:3478?transport=udp"] },
 };
 
@@ -86,8 +127,27 @@ const infoReply: InfoReply = {
   name: "Lobby",
   version: "0.1.0",
   webrtc: {
-    video: { codec: "VP8", resolution: "1280x800", framerate: 30, bitrate_range: "0-4000kbps", maxBitrateKbps: 4000, capture: "screencast" },
-    audio: { codec: "opus", enabled: false, sample_rate: 48000, channels: 2, sampleRate: 48000, available: false, reason: "PulseAudio is not installed", sessions: 0, sinks: 0, captures: 0, browsers: 0 },
+    video: {
+      codec: "VP8",
+      resolution: "1280x800",
+      framerate: 30,
+      bitrate_range: "0-4000kbps",
+      maxBitrateKbps: 4000,
+      capture: "screencast",
+    },
+    audio: {
+      codec: "opus",
+      enabled: false,
+      sample_rate: 48000,
+      channels: 2,
+      sampleRate: 48000,
+      available: false,
+      reason: "PulseAudio is not installed",
+      sessions: 0,
+      sinks: 0,
+      captures: 0,
+      browsers: 0,
+    },
   },
   browser: { connected: true, active_sessions: 1, max_sessions: 4, sessions: ["s1"] },
   connections: { active_connections: 1, sessions_with_viewers: 1, max_viewers_per_session: 2 },
@@ -111,9 +171,19 @@ describe("channel events", () => {
 
 describe("REST replies", () => {
   const replies = [
-    { name: "POST /api/session/create", good: createReply, read: readCreateSessionReply, bad: { ...createReply, viewport: { width: "wide" } } },
+    {
+      name: "POST /api/session/create",
+      good: createReply,
+      read: readCreateSessionReply,
+      bad: { ...createReply, viewport: { width: "wide" } },
+    },
     { name: "GET /api/kiosks", good: kiosksReply, read: readKiosksReply, bad: { success: true, kiosks: [{ title: "no id" }] } },
-    { name: "GET /api/ice-servers", good: iceServersReply, read: readIceServersReply, bad: { ...iceServersReply, iceServers: [{ urls: "http://example.org" }] } },
+    {
+      name: "GET /api/ice-servers",
+      good: iceServersReply,
+      read: readIceServersReply,
+      bad: { ...iceServersReply, iceServers: [{ urls: "http://example.org" }] },
+    },
     { name: "GET /api/info", good: infoReply, read: readInfoReply, bad: { ...infoReply, sessions: { active: -1, max: 4 } } },
   ];
   for (const { name, good, read, bad } of replies) {

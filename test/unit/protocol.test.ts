@@ -28,10 +28,24 @@ describe("input messages (DataChannel)", () => {
 
   test("extensions: pointer, scroll position, modifiers", () => {
     assert.deepEqual(parseInputMessage('{"type":"pointer","action":"move","x":1.5,"y":2,"button":"left"}'), {
-      type: "pointer", action: "move", x: 1.5, y: 2, button: "left",
+      type: "pointer",
+      action: "move",
+      x: 1.5,
+      y: 2,
+      button: "left",
     });
-    assert.deepEqual(parseInputMessage('{"type":"scroll","deltaY":3,"deltaX":4,"x":5,"y":6}'), { type: "scroll", deltaY: 3, deltaX: 4, x: 5, y: 6 });
-    assert.deepEqual(parseInputMessage('{"type":"key","key":"a","modifiers":["Control"]}'), { type: "key", key: "a", modifiers: ["Control"] });
+    assert.deepEqual(parseInputMessage('{"type":"scroll","deltaY":3,"deltaX":4,"x":5,"y":6}'), {
+      type: "scroll",
+      deltaY: 3,
+      deltaX: 4,
+      x: 5,
+      y: 6,
+    });
+    assert.deepEqual(parseInputMessage('{"type":"key","key":"a","modifiers":["Control"]}'), {
+      type: "key",
+      key: "a",
+      modifiers: ["Control"],
+    });
   });
 
   const bad: [string, string, RegExp][] = [
@@ -61,13 +75,24 @@ describe("input messages (DataChannel)", () => {
 describe("signaling messages (WebSocket)", () => {
   test("join, answer, ice-candidate, ping", () => {
     assert.deepEqual(parseClientMessage('{"type":"join","session_id":"abc-123"}'), { type: "join", session_id: "abc-123" });
-    assert.deepEqual(parseClientMessage('{"type":"answer","answer":{"type":"answer","sdp":"v=0"}}'), { type: "answer", answer: { type: "answer", sdp: "v=0" } });
-    assert.deepEqual(parseClientMessage('{"type":"ice-candidate","candidate":{"candidate":"candidate:1 1 udp 1 1.2.3.4 5 typ host","sdpMid":"0","sdpMLineIndex":0}}'), {
-      type: "ice-candidate",
-      candidate: { candidate: "candidate:1 1 udp 1 1.2.3.4 5 typ host", sdpMid: "0", sdpMLineIndex: 0, usernameFragment: null },
+    assert.deepEqual(parseClientMessage('{"type":"answer","answer":{"type":"answer","sdp":"v=0"}}'), {
+      type: "answer",
+      answer: { type: "answer", sdp: "v=0" },
     });
+    assert.deepEqual(
+      parseClientMessage(
+        '{"type":"ice-candidate","candidate":{"candidate":"candidate:1 1 udp 1 1.2.3.4 5 typ host","sdpMid":"0","sdpMLineIndex":0}}',
+      ),
+      {
+        type: "ice-candidate",
+        candidate: { candidate: "candidate:1 1 udp 1 1.2.3.4 5 typ host", sdpMid: "0", sdpMLineIndex: 0, usernameFragment: null },
+      },
+    );
     assert.deepEqual(parseClientMessage('{"type":"ice-candidate","candidate":null}'), { type: "ice-candidate", candidate: null });
-    assert.deepEqual(parseClientMessage('{"type":"ice-candidate","candidate":{"candidate":""}}'), { type: "ice-candidate", candidate: null });
+    assert.deepEqual(parseClientMessage('{"type":"ice-candidate","candidate":{"candidate":""}}'), {
+      type: "ice-candidate",
+      candidate: null,
+    });
     assert.deepEqual(parseClientMessage('{"type":"ping"}'), { type: "ping" });
   });
 
@@ -91,7 +116,10 @@ describe("picture socket messages (WebSocket fallback)", () => {
     assert.deepEqual(parseJpegClientMessage('{"type":"join","session_id":"abc-1"}'), { type: "join", session_id: "abc-1" });
     assert.deepEqual(parseJpegClientMessage('{"type":"ack"}'), { type: "ack" });
     assert.deepEqual(parseJpegClientMessage('{"type":"ping"}'), { type: "ping" });
-    assert.deepEqual(parseJpegClientMessage('{"type":"input","input":{"type":"text","text":"hi"}}'), { type: "input", input: { type: "text", text: "hi" } });
+    assert.deepEqual(parseJpegClientMessage('{"type":"input","input":{"type":"text","text":"hi"}}'), {
+      type: "input",
+      input: { type: "text", text: "hi" },
+    });
   });
 
   test("input is validated as DataChannel input, with paths under input", () => {

@@ -43,7 +43,15 @@ function routeTable() {
   const log = pino({ level: "silent" });
   const access = new Access({ pin: "", adminToken: "", allowedOrigins: [], hosts: [], tokenTtlSeconds: 60, tokenFile: "", log });
   // Handlers are not called here: only the table is read, so the parts they use stay empty.
-  const options = { config, version: "0", access, mintLimit: new KeyedBuckets(1, 1), log, viewerDir: "", pagesDir: "" } as unknown as AppOptions;
+  const options = {
+    config,
+    version: "0",
+    access,
+    mintLimit: new KeyedBuckets(1, 1),
+    log,
+    viewerDir: "",
+    pagesDir: "",
+  } as unknown as AppOptions;
   return createApp(options).router.stack;
 }
 

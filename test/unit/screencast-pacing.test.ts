@@ -7,7 +7,13 @@ import assert from "node:assert/strict";
 import { afterEach, describe, it } from "node:test";
 import type { CDPSession } from "playwright-core";
 import type { Logger } from "../../renderer/log.js";
-import { type FrameDecoder, type PacingClock, REPUSH_INTERVAL_MS, ScreencastCapture, SETTLE_REPUSH_MS } from "../../renderer/capture/screencast.js";
+import {
+  type FrameDecoder,
+  type PacingClock,
+  REPUSH_INTERVAL_MS,
+  ScreencastCapture,
+  SETTLE_REPUSH_MS,
+} from "../../renderer/capture/screencast.js";
 import type { I420Frame } from "../../renderer/media/frames.js";
 
 /** Time moves only when a test advances it; due timers run in order. Starts well after 0, as a real clock does. */

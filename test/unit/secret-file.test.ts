@@ -29,7 +29,10 @@ test("two renderers starting at once end up with one secret and no temporary fil
 test("a too short secret in the file is a clear error, not a weak secret", async () => {
   const path = join(dir(), "turn-secret");
   writeFileSync(path, "short\n");
-  await assert.rejects(loadOrCreateSecret(path), (err: Error) => err instanceof SecretFileError && /at least 16 characters/.test(err.message) && !err.message.includes("short"));
+  await assert.rejects(
+    loadOrCreateSecret(path),
+    (err: Error) => err instanceof SecretFileError && /at least 16 characters/.test(err.message) && !err.message.includes("short"),
+  );
 });
 
 test("an unwritable folder is a clear error", { skip: process.getuid?.() === 0 ? "root writes anywhere" : false }, async () => {

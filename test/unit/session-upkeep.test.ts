@@ -1,7 +1,12 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { createLogger } from "../../renderer/log.js";
-import { MEMORY_CHECK_INTERVAL_MS, SessionUpkeep, type SessionUpkeepOptions, type UpkeepTimers } from "../../renderer/sessions/session-upkeep.js";
+import {
+  MEMORY_CHECK_INTERVAL_MS,
+  SessionUpkeep,
+  type SessionUpkeepOptions,
+  type UpkeepTimers,
+} from "../../renderer/sessions/session-upkeep.js";
 
 /** Timers on a hand-driven clock: `advance` runs, in order, everything due by then. */
 function manualClock() {

@@ -8,7 +8,15 @@ function v4(address: string, internal = false): NetworkInterfaceInfo {
 }
 
 function v6(address: string): NetworkInterfaceInfo {
-  return { address, netmask: "ffff:ffff:ffff:ffff::", family: "IPv6", mac: "00:00:00:00:00:00", internal: false, cidr: `${address}/64`, scopeid: 2 };
+  return {
+    address,
+    netmask: "ffff:ffff:ffff:ffff::",
+    family: "IPv6",
+    mac: "00:00:00:00:00:00",
+    internal: false,
+    cidr: `${address}/64`,
+    scopeid: 2,
+  };
 }
 
 const ROUTES = `Iface\tDestination\tGateway\tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT

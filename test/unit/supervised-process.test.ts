@@ -46,8 +46,14 @@ describe("SupervisedProcess", () => {
     proc.start();
     await until(() => spawns.length >= 4);
     await proc.close();
-    assert.deepEqual(spawns.map((s) => s.restart), [false, true, true, true]);
-    assert.deepEqual(exits.slice(0, 3).map((e) => e.restartInMs), [10, 20, 40]);
+    assert.deepEqual(
+      spawns.map((s) => s.restart),
+      [false, true, true, true],
+    );
+    assert.deepEqual(
+      exits.slice(0, 3).map((e) => e.restartInMs),
+      [10, 20, 40],
+    );
     assert.equal(exits[0]!.code, 3);
     assert.equal(exits[0]!.stderr, "broken config");
   });

@@ -12,8 +12,8 @@ const DNS: Record<string, string[]> = {
   "cdn.example.com": ["93.184.215.15"],
   "rebound.example.com": ["10.0.0.9"],
   "mixed.example.com": ["93.184.215.16", "192.168.1.1"],
-  "box": ["192.168.1.20"],
-  "localhost": ["127.0.0.1", "::1"],
+  box: ["192.168.1.20"],
+  localhost: ["127.0.0.1", "::1"],
   "printer.local": ["192.168.1.50"],
   "nas.lan": ["192.168.1.60"],
 };
@@ -91,23 +91,69 @@ test("pattern parts: label wildcards, ports, paths and queries", () => {
   assert.ok(m("https://kiosk.example/a?q=*", "https://kiosk.example/a?q=1"));
   assert.ok(m("http://KIOSK.Example/", "http://kiosk.example/"), "hosts compare as the URL parser spells them");
   assert.ok(m("http://2130706433:9000/", "http://127.0.0.1:9000/"));
-  for (const bad of ["ftp://x/*", "https://user@x/", "https://x:99999/", "https://x:port/", "https://a..*/", "https://[::1*]/", "https://x?y", "https://"]) {
+  for (const bad of [
+    "ftp://x/*",
+    "https://user@x/",
+    "https://x:99999/",
+    "https://x:port/",
+    "https://a..*/",
+    "https://[::1*]/",
+    "https://x?y",
+    "https://",
+  ]) {
     assert.throws(() => parseUrlPattern(bad), Error, bad);
   }
 });
 
 test("the appliance serves only its built-in pages, under every spelling of its address", async () => {
   assert.equal(await policy.check(`${self}/pages/welcome.html`), null);
-  for (const host of ["127.0.0.1", "localhost", "127.0.0.2", "[::1]", "0.0.0.0", "192.168.1.20", "[::ffff:127.0.0.1]", "2130706433", "0x7f000001"]) {
+  for (const host of [
+    "127.0.0.1",
+    "localhost",
+    "127.0.0.2",
+    "[::1]",
+    "0.0.0.0",
+    "192.168.1.20",
+    "[::ffff:127.0.0.1]",
+    "2130706433",
+    "0x7f000001",
+  ]) {
     assert.match((await policy.check(`http://${host}:8000/api/sessions`)) ?? "", /own API is not reachable/, host);
   }
-  const destination = async (host: string, request?: { scheme: string; method: string; path: string }) => policy.destination(host, 8000, request);
-  for (const host of ["127.0.0.1", "localhost", "localhost.", "127.0.0.2", "[::1]", "::1", "0.0.0.0", "[::ffff:127.0.0.1]", "2130706433", "0x7f000001", "192.168.1.20", "[fe80::1]", "203.0.113.7", "box", "box."]) {
-    assert.match(JSON.stringify(await destination(host, { scheme: "http:", method: "POST", path: "/api/session/create" })), /own API is not reachable/, host);
+  const destination = async (host: string, request?: { scheme: string; method: string; path: string }) =>
+    policy.destination(host, 8000, request);
+  for (const host of [
+    "127.0.0.1",
+    "localhost",
+    "localhost.",
+    "127.0.0.2",
+    "[::1]",
+    "::1",
+    "0.0.0.0",
+    "[::ffff:127.0.0.1]",
+    "2130706433",
+    "0x7f000001",
+    "192.168.1.20",
+    "[fe80::1]",
+    "203.0.113.7",
+    "box",
+    "box.",
+  ]) {
+    assert.match(
+      JSON.stringify(await destination(host, { scheme: "http:", method: "POST", path: "/api/session/create" })),
+      /own API is not reachable/,
+      host,
+    );
     assert.match(JSON.stringify(await destination(host)), /own API is not reachable/, `${host} (a CONNECT tunnel, e.g. a WebSocket)`);
   }
-  assert.deepEqual(await destination("localhost.", { scheme: "http:", method: "GET", path: "/pages/welcome.html" }), { address: "127.0.0.1", family: 4 });
-  assert.match(JSON.stringify(await destination("127.0.0.1", { scheme: "http:", method: "GET", path: "/pages/../api/sessions" })), /own API/);
+  assert.deepEqual(await destination("localhost.", { scheme: "http:", method: "GET", path: "/pages/welcome.html" }), {
+    address: "127.0.0.1",
+    family: 4,
+  });
+  assert.match(
+    JSON.stringify(await destination("127.0.0.1", { scheme: "http:", method: "GET", path: "/pages/../api/sessions" })),
+    /own API/,
+  );
 });
 
 test("a private or loopback address opens only when a kiosk or pattern names that host and port", async () => {
@@ -115,10 +161,33 @@ test("a private or loopback address opens only when a kiosk or pattern names tha
   assert.deepEqual(await d("127.0.0.1", 9100), { address: "127.0.0.1", family: 4 }, "the kiosk's own address");
   assert.deepEqual(await d("10.0.0.5", 9000), { address: "10.0.0.5", family: 4 });
   assert.deepEqual(await d("nas.lan", 8080), { address: "192.168.1.60", family: 4 });
-  for (const [host, port] of [["127.0.0.1", 9101], ["127.0.0.2", 9100], ["localhost", 9100], ["localhost.", 9100], ["[::1]", 9100], ["0.0.0.0", 9100], ["[::ffff:127.0.0.1]", 9100], ["[::ffff:7f00:1]", 9100], ["2130706433", 9101], ["0x7f000001", 9101], ["10.0.0.5", 9001], ["192.168.77.9", 80], ["169.254.169.254", 80], ["[fd00::5]", 443], ["rebound.example.com", 443], ["mixed.example.com", 443], ["box", 9100], ["printer.local", 80]] as const) {
+  for (const [host, port] of [
+    ["127.0.0.1", 9101],
+    ["127.0.0.2", 9100],
+    ["localhost", 9100],
+    ["localhost.", 9100],
+    ["[::1]", 9100],
+    ["0.0.0.0", 9100],
+    ["[::ffff:127.0.0.1]", 9100],
+    ["[::ffff:7f00:1]", 9100],
+    ["2130706433", 9101],
+    ["0x7f000001", 9101],
+    ["10.0.0.5", 9001],
+    ["192.168.77.9", 80],
+    ["169.254.169.254", 80],
+    ["[fd00::5]", 443],
+    ["rebound.example.com", 443],
+    ["mixed.example.com", 443],
+    ["box", 9100],
+    ["printer.local", 80],
+  ] as const) {
     assert.match(JSON.stringify(await d(host, port)), /private or local address/, `${host}:${port}`);
   }
-  assert.deepEqual(await d("news.example.org", 443), { address: "93.184.215.14", family: 4 }, "public sites: any page's images, scripts, …");
+  assert.deepEqual(
+    await d("news.example.org", 443),
+    { address: "93.184.215.14", family: 4 },
+    "public sites: any page's images, scripts, …",
+  );
   assert.match(JSON.stringify(await d("nowhere.example", 443)), /does not resolve/);
 });
 
@@ -136,11 +205,31 @@ test("other schemes, credentials and garbage are refused", async () => {
 });
 
 test("custom URLs: public addresses open, private, loopback, link-local and local names stay closed", async () => {
-  const open = makePolicy({ allowCustomUrls: true, resolve: async (host) => (host === "public.example" ? [{ address: "93.184.215.20", family: 4 }] : host === "printer.local" ? [{ address: "192.168.1.50", family: 4 }] : [{ address: "127.0.0.1", family: 4 }]) });
+  const open = makePolicy({
+    allowCustomUrls: true,
+    resolve: async (host) =>
+      host === "public.example"
+        ? [{ address: "93.184.215.20", family: 4 }]
+        : host === "printer.local"
+          ? [{ address: "192.168.1.50", family: 4 }]
+          : [{ address: "127.0.0.1", family: 4 }],
+  });
   assert.equal(await open.check("http://93.184.215.14/"), null, "a public address");
   assert.equal(await open.check("https://public.example/"), null, "a public name");
   assert.equal(await open.check("http://10.0.0.5:9000/dash"), null, "a private address an allow pattern names");
-  for (const url of ["http://10.1.2.3/", "http://192.168.0.1/admin", "http://127.0.0.2/", "http://169.254.169.254/latest/meta-data", "http://[::1]:8080/", "http://[fd00::5]/", "http://100.64.1.1/", "http://[::ffff:192.168.0.1]/", "http://2130706433/", "http://0x7f000001:81/", "http://localhost.:3000/"]) {
+  for (const url of [
+    "http://10.1.2.3/",
+    "http://192.168.0.1/admin",
+    "http://127.0.0.2/",
+    "http://169.254.169.254/latest/meta-data",
+    "http://[::1]:8080/",
+    "http://[fd00::5]/",
+    "http://100.64.1.1/",
+    "http://[::ffff:192.168.0.1]/",
+    "http://2130706433/",
+    "http://0x7f000001:81/",
+    "http://localhost.:3000/",
+  ]) {
     assert.match((await open.check(url)) ?? "", /private or local address/, url);
   }
   assert.match((await open.check("http://printer.local/")) ?? "", /private or local address|local name/);

@@ -41,7 +41,11 @@ if (!arrays.flatMap) {
   Object.defineProperty(Array.prototype, "flatMap", {
     configurable: true,
     writable: true,
-    value: function flatMap(this: unknown[], map: (value: unknown, index: number, list: unknown[]) => unknown, thisArg?: unknown): unknown[] {
+    value: function flatMap(
+      this: unknown[],
+      map: (value: unknown, index: number, list: unknown[]) => unknown,
+      thisArg?: unknown,
+    ): unknown[] {
       return this.map(map, thisArg).flat(1);
     },
   });

@@ -6,7 +6,14 @@
  * Every frame is acknowledged once drawn (or skipped for a newer one), which paces the server.
  * It offers the session link's surface and events, so the session controller can use either.
  */
-import { type ClientMessage, type InputMessage, isErrorCode, JPEG_STREAM_PATH, readChannelEvent, type Viewport } from "../../../protocol/index.js";
+import {
+  type ClientMessage,
+  type InputMessage,
+  isErrorCode,
+  JPEG_STREAM_PATH,
+  readChannelEvent,
+  type Viewport,
+} from "../../../protocol/index.js";
 import type { SessionLinkEvents, WebSocketConstructor } from "./session-link.js";
 import { PING_INTERVAL_MS } from "./session-link.js";
 import type { Timers } from "./timers.js";
@@ -34,7 +41,11 @@ export interface JpegLinkDeps {
 
 /** True where this path can show frames: a canvas stream is the one API it needs beyond WebSocket. */
 export function canStreamCanvas(): boolean {
-  return typeof HTMLCanvasElement !== "undefined" && typeof HTMLCanvasElement.prototype.captureStream === "function" && typeof createImageBitmap === "function";
+  return (
+    typeof HTMLCanvasElement !== "undefined" &&
+    typeof HTMLCanvasElement.prototype.captureStream === "function" &&
+    typeof createImageBitmap === "function"
+  );
 }
 
 export class JpegLink {
@@ -132,14 +143,19 @@ export class JpegLink {
     const type = (message as { type?: unknown } | null)?.type;
     if (type === "joined") {
       const viewport = (message as { viewport?: Viewport }).viewport;
-      if (viewport && typeof viewport.width === "number" && typeof viewport.height === "number") this.events.viewport({ width: viewport.width, height: viewport.height });
+      if (viewport && typeof viewport.width === "number" && typeof viewport.height === "number")
+        this.events.viewport({ width: viewport.width, height: viewport.height });
       this.events.ready();
       return;
     }
     if (type === "pong") return this.events.pong();
     if (type === "error") {
       const m = message as { code?: unknown; message?: unknown };
-      this.events.serverError({ type: "error", code: isErrorCode(m.code) ? m.code : "internal", message: String(m.message ?? "The server refused the connection.") });
+      this.events.serverError({
+        type: "error",
+        code: isErrorCode(m.code) ? m.code : "internal",
+        message: String(m.message ?? "The server refused the connection."),
+      });
       return;
     }
     const event = readChannelEvent(text);

@@ -29,7 +29,12 @@ export function readVideoSample(report: RTCStatsReport): VideoReceiveSample | nu
   report.forEach((stat: Record<string, unknown>) => {
     if (stat.type !== "inbound-rtp" || stat.kind !== "video") return;
     const n = (key: string) => (typeof stat[key] === "number" ? (stat[key] as number) : 0);
-    sample = { freezeCount: n("freezeCount"), framesDecoded: n("framesDecoded"), packetsLost: n("packetsLost"), packetsReceived: n("packetsReceived") };
+    sample = {
+      freezeCount: n("freezeCount"),
+      framesDecoded: n("framesDecoded"),
+      packetsLost: n("packetsLost"),
+      packetsReceived: n("packetsReceived"),
+    };
   });
   return sample;
 }

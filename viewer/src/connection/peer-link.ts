@@ -4,7 +4,13 @@
  * back on it. A session link (session-link.ts) owns the peer link and the session controller
  * replaces both on every reconnect; `close()` silences every callback.
  */
-import { type ChannelEvent, type IceCandidateInit, INPUT_CHANNEL_LABEL, type InputMessage, readChannelEvent } from "../../../protocol/index.js";
+import {
+  type ChannelEvent,
+  type IceCandidateInit,
+  INPUT_CHANNEL_LABEL,
+  type InputMessage,
+  readChannelEvent,
+} from "../../../protocol/index.js";
 import { TailFlush } from "./tail-flush.js";
 
 /** ICE "disconnected" often recovers by itself (a Wi-Fi roam); only a longer outage is a failure. */

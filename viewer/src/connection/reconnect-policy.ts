@@ -11,7 +11,8 @@ export interface ReconnectState {
 }
 
 /** Wait out the network, or wait `delayMs` and rejoin the same session with `attempts` counted. */
-export type ReconnectDecision = { readonly kind: "offline" } | { readonly kind: "wait"; readonly delayMs: number; readonly attempts: number };
+export type ReconnectDecision =
+  { readonly kind: "offline" } | { readonly kind: "wait"; readonly delayMs: number; readonly attempts: number };
 
 /** Decides what a lost connection leads to; pure, so the backoff can be tested without timers. */
 export function afterConnectionLost(state: ReconnectState): ReconnectDecision {

@@ -57,12 +57,7 @@ export async function createSession(fetch: FetchFunction, url: string, body: Cre
 }
 
 /** Deletes a session, giving up after `timeoutMs` so a dead server never blocks the user. */
-export async function deleteSession(
-  fetch: FetchFunction,
-  url: string,
-  timers: LinkTimers,
-  timeoutMs: number,
-): Promise<void> {
+export async function deleteSession(fetch: FetchFunction, url: string, timers: LinkTimers, timeoutMs: number): Promise<void> {
   const request = fetch(url, { method: "DELETE", keepalive: true }).then(
     () => undefined,
     () => undefined,

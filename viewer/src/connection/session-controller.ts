@@ -148,7 +148,8 @@ export class SessionController implements ReactiveController {
     const transport = options.transport ?? "auto";
     this.autoTransport = transport === "auto";
     this.canvas = options.canvas;
-    this.transportValue = transport === "websocket" || (transport === "auto" && !webRtcUsable(this.PeerCtor) && canStreamCanvas()) ? "websocket" : "webrtc";
+    this.transportValue =
+      transport === "websocket" || (transport === "auto" && !webRtcUsable(this.PeerCtor) && canStreamCanvas()) ? "websocket" : "webrtc";
     host.addController(this);
   }
 
@@ -290,7 +291,8 @@ export class SessionController implements ReactiveController {
         serverError: (message) => this.onServerError(message),
         lost: (reason: string) => {
           // The socket is still up but WebRTC failed before any picture: the network or the browser cannot do it.
-          if (webrtc && this.link?.socketOpen && !this.isStreaming() && !this.webRtcWorked && this.autoTransport && canStreamCanvas()) this.fallBack();
+          if (webrtc && this.link?.socketOpen && !this.isStreaming() && !this.webRtcWorked && this.autoTransport && canStreamCanvas())
+            this.fallBack();
           else this.connectionLost(reason);
         },
         inputError: (message) => this.showNotice(`Input rejected: ${message}`),

@@ -24,4 +24,3 @@ export function webRtcUsable(PeerCtor: PeerConnectionConstructor | undefined): b
   const codecs = receiver.getCapabilities("video")?.codecs ?? [];
   return codecs.some((codec) => codec.mimeType.toLowerCase() === "video/vp8");
 }
-

@@ -42,7 +42,8 @@ const runningRows = (): Record<CheckId, Row> =>
  * RTCRtpReceiver.getCapabilities: there the codecs are read from a receive-only offer's SDP.
  */
 async function browserVideoCapabilities(): Promise<RTCRtpCapabilities | null> {
-  if (typeof RTCRtpReceiver !== "undefined" && typeof RTCRtpReceiver.getCapabilities === "function") return RTCRtpReceiver.getCapabilities("video");
+  if (typeof RTCRtpReceiver !== "undefined" && typeof RTCRtpReceiver.getCapabilities === "function")
+    return RTCRtpReceiver.getCapabilities("video");
   if (typeof RTCPeerConnection === "undefined") return null;
   const peer = new RTCPeerConnection();
   try {
@@ -50,7 +51,8 @@ async function browserVideoCapabilities(): Promise<RTCRtpCapabilities | null> {
     const codecs: RTCRtpCodec[] = [];
     // exec in a loop: String.matchAll is Chrome 73.
     const rtpmap = /^a=rtpmap:\d+ ([\w-]+)\/(\d+)/gm;
-    for (let m = rtpmap.exec(offer.sdp ?? ""); m; m = rtpmap.exec(offer.sdp ?? "")) codecs.push({ mimeType: `video/${m[1]}`, clockRate: Number(m[2]) });
+    for (let m = rtpmap.exec(offer.sdp ?? ""); m; m = rtpmap.exec(offer.sdp ?? ""))
+      codecs.push({ mimeType: `video/${m[1]}`, clockRate: Number(m[2]) });
     return { codecs, headerExtensions: [] };
   } catch {
     return null;
@@ -85,7 +87,12 @@ export class JiomosaDiagnostics extends LitElement {
       padding: 24px;
       background: #000;
       color: #e8e8e8;
-      font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
+      font-family:
+        system-ui,
+        -apple-system,
+        "Segoe UI",
+        Roboto,
+        sans-serif;
       font-size: 19px;
       line-height: 1.4;
       -webkit-tap-highlight-color: transparent;

@@ -40,7 +40,12 @@ export class JiomosaLauncher extends LitElement {
       overflow-y: auto;
       padding: 24px;
       color: #e8e8e8;
-      font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
+      font-family:
+        system-ui,
+        -apple-system,
+        "Segoe UI",
+        Roboto,
+        sans-serif;
       -webkit-tap-highlight-color: transparent;
     }
     h1 {
@@ -68,7 +73,9 @@ export class JiomosaLauncher extends LitElement {
       color: inherit;
       text-decoration: none;
       text-align: center;
-      transition: background 120ms, transform 120ms;
+      transition:
+        background 120ms,
+        transform 120ms;
     }
     .tile:hover,
     .tile:focus-visible {
@@ -153,7 +160,7 @@ export class JiomosaLauncher extends LitElement {
       font: inherit;
       cursor: pointer;
     }
-      .url-form {
+    .url-form {
       display: flex;
       gap: 12px;
       margin: 0 0 24px;
@@ -176,7 +183,7 @@ export class JiomosaLauncher extends LitElement {
       background: #2457d6;
       color: #fff;
     }
-`;
+  `;
 
   declare private state: LauncherState;
   declare private brokenIcons: ReadonlySet<string>;
@@ -227,8 +234,7 @@ export class JiomosaLauncher extends LitElement {
   override render() {
     const name = this.state.kind === "ready" && this.state.name ? this.state.name : "Jiomosa";
     return html`<h1>${name}</h1>
-      ${this.state.kind === "ready" && this.state.allowCustomUrls ? this.renderUrlField() : null}
-      ${this.renderBody()}
+      ${this.state.kind === "ready" && this.state.allowCustomUrls ? this.renderUrlField() : null} ${this.renderBody()}
       <footer class="footer"><a class="diagnostics" href=${DIAGNOSTICS_PATH}>Diagnostics</a></footer>`;
   }
 
@@ -259,7 +265,17 @@ export class JiomosaLauncher extends LitElement {
       location.assign(`/viewer?url=${encodeURIComponent(text)}`);
     };
     return html`<form class="url-form" @submit=${go}>
-      <input class="url" type="url" inputmode="url" enterkeyhint="go" autocomplete="off" autocapitalize="off" spellcheck="false" placeholder="Open a website…" aria-label="Website address" />
+      <input
+        class="url"
+        type="url"
+        inputmode="url"
+        enterkeyhint="go"
+        autocomplete="off"
+        autocapitalize="off"
+        spellcheck="false"
+        placeholder="Open a website…"
+        aria-label="Website address"
+      />
       <button type="submit">Go</button>
     </form>`;
   }
@@ -268,11 +284,16 @@ export class JiomosaLauncher extends LitElement {
     return html`<a class="tile" href="/viewer?kiosk=${encodeURIComponent(kiosk.id)}" data-kiosk=${kiosk.id}>
       ${this.renderIcon(kiosk)}
       <span class="title">${kiosk.title}</span>
-      ${kiosk.audio
-        ? html`<svg class="sound" viewBox="0 0 24 24" role="img" aria-label="With sound">
-            <path fill="currentColor" d="M3 9v6h4l5 5V4L7 9H3zm13.5 3A4.5 4.5 0 0 0 14 8v8a4.5 4.5 0 0 0 2.5-4zM14 3.2v2.1a7 7 0 0 1 0 13.4v2.1a9 9 0 0 0 0-17.6z" />
-          </svg>`
-        : nothing}
+      ${
+        kiosk.audio
+          ? html`<svg class="sound" viewBox="0 0 24 24" role="img" aria-label="With sound">
+              <path
+                fill="currentColor"
+                d="M3 9v6h4l5 5V4L7 9H3zm13.5 3A4.5 4.5 0 0 0 14 8v8a4.5 4.5 0 0 0 2.5-4zM14 3.2v2.1a7 7 0 0 1 0 13.4v2.1a9 9 0 0 0 0-17.6z"
+              />
+            </svg>`
+          : nothing
+      }
     </a>`;
   }
 

@@ -78,7 +78,9 @@ export class JiomosaKeyBar extends LitElement {
     return html`<div class="key-bar" role="toolbar" aria-label="Keys" @pointerdown=${keepFocus} @mousedown=${keepFocus}>
       ${KEY_BAR_KEYS.map(
         ({ key, label, name }) =>
-          html`<button type="button" tabindex="-1" data-key=${key} aria-label=${name} title=${name} @click=${() => this.press(key)}>${label}</button>`,
+          html`<button type="button" tabindex="-1" data-key=${key} aria-label=${name} title=${name} @click=${() => this.press(key)}>
+            ${label}
+          </button>`,
       )}
     </div>`;
   }

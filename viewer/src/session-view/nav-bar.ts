@@ -34,19 +34,37 @@ export interface NavBarOptions {
 }
 
 export function renderNavBar({ page, start, end, onInput }: NavBarOptions): TemplateResult {
-  const disabled: Record<NavigateInput["action"], boolean> = { back: !page?.canGoBack, forward: !page?.canGoForward, reload: false, home: false };
+  const disabled: Record<NavigateInput["action"], boolean> = {
+    back: !page?.canGoBack,
+    forward: !page?.canGoForward,
+    reload: false,
+    home: false,
+  };
   const loading = page?.loading ?? false;
   return html`<nav class="nav-bar" aria-label="Page navigation" @jiomosa-input=${onInput}>
     ${start}
     ${ORDER.map(
       (action) =>
-        html`<button type="button" data-action=${action} aria-label=${LABELS[action]} title=${LABELS[action]} ?disabled=${disabled[action]} @click=${navigate(action)}>
+        html`<button
+          type="button"
+          data-action=${action}
+          aria-label=${LABELS[action]}
+          title=${LABELS[action]}
+          ?disabled=${disabled[action]}
+          @click=${navigate(action)}
+        >
           <svg viewBox="0 0 24 24" aria-hidden="true">${ICONS[action]}</svg>
         </button>`,
     )}
     <div class="title" title=${page?.url ?? ""}>${page ? page.title || page.url : ""}</div>
     ${end}
-    <div class="progress" data-loading=${loading ? "true" : "false"} role="progressbar" aria-label="Loading" aria-hidden=${loading ? "false" : "true"}></div>
+    <div
+      class="progress"
+      data-loading=${loading ? "true" : "false"}
+      role="progressbar"
+      aria-label="Loading"
+      aria-hidden=${loading ? "false" : "true"}
+    ></div>
   </nav>`;
 }
 
@@ -71,7 +89,12 @@ export const navBarStyles = css`
     background: #16191e;
     color: #e8e8e8;
     border-bottom: 1px solid #262b33;
-    font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
+    font-family:
+      system-ui,
+      -apple-system,
+      "Segoe UI",
+      Roboto,
+      sans-serif;
     -webkit-tap-highlight-color: transparent;
     user-select: none;
     -webkit-user-select: none;

@@ -38,7 +38,12 @@ export class JiomosaPageDialog extends LitElement {
       justify-content: center;
       padding: 16px;
       background: rgba(0, 0, 0, 0.6);
-      font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
+      font-family:
+        system-ui,
+        -apple-system,
+        "Segoe UI",
+        Roboto,
+        sans-serif;
     }
     :host(:not([open])) {
       display: none;
@@ -144,12 +149,26 @@ export class JiomosaPageDialog extends LitElement {
     const words = WORDING[dialog.kind];
     const title = words.title ?? (this.origin ? `${this.origin} says` : "The page says");
     const message = dialog.kind === "beforeunload" && !dialog.message ? BEFOREUNLOAD_MESSAGE : dialog.message;
-    return html`<div class="dialog" data-kind=${dialog.kind} role="alertdialog" aria-modal="true" aria-labelledby="title" aria-describedby="message">
+    return html`<div
+      class="dialog"
+      data-kind=${dialog.kind}
+      role="alertdialog"
+      aria-modal="true"
+      aria-labelledby="title"
+      aria-describedby="message"
+    >
       <div class="title" id="title">${title}</div>
       <div class="message" id="message">${message}</div>
-      ${dialog.kind === "prompt"
-        ? html`<input class="prompt" type="text" aria-label="Your answer" @keydown=${(e: KeyboardEvent) => e.key === "Enter" && this.answer(true)} />`
-        : nothing}
+      ${
+        dialog.kind === "prompt"
+          ? html`<input
+              class="prompt"
+              type="text"
+              aria-label="Your answer"
+              @keydown=${(e: KeyboardEvent) => e.key === "Enter" && this.answer(true)}
+            />`
+          : nothing
+      }
       <div class="actions">
         ${words.dismiss ? html`<button type="button" class="dismiss" @click=${() => this.answer(false)}>${words.dismiss}</button>` : nothing}
         <button type="button" class="accept" @click=${() => this.answer(true)}>${words.accept}</button>

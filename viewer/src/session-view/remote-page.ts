@@ -5,7 +5,15 @@
  * what they answered.
  */
 import type { ReactiveController, ReactiveControllerHost } from "lit";
-import type { DialogEvent, FocusEvent, InputMessage, NoticeEvent, PageChannelEvent, PageEvent, SelectOpenEvent } from "../../../protocol/index.js";
+import type {
+  DialogEvent,
+  FocusEvent,
+  InputMessage,
+  NoticeEvent,
+  PageChannelEvent,
+  PageEvent,
+  SelectOpenEvent,
+} from "../../../protocol/index.js";
 import { browserTimers, type Timers } from "../connection/timers.js";
 
 /**

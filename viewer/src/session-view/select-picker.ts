@@ -27,7 +27,12 @@ export class JiomosaSelectPicker extends LitElement {
       display: flex;
       align-items: flex-end;
       justify-content: center;
-      font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
+      font-family:
+        system-ui,
+        -apple-system,
+        "Segoe UI",
+        Roboto,
+        sans-serif;
       -webkit-tap-highlight-color: transparent;
     }
     :host(:not([open])) {
@@ -145,7 +150,8 @@ export class JiomosaSelectPicker extends LitElement {
   protected override updated(changed: PropertyValues<this>): void {
     if (!changed.has("request") || !this.request) return;
     // Start at the current choice, as a native picker does.
-    const current = this.renderRoot.querySelector<HTMLElement>('.option[aria-selected="true"]') ?? this.renderRoot.querySelector<HTMLElement>(".option");
+    const current =
+      this.renderRoot.querySelector<HTMLElement>('.option[aria-selected="true"]') ?? this.renderRoot.querySelector<HTMLElement>(".option");
     current?.scrollIntoView?.({ block: "center" });
     current?.focus({ preventScroll: true });
   }
@@ -155,7 +161,8 @@ export class JiomosaSelectPicker extends LitElement {
     if (!request) return nothing;
     let group: string | undefined;
     const rows = request.options.map((option, index) => {
-      const heading = option.group !== undefined && option.group !== group ? html`<div class="group" role="presentation">${option.group}</div>` : nothing;
+      const heading =
+        option.group !== undefined && option.group !== group ? html`<div class="group" role="presentation">${option.group}</div>` : nothing;
       group = option.group;
       return html`${heading}<button
           type="button"

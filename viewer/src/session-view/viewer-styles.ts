@@ -16,7 +16,12 @@ export const viewerStyles = css`
     overflow: hidden;
     background: #000;
     color: #eee;
-    font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
+    font-family:
+      system-ui,
+      -apple-system,
+      "Segoe UI",
+      Roboto,
+      sans-serif;
   }
   .layout {
     position: absolute;

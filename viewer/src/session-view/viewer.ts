@@ -151,7 +151,11 @@ export class JiomosaViewer extends LitElement {
       ${navigationBar ? nothing : html`${this.renderExit(false)}${this.renderSound(true)}`}
       <jiomosa-keyboard-bridge @jiomosa-input=${this.onInput}></jiomosa-keyboard-bridge>
       <jiomosa-select-picker .request=${remote.select} @jiomosa-input=${this.onInput}></jiomosa-select-picker>
-      <jiomosa-page-dialog .dialog=${remote.dialogs[0] ?? null} .origin=${hostOf(remote.page?.url)} @jiomosa-input=${this.onInput}></jiomosa-page-dialog>
+      <jiomosa-page-dialog
+        .dialog=${remote.dialogs[0] ?? null}
+        .origin=${hostOf(remote.page?.url)}
+        @jiomosa-input=${this.onInput}
+      ></jiomosa-page-dialog>
     `;
   }
 
@@ -242,7 +246,13 @@ export class JiomosaViewer extends LitElement {
     this.session.send(input);
     this.remote.answered(input);
     // A tap while a remote field has the focus: bring back a soft keyboard the user had hidden.
-    if (input.type === "touch" && input.action === "end" && input.points.length === 0 && this.remote.focus.editable && this.isTouchScreen()) {
+    if (
+      input.type === "touch" &&
+      input.action === "end" &&
+      input.points.length === 0 &&
+      this.remote.focus.editable &&
+      this.isTouchScreen()
+    ) {
       this.keyboardBridge?.showKeyboard();
     }
   };

@@ -38,7 +38,12 @@ export class JiomosaSoundControl extends LitElement {
       flex: 0 0 auto;
       align-items: center;
       color: #e8e8e8;
-      font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
+      font-family:
+        system-ui,
+        -apple-system,
+        "Segoe UI",
+        Roboto,
+        sans-serif;
       -webkit-tap-highlight-color: transparent;
     }
     button {
@@ -173,20 +178,22 @@ export class JiomosaSoundControl extends LitElement {
       >
         <svg viewBox="0 0 24 24" aria-hidden="true">${SPEAKER}${muted ? CROSS : WAVES}</svg>
       </button>
-      ${this.floating
-        ? nothing
-        : html`<input
-            type="range"
-            class="volume"
-            data-testid="sound-volume"
-            min="0"
-            max="1"
-            step="0.05"
-            aria-label="Volume"
-            ?data-muted=${muted}
-            .value=${String(this.volume)}
-            @input=${(e: Event) => this.change({ volume: Number((e.currentTarget as HTMLInputElement).value) })}
-          />`}
+      ${
+        this.floating
+          ? nothing
+          : html`<input
+              type="range"
+              class="volume"
+              data-testid="sound-volume"
+              min="0"
+              max="1"
+              step="0.05"
+              aria-label="Volume"
+              ?data-muted=${muted}
+              .value=${String(this.volume)}
+              @input=${(e: Event) => this.change({ volume: Number((e.currentTarget as HTMLInputElement).value) })}
+            />`
+      }
       <div role="status" aria-live="polite">
         ${this.hint ? html`<button type="button" class="hint" data-testid="sound-hint" @click=${() => this.change({ muted: false })}>Tap for sound</button>` : nothing}
       </div>`;

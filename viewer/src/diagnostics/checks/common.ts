@@ -29,8 +29,10 @@ export const TURN_SECRETS_TEXT = "TURN refused the credentials: the renderer's a
 export const STUN_UNAUTHORIZED = 401;
 export const ICE_SERVER_UNREACHABLE = 701;
 
-export const BOX_DOWN_HINT = "The box or its renderer is down, or this is the wrong address: check that the box is on and the renderer runs (npm start, or docker compose ps), and open http://<box address>:<port>/ on the tablet.";
-export const WIFI_HINT = "The Wi-Fi link is slow or busy: move the tablet closer to the access point, use the 5 GHz band, or connect the box by cable. Taps feel late until then.";
+export const BOX_DOWN_HINT =
+  "The box or its renderer is down, or this is the wrong address: check that the box is on and the renderer runs (npm start, or docker compose ps), and open http://<box address>:<port>/ on the tablet.";
+export const WIFI_HINT =
+  "The Wi-Fi link is slow or busy: move the tablet closer to the access point, use the 5 GHz band, or connect the box by cable. Taps feel late until then.";
 export const NO_WEBRTC_HINT = "This browser cannot show the stream: use Chrome, or update Android System WebView (Play Store).";
 
 export interface CheckEnvironment {

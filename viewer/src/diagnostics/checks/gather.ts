@@ -84,12 +84,15 @@ export function turnTransport(url: string): "udp" | "tcp" | null {
   return /^turn:/i.test(url) ? "udp" : null;
 }
 
-export const turnPort = (url: string): string => /^turns?:(?:\[[^\]]*\]|[^:?]*):(\d+)/i.exec(url)?.[1] ?? (/^turns:/i.test(url) ? "5349" : "3478");
+export const turnPort = (url: string): string =>
+  /^turns?:(?:\[[^\]]*\]|[^:?]*):(\d+)/i.exec(url)?.[1] ?? (/^turns:/i.test(url) ? "5349" : "3478");
 
 /** The credentials the box minted for these URLs (the entry listing them, else any TURN entry). */
 export function credentialsFor(urls: readonly string[], servers: readonly IceServer[]): { username: string; credential: string } | null {
   const listed = (s: IceServer) => (Array.isArray(s.urls) ? s.urls : [s.urls]);
   const withCredentials = servers.filter((s) => s.username !== undefined && s.credential !== undefined);
-  const match = withCredentials.find((s) => listed(s).some((u) => urls.includes(u))) ?? withCredentials.find((s) => listed(s).some((u) => turnTransport(u) !== null));
+  const match =
+    withCredentials.find((s) => listed(s).some((u) => urls.includes(u))) ??
+    withCredentials.find((s) => listed(s).some((u) => turnTransport(u) !== null));
   return match ? { username: match.username!, credential: match.credential! } : null;
 }

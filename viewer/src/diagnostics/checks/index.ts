@@ -37,6 +37,10 @@ export async function runChecks(env: CheckEnvironment, report: Report): Promise<
   ]);
   // A bug in a check must still end in a row with a result, or the page would spin forever.
   for (const id of CHECK_IDS) {
-    if (!reported.has(id)) report(id, fail(`The check stopped unexpectedly: ${problems[0] ?? "no result"}.`, "Reload the page; if this stays, report the text above."));
+    if (!reported.has(id))
+      report(
+        id,
+        fail(`The check stopped unexpectedly: ${problems[0] ?? "no result"}.`, "Reload the page; if this stays, report the text above."),
+      );
   }
 }

@@ -1,7 +1,19 @@
 /** `websocket` and `rtt`: one signaling WebSocket probe answers both. */
 import { SIGNALING_PATH } from "../../../../protocol/index.js";
 import { describeError, readServerMessage } from "../../../../protocol/index.js";
-import { type CheckEnvironment, type CheckOutcome, duration, fail, pass, type Report, RTT_LIMIT_MS, RTT_SAMPLES, skip, within, WIFI_HINT } from "./common.js";
+import {
+  type CheckEnvironment,
+  type CheckOutcome,
+  duration,
+  fail,
+  pass,
+  type Report,
+  RTT_LIMIT_MS,
+  RTT_SAMPLES,
+  skip,
+  within,
+  WIFI_HINT,
+} from "./common.js";
 
 export type Ping = { ms: number } | { failure: string; rejected?: boolean };
 
