@@ -144,8 +144,9 @@ export class PeerLink {
     const isMove = (input.type === "pointer" || input.type === "touch") && input.action === "move";
     if (isMove && channel.bufferedAmount > MAX_BUFFERED_INPUT_BYTES) return false;
     if (!this.sendNow(JSON.stringify(input))) return false;
-    // A move is followed by the next move anyway; a tap, key or release is the last for a while.
-    if (!isMove) this.tailFlush.arm();
+    // A move is followed by the next move anyway, and a resize is not waited for by a finger;
+    // a tap, key or release is the last message for a while.
+    if (!isMove && input.type !== "resize") this.tailFlush.arm();
     return true;
   }
 
