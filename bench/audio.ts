@@ -50,7 +50,7 @@ async function clientTrials(count: number): Promise<Trial[]> {
   let white = false;
   const onFrame = () => {
     g.drawImage(video, video.videoWidth / 2, video.videoHeight / 2, 1, 1, 0, 0, 1, 1);
-    white = g.getImageData(0, 0, 1, 1).data[0]! > 128;
+    white = g.getImageData(0, 0, 1, 1).data[0] > 128;
     video.requestVideoFrameCallback(onFrame);
   };
   video.requestVideoFrameCallback(onFrame);

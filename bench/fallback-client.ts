@@ -87,7 +87,7 @@ export async function runFallbackClient(opts: {
   const fps = ((draws - a) * 1000) / (performance.now() - t0);
   const bright = () => {
     const d = ctx.getImageData(opts.marker.x, opts.marker.y, 1, 1).data;
-    return d[0]! + d[1]! + d[2]! > 384;
+    return d[0] + d[1] + d[2] > 384;
   };
   const tapLatenciesMs: number[] = [];
   let missedTaps = 0;

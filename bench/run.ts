@@ -81,7 +81,7 @@ async function runScenario(
     const { result, cpuPercent } = await cpuDuring(rendererPid, () => page.evaluate(runWebRtcClient, options));
     await page.close();
     await closeSession(rendererUrl, result.sessionId);
-    return { ...result, rendererCpuPercent: cpuPercent } as Run;
+    return { ...result, rendererCpuPercent: cpuPercent };
   };
   // A warm-up call so first-use costs (codec init, a fresh renderer process) are not counted.
   if (warmUp) await once({ ...base, ...scenario.options, fpsSeconds: 1, taps: 1 });
@@ -137,7 +137,7 @@ async function runJpegWebSocketBaseline(client: Browser, pageUrl: string): Promi
     stdio: ["ignore", "pipe", "inherit"],
   });
   const port = await new Promise<number>((resolve, reject) => {
-    server.stdout!.on("data", (chunk: Buffer) => {
+    server.stdout.on("data", (chunk: Buffer) => {
       const match = /listening (\d+)/.exec(chunk.toString());
       if (match) resolve(Number(match[1]));
     });
@@ -393,11 +393,11 @@ chromium: { args: ${JSON.stringify(CHROMIUM_ARGS)} }
       `(per count: ${concurrency.map((c) => `${c.sessions}→[${c.fps.map((f) => round(f)).join(",")}]`).join(" ")})`,
     `memory per animated session (renderer + Chromium PSS): ${round(median(perSession))} MiB (idle tree ${idlePssMiB} MiB)`,
   ];
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
   process.stdout.write(
     `\nJiomosa bench — animated ${VIEWPORT.width}x${VIEWPORT.height}, maxFps ${MAX_FPS}, ${machine.cpus} cores ${machine.model}, Node ${machine.node}\n`,
   );
-  for (const row of rows) process.stdout.write(`${row.map((cell, c) => cell.padEnd(widths[c]!)).join("  ")}\n`);
+  for (const row of rows) process.stdout.write(`${row.map((cell, c) => cell.padEnd(widths[c])).join("  ")}\n`);
   for (const line of extra) process.stdout.write(`${line}\n`);
   const file = writeResults(`bench-${timestamp()}.json`, {
     machine,

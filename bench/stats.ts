@@ -5,7 +5,7 @@ export function percentile(values: number[], p: number): number {
   const rank = (p / 100) * (sorted.length - 1);
   const lo = Math.floor(rank);
   const hi = Math.ceil(rank);
-  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (rank - lo);
+  return sorted[lo] + (sorted[hi] - sorted[lo]) * (rank - lo);
 }
 
 export const median = (values: number[]) => percentile(values, 50);

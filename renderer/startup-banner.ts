@@ -56,8 +56,8 @@ export function tabletUrls(listenHost: string, port: number, addresses: string[]
 export async function startupBanner(version: string, urls: string[]): Promise<string> {
   const [first, ...others] = urls;
   const lines = [`Jiomosa ${version} is up: open ${first} on a tablet`];
-  if (first!.startsWith("http://127.0.0.1:")) lines.push("  (no LAN address found on this box: tablets cannot reach it yet)");
+  if (first.startsWith("http://127.0.0.1:")) lines.push("  (no LAN address found on this box: tablets cannot reach it yet)");
   if (others.length > 0) lines.push(`  also reachable at ${others.join(", ")}`);
-  const qr = await QRCode.toString(first!, { type: "terminal", small: true, errorCorrectionLevel: "M" });
+  const qr = await QRCode.toString(first, { type: "terminal", small: true, errorCorrectionLevel: "M" });
   return `${lines.join("\n")}\n${qr}\n`;
 }

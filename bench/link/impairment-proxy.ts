@@ -73,14 +73,14 @@ class Lane {
     this.lastRelease = Math.max(this.lastRelease, at);
     const held: Held = { at, data, send, seq: this.nextSeq++ };
     let i = this.queue.length;
-    while (i > 0 && this.queue[i - 1]!.at > at) i--;
+    while (i > 0 && this.queue[i - 1].at > at) i--;
     this.queue.splice(i, 0, held);
     this.arm();
   }
 
   private arm(): void {
     if (this.timer || this.queue.length === 0) return;
-    const wait = Math.max(0, this.queue[0]!.at - performance.now());
+    const wait = Math.max(0, this.queue[0].at - performance.now());
     this.timer = setTimeout(() => {
       this.timer = null;
       this.release();
@@ -90,7 +90,7 @@ class Lane {
   private release(): void {
     // Timers fire late by up to a millisecond or so: send everything that is due by now.
     const now = performance.now() + 0.5;
-    while (this.queue.length > 0 && this.queue[0]!.at <= now) {
+    while (this.queue.length > 0 && this.queue[0].at <= now) {
       const held = this.queue.shift()!;
       if (held.seq < this.lastSentSeq) this.stats.reordered++;
       this.lastSentSeq = Math.max(this.lastSentSeq, held.seq);

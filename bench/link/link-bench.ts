@@ -220,12 +220,12 @@ ${turnSection(turn)}
     ["CPU %", (s) => String(s.rendererCpuPercent)],
   ];
   const rows = [columns.map(([h]) => h), ...summaries.map((s) => columns.map(([, f]) => f(s)))];
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
   process.stdout.write(
     `\nJiomosa link bench — ${describeLink(link)} each direction (TURN/UDP relay through the proxy), ${runs} runs interleaved, ` +
       `${machine.cpus} cores ${machine.model}; proxy: ${proxy.stats.forwarded} forwarded, ${proxy.stats.lost} lost, ${proxy.stats.reordered} reordered\n`,
   );
-  for (const row of rows) process.stdout.write(`${row.map((cell, c) => cell.padEnd(widths[c]!)).join("  ")}\n`);
+  for (const row of rows) process.stdout.write(`${row.map((cell, c) => cell.padEnd(widths[c])).join("  ")}\n`);
   const file = writeResults(`link-${timestamp()}.json`, {
     machine,
     link,

@@ -48,10 +48,10 @@ export class ScreenshotPoller implements FrameCapture {
       try {
         // A screenshot waits for a new frame; one that never comes must not stop the stream.
         let timer: NodeJS.Timeout | undefined;
-        const shot = (await Promise.race([
+        const shot = await Promise.race([
           this.options.cdp.send("Page.captureScreenshot", { format: "jpeg", quality: this.options.jpegQuality }),
           new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error("screenshot timed out")), SCREENSHOT_TIMEOUT_MS))),
-        ]).finally(() => clearTimeout(timer))) as { data: string };
+        ]).finally(() => clearTimeout(timer));
         this.stats.captured++;
         this.options.metrics?.framesCaptured.inc();
         this.options.onJpeg?.(shot.data);

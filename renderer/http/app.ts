@@ -288,11 +288,11 @@ export function createApp(options: AppOptions): { app: Koa; router: Router } {
   });
 
   routes.get(API_PATHS.session, "tablet", (ctx) => {
-    ctx.body = { success: true, session: sessions.getFor(ctx.params.id!, client(ctx)).summary() };
+    ctx.body = { success: true, session: sessions.getFor(ctx.params.id, client(ctx)).summary() };
   });
 
   routes.get(API_PATHS.sessionStats, "tablet", async (ctx) => {
-    ctx.body = { success: true, session_id: ctx.params.id, ...(await sessions.getFor(ctx.params.id!, client(ctx)).stats()) };
+    ctx.body = { success: true, session_id: ctx.params.id, ...(await sessions.getFor(ctx.params.id, client(ctx)).stats()) };
   });
 
   routes.delete(API_PATHS.session, "tablet", async (ctx) => {

@@ -82,9 +82,9 @@ export class SupervisedProcess {
     const lines = (stream: "stdout" | "stderr") => (chunk: Buffer) => {
       for (const line of chunk.toString().split("\n")) if (line.trim()) onLine(line.trim(), stream);
     };
-    child.stdout!.on("data", options.onStdout ?? lines("stdout"));
+    child.stdout.on("data", options.onStdout ?? lines("stdout"));
     const stderrLines = lines("stderr");
-    child.stderr!.on("data", (chunk: Buffer) => {
+    child.stderr.on("data", (chunk: Buffer) => {
       stderr = (stderr + chunk.toString()).slice(-STDERR_TAIL_CHARS);
       stderrLines(chunk);
     });

@@ -193,7 +193,7 @@ describe("<jiomosa-diagnostics>", () => {
     if (!li) throw new Error(`no row ${id}`);
     return {
       result: li.dataset.result,
-      text: li.querySelector(".text")!.textContent!.trim(),
+      text: li.querySelector(".text")!.textContent.trim(),
       hint: li.querySelector(".hint")?.textContent?.trim() ?? null,
     };
   }

@@ -49,7 +49,7 @@ describe("navigation bar", () => {
 
   it("sends navigate for each button, bubbling out of the shadow root", () => {
     const bubbled: InputMessage[] = [];
-    host.addEventListener("jiomosa-input", (e) => bubbled.push((e as CustomEvent<InputMessage>).detail));
+    host.addEventListener("jiomosa-input", (e) => bubbled.push(e.detail));
     show({ ...PAGE, canGoForward: true });
     for (const action of ["back", "forward", "reload", "home"]) button(action).click();
     const expected = [

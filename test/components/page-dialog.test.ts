@@ -51,7 +51,7 @@ describe("<jiomosa-page-dialog>", () => {
   it("has only OK for an alert", async () => {
     await show({ type: "dialog", id: "d3", kind: "alert", message: "Saved." });
     expect(button("dismiss")).to.equal(null);
-    expect(button("accept")!.textContent!.trim()).to.equal("OK");
+    expect(button("accept")!.textContent.trim()).to.equal("OK");
     button("accept")!.click();
     expect(received).to.deep.equal([{ type: "dialog-answer", id: "d3", accept: true }]);
   });
@@ -76,8 +76,8 @@ describe("<jiomosa-page-dialog>", () => {
     const dialog = await show({ type: "dialog", id: "d6", kind: "beforeunload", message: "" });
     expect(dialog.dataset.kind).to.equal("beforeunload");
     expect(dialog.textContent).to.contain("Leave this page?");
-    expect(button("accept")!.textContent!.trim()).to.equal("Leave");
-    expect(button("dismiss")!.textContent!.trim()).to.equal("Stay");
+    expect(button("accept")!.textContent.trim()).to.equal("Leave");
+    expect(button("dismiss")!.textContent.trim()).to.equal("Stay");
     button("dismiss")!.click();
     expect(received).to.deep.equal([{ type: "dialog-answer", id: "d6", accept: false }]);
   });

@@ -37,7 +37,7 @@ describe("<jiomosa-select-picker>", () => {
   it("shows every option with its group, the current choice and the disabled ones", () => {
     expect(getComputedStyle(picker).display).to.not.equal("none");
     const buttons = [...root().querySelectorAll<HTMLButtonElement>(".picker button.option")];
-    expect(buttons.map((b) => [b.dataset.index, b.textContent!.trim(), b.disabled, b.getAttribute("aria-selected")])).to.deep.equal([
+    expect(buttons.map((b) => [b.dataset.index, b.textContent.trim(), b.disabled, b.getAttribute("aria-selected")])).to.deep.equal([
       ["0", "Choose a fruit", true, "false"],
       ["1", "Apple", false, "false"],
       ["2", "Banana", false, "true"],

@@ -44,7 +44,7 @@ describe("SoundController", () => {
         this.updates += 1;
       },
       updateComplete: Promise.resolve(true),
-    }) as Host;
+    });
     target = document.createElement("div");
     host.append(target);
     document.body.append(host);

@@ -104,7 +104,7 @@ describe("PeerLink input channel", () => {
         link.addRemoteCandidate({ candidate: e.candidate.candidate, sdpMid: e.candidate.sdpMid, sdpMLineIndex: e.candidate.sdpMLineIndex });
     };
     await renderer.setLocalDescription(await renderer.createOffer());
-    const answer = await link.applyOffer(renderer.localDescription!.toJSON() as RTCSessionDescriptionInit);
+    const answer = await link.applyOffer(renderer.localDescription!.toJSON());
     await renderer.setRemoteDescription({ type: "answer", sdp: answer });
     await waitFor(() => open && channel.readyState === "open", "the input channel");
 

@@ -54,7 +54,7 @@ function debianMirror(): { main: string; security: string } {
   for (const file of ["/etc/apt/sources.list.d/debian.sources", "/etc/apt/sources.list"]) {
     if (!existsSync(file)) continue;
     for (const match of readFileSync(file, "utf8").matchAll(/^(?:URIs:\s*|deb\s+(?:\[[^\]]*\]\s+)?)(\S+)/gm)) {
-      const uri = match[1]!;
+      const uri = match[1];
       if (/security/.test(uri)) security = uri;
       else main = uri;
     }

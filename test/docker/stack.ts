@@ -45,7 +45,7 @@ export class ComposeStack {
     if (["up", "down", "rm"].includes(args[0] ?? "")) this.ids.clear();
     const env: NodeJS.ProcessEnv = { ...process.env, ...this.env };
     for (const name of OVERRIDES) if (!(name in this.env)) delete env[name];
-    return run(this.command[0]!, [...this.command.slice(1), "-p", this.project, ...args], {
+    return run(this.command[0], [...this.command.slice(1), "-p", this.project, ...args], {
       cwd: this.dir,
       env,
       timeoutMs: options.timeoutMs ?? 120_000,

@@ -100,7 +100,7 @@ test("a kiosk's 440 Hz tone reaches its tablet as an Opus track in the video's s
   assert.equal(await listen(page), 1, "the MediaStream carries one audio track beside the video");
   const heard = await waitForTone(page, 440, [880]);
   t.diagnostic(`peak ${heard.peakHz?.toFixed(1)} Hz at ${heard.peakDb?.toFixed(1)} dB; 880 Hz at ${heard.levels[880]?.toFixed(1)} dB`);
-  assert.ok(heard.levels[440]! - heard.levels[880]! > 20, "the tone is pure: 880 Hz is far below 440 Hz");
+  assert.ok(heard.levels[440] - heard.levels[880] > 20, "the tone is pure: 880 Hz is far below 440 Hz");
   const codec = await page.evaluate(async () => {
     const stats = await (window as unknown as { __stream: { pc: RTCPeerConnection } }).__stream.pc.getStats();
     let mime = "";
@@ -128,10 +128,10 @@ test("two sessions playing 440 Hz and 880 Hz at once each hear only their own to
   const heardA = await waitForTone(a.page, 440, [880]);
   const heardB = await waitForTone(b.page, 880, [440]);
   t.diagnostic(
-    `A: 440 Hz ${heardA.levels[440]!.toFixed(1)} dB, 880 Hz ${heardA.levels[880]!.toFixed(1)} dB; B: 880 Hz ${heardB.levels[880]!.toFixed(1)} dB, 440 Hz ${heardB.levels[440]!.toFixed(1)} dB`,
+    `A: 440 Hz ${heardA.levels[440].toFixed(1)} dB, 880 Hz ${heardA.levels[880].toFixed(1)} dB; B: 880 Hz ${heardB.levels[880].toFixed(1)} dB, 440 Hz ${heardB.levels[440].toFixed(1)} dB`,
   );
-  assert.ok(heardA.levels[440]! - heardA.levels[880]! > 20, "A does not hear B's 880 Hz");
-  assert.ok(heardB.levels[880]! - heardB.levels[440]! > 20, "B does not hear A's 440 Hz");
+  assert.ok(heardA.levels[440] - heardA.levels[880] > 20, "A does not hear B's 880 Hz");
+  assert.ok(heardB.levels[880] - heardB.levels[440] > 20, "B does not hear A's 440 Hz");
   await a.page.close();
   await b.page.close();
 });
@@ -174,7 +174,7 @@ test("a dead capture process and a dead session browser come back, and so does t
 
   // Kill the newest Chromium: the one this session's sound browser started last.
   const browsers = chromiumBrowserPids(renderer.child.pid!);
-  const victim = browsers[browsers.length - 1]!;
+  const victim = browsers[browsers.length - 1];
   process.kill(victim, "SIGKILL");
   const browserKilledAt = Date.now();
   await waitFor(

@@ -86,7 +86,7 @@ describe("auth on", () => {
     const res = await login(PIN);
     assert.equal(res.status, 302);
     assert.equal(res.headers.get("location"), "/viewer?kiosk=test-page");
-    const cookie = res.headers.get("set-cookie")!.split(";")[0]!;
+    const cookie = res.headers.get("set-cookie")!.split(";")[0];
     assert.match(res.headers.get("set-cookie")!, /HttpOnly; SameSite=Strict/);
     assert.equal((await get(locked, "/api/kiosks", { cookie })).status, 200);
     assert.equal((await get(locked, "/viewer", { cookie })).status, 200);
@@ -102,7 +102,7 @@ describe("auth on", () => {
   });
 
   test("admin routes need the admin token even with the PIN cookie", async () => {
-    const cookie = (await login(PIN)).headers.get("set-cookie")!.split(";")[0]!;
+    const cookie = (await login(PIN)).headers.get("set-cookie")!.split(";")[0];
     assert.equal((await get(locked, "/api/sessions", { cookie })).status, 403);
     assert.equal((await get(locked, "/metrics", { cookie })).status, 403);
     assert.equal((await get(locked, "/api/sessions", { authorization: `Bearer ${ADMIN}` })).status, 200);
@@ -115,7 +115,7 @@ describe("auth on", () => {
   });
 
   test("WebSocket upgrades from foreign origins are refused; a listed origin gets CORS, others none", async () => {
-    const cookie = (await login(PIN)).headers.get("set-cookie")!.split(";")[0]!;
+    const cookie = (await login(PIN)).headers.get("set-cookie")!.split(";")[0];
     assert.equal(await upgrade(locked, { cookie, origin: "http://evil.example" }), "403");
     assert.equal(await upgrade(locked, { cookie, origin: LISTED }), "open");
     const listed = await get(locked, "/api/kiosks", { cookie, origin: LISTED });

@@ -109,7 +109,7 @@ test("the original client's flow: create, load, join, offer, answer, ready, pong
 
 test("frames are decoded at the viewport size", async () => {
   const video = await page.evaluateHandle(() => (window as unknown as { __video: HTMLVideoElement }).__video);
-  await installProbe(page, video.asElement() as import("playwright-core").ElementHandle<HTMLVideoElement>);
+  await installProbe(page, video.asElement());
   const state = await waitForFrames(page, 5);
   assert.equal(state.width, 1280);
   assert.equal(state.height, 720);
@@ -174,14 +174,14 @@ test("the original's REST replies: /api/info and /api/sessions in its shape, det
   try {
     const info = (await (await fetch(`${app.renderer.url}/api/info`)).json()) as Record<string, Record<string, Record<string, unknown>>>;
     for (const key of ["name", "version", "webrtc", "browser", "connections", "endpoints"]) assert.ok(key in info, `/api/info has ${key}`);
-    assert.equal(info.webrtc!.video!.codec, "VP8");
-    assert.equal(info.webrtc!.video!.resolution, "1280x720");
-    assert.equal(info.webrtc!.video!.capture, "cdp-screencast");
-    assert.equal(typeof info.webrtc!.audio!.enabled, "boolean");
-    assert.equal(info.webrtc!.audio!.sample_rate, 48000);
-    assert.equal(info.webrtc!.audio!.channels, 1);
-    assert.ok((info.browser!.sessions as unknown as string[]).includes("contract-shape"));
-    assert.equal(info.browser!.max_sessions, 4);
+    assert.equal(info.webrtc.video.codec, "VP8");
+    assert.equal(info.webrtc.video.resolution, "1280x720");
+    assert.equal(info.webrtc.video.capture, "cdp-screencast");
+    assert.equal(typeof info.webrtc.audio.enabled, "boolean");
+    assert.equal(info.webrtc.audio.sample_rate, 48000);
+    assert.equal(info.webrtc.audio.channels, 1);
+    assert.ok((info.browser.sessions as unknown as string[]).includes("contract-shape"));
+    assert.equal(info.browser.max_sessions, 4);
 
     const listed = (await (await fetch(`${app.renderer.url}/api/sessions`)).json()) as {
       success: boolean;

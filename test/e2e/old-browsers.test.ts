@@ -86,7 +86,7 @@ const atRemotePoint = (x: number, y: number) => `(function () {
 /** Matches reports that arrive after this moment only (the fixture server keeps every browser's). */
 const newReport = (event: string) => {
   const seen = fixtures.reports.length;
-  return (r: { event: string }) => r.event === event && fixtures.reports.indexOf(r as never) >= seen;
+  return (r: { event: string }) => r.event === event && fixtures.reports.indexOf(r) >= seen;
 };
 
 /** Records every RTCPeerConnection the page makes, for getStats (ES5: runs in Chromium 65 before the page). */

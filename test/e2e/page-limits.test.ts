@@ -59,7 +59,7 @@ test("a page over the ceiling outside its JavaScript heap is reopened, and one t
     );
     assert.match(String(await notice.jsonValue()), /keeps crashing.*trying again in \d+ s/);
     const waits = [...renderer.logs.join("").matchAll(/"delayMs":(\d+)[^\n]*page keeps crashing/g)].map((m) => Number(m[1]));
-    assert.ok(waits.length >= 1 && waits[0]! >= 2000, `the first reopen in the loop waits (${waits.join(", ")} ms)`);
+    assert.ok(waits.length >= 1 && waits[0] >= 2000, `the first reopen in the loop waits (${waits.join(", ")} ms)`);
     assert.equal((await fetch(`${renderer.url}/health`)).status, 200, "the appliance stays healthy");
   } finally {
     await page.close();

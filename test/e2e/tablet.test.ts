@@ -218,7 +218,7 @@ test("after 10 s offline the viewer resumes the same session and page, typed tex
     before.sessions.map((s) => s.session_id),
     "the same session",
   );
-  assert.equal(after.sessions[0]!.url, before.sessions[0]!.url, "the same page");
+  assert.equal(after.sessions[0].url, before.sessions[0].url, "the same page");
   assert.equal(app.fixtures.reports.filter((r) => r.event === "loaded").length, loads, "the page was not reloaded");
   await tap(200, 455);
   const state = await app.fixtures.waitFor((r) => r.event === "state", 15_000, "the page's state");

@@ -77,7 +77,7 @@ async function gatherRelay(username: string, credential: string) {
       const pc = new RTCPeerConnection({ iceServers: [{ urls, username, credential }], iceTransportPolicy: "relay" });
       const errors: number[] = [];
       let relays = 0;
-      pc.onicecandidateerror = (e) => errors.push((e as RTCPeerConnectionIceErrorEvent).errorCode);
+      pc.onicecandidateerror = (e) => errors.push(e.errorCode);
       pc.createDataChannel("probe");
       await pc.setLocalDescription(await pc.createOffer());
       await new Promise<void>((resolve) => {
@@ -93,7 +93,7 @@ async function gatherRelay(username: string, credential: string) {
       pc.close();
       return { relays, errors };
     },
-    { urls: [turn.urls[0]!], username, credential },
+    { urls: [turn.urls[0]], username, credential },
   );
   await p.close();
   return outcome;
@@ -105,7 +105,7 @@ test("credentials minted by the renderer are accepted by coturn", async () => {
   const reply = (await (await fetch(`${renderer.url}/api/ice-servers`)).json()) as {
     iceServers: { username: string; credential: string }[];
   };
-  const { username, credential } = reply.iceServers[0]!;
+  const { username, credential } = reply.iceServers[0];
   const outcome = await gatherRelay(username, credential);
   assert.ok(outcome.relays > 0, `a relay candidate was allocated (errors: ${outcome.errors.join(",")})`);
 });
@@ -129,20 +129,18 @@ async function diagnostics(baseUrl: string) {
   const p = await client.newPage();
   await p.goto(`${baseUrl}/diagnostics`);
   await p.locator("jiomosa-diagnostics[data-done]").waitFor({ timeout: 60_000 });
-  const rows = await p
-    .locator("li[data-check]")
-    .evaluateAll((items) =>
-      Object.fromEntries(
-        items.map((li) => [
-          li.getAttribute("data-check"),
-          {
-            result: li.getAttribute("data-result"),
-            text: li.querySelector(".text")?.textContent?.trim() ?? "",
-            hint: li.querySelector(".hint")?.textContent?.trim() ?? "",
-          },
-        ]),
-      ),
-    );
+  const rows = await p.locator("li[data-check]").evaluateAll((items) =>
+    Object.fromEntries(
+      items.map((li) => [
+        li.getAttribute("data-check"),
+        {
+          result: li.getAttribute("data-result"),
+          text: li.querySelector(".text")?.textContent?.trim() ?? "",
+          hint: li.querySelector(".hint")?.textContent?.trim() ?? "",
+        },
+      ]),
+    ),
+  );
   await p.close();
   return rows as Record<string, { result: string; text: string; hint: string }>;
 }
@@ -152,8 +150,8 @@ test("the diagnostics page reports the relay working over UDP and TCP", async ()
   for (const check of ["http", "websocket", "rtt", "ice", "turn-udp", "turn-tcp", "vp8"]) {
     assert.equal(rows[check]?.result, "pass", `${check}: ${rows[check]?.text} ${rows[check]?.hint}`);
   }
-  assert.match(rows["turn-udp"]!.text, /Relay over UDP works/);
-  assert.match(rows.ice!.text, /[1-9]\d* relay/);
+  assert.match(rows["turn-udp"].text, /Relay over UDP works/);
+  assert.match(rows.ice.text, /[1-9]\d* relay/);
 });
 
 test("with a secret that differs from coturn's, diagnostics says so", async () => {
@@ -161,7 +159,7 @@ test("with a secret that differs from coturn's, diagnostics says so", async () =
   try {
     const rows = await diagnostics(wrong.url);
     assert.equal(rows["turn-udp"]?.result, "fail");
-    assert.match(rows["turn-udp"]!.text, /secrets differ/);
+    assert.match(rows["turn-udp"].text, /secrets differ/);
   } finally {
     await wrong.stop();
   }
@@ -171,8 +169,8 @@ test("with TURN down, diagnostics fails the relay checks with a hint", async () 
   await turn.server.close();
   const rows = await diagnostics(renderer.url);
   assert.equal(rows["turn-udp"]?.result, "fail");
-  assert.match(rows["turn-udp"]!.text, /TURN server not reachable/);
-  assert.match(rows["turn-udp"]!.hint, new RegExp(`${turn.port}/udp`));
+  assert.match(rows["turn-udp"].text, /TURN server not reachable/);
+  assert.match(rows["turn-udp"].hint, new RegExp(`${turn.port}/udp`));
   assert.equal(rows["turn-tcp"]?.result, "fail");
   assert.equal(rows.websocket?.result, "pass", "the rest of the appliance still answers");
 });

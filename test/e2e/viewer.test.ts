@@ -57,7 +57,7 @@ test("tapping a shortcut opens the live page: frames decoded at the viewport siz
   const listed = (await (await fetch(`${renderer.url}/api/admin/sessions`)).json()) as {
     sessions: { viewport: { width: number; height: number } }[];
   };
-  const viewport = listed.sessions[0]!.viewport;
+  const viewport = listed.sessions[0].viewport;
   assert.equal(viewport.width, 1280, "the session is as wide as the viewer");
   assert.ok(viewport.height >= 600 && viewport.height <= 800, `the session is as tall as the stream area (${viewport.height})`);
   assert.equal(state.width, viewport.width, "decoded frames have the viewport's width");

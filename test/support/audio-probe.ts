@@ -51,14 +51,14 @@ export async function spectrum(page: Page, frequencies: number[]): Promise<Spect
     analyser.getFloatFrequencyData(data);
     const binHz = context.sampleRate / analyser.fftSize;
     let peak = 1;
-    for (let i = 2; i < data.length; i++) if (data[i]! > data[peak]!) peak = i;
+    for (let i = 2; i < data.length; i++) if (data[i] > data[peak]) peak = i;
     const levels: Record<number, number> = {};
     for (const f of freqs) {
       // The strongest of the three bins around f (a tone sits between bins).
       const center = Math.round(f / binHz);
-      levels[f] = Math.max(data[center - 1]!, data[center]!, data[center + 1]!);
+      levels[f] = Math.max(data[center - 1], data[center], data[center + 1]);
     }
-    return { audioTracks, peakHz: peak * binHz, peakDb: data[peak]!, levels };
+    return { audioTracks, peakHz: peak * binHz, peakDb: data[peak], levels };
   }, frequencies);
 }
 
@@ -72,12 +72,12 @@ export async function waitForTone(page: Page, hz: number, others: number[] = [],
   let last: Spectrum | null = null;
   while (Date.now() < deadline) {
     last = await spectrum(page, [hz, ...others]);
-    const own = last.levels[hz]!;
+    const own = last.levels[hz];
     if (
       last.peakHz !== null &&
       Math.abs(last.peakHz - hz) <= 15 &&
       (last.peakDb ?? -Infinity) > -60 &&
-      others.every((f) => own - last!.levels[f]! > 20)
+      others.every((f) => own - last!.levels[f] > 20)
     )
       return last;
     await page.waitForTimeout(200);

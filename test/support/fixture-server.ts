@@ -19,7 +19,7 @@ export class FixtureServer {
 
   async start(): Promise<void> {
     this.server = createServer((req, res) => {
-      const path = (req.url ?? "/").split("?")[0]!;
+      const path = (req.url ?? "/").split("?")[0];
       if (req.method === "POST" && path === "/report") {
         let body = "";
         req.on("data", (c: Buffer) => (body += c.toString()));

@@ -96,7 +96,7 @@ export async function upgradeWith(port: number, headers: Record<string, string>,
 export function cookieFrom(reply: RawReply | Response, name: string): string | null {
   const raw = reply instanceof Response ? reply.headers.getSetCookie() : ([] as string[]).concat(reply.headers["set-cookie"] ?? []);
   for (const line of raw) {
-    const pair = line.split(";")[0]!;
+    const pair = line.split(";")[0];
     if (pair.startsWith(`${name}=`)) return pair;
   }
   return null;

@@ -59,8 +59,8 @@ export async function startRenderer(configYaml: string, env: Record<string, stri
         }
       }
     };
-    child.stdout!.on("data", onLine);
-    child.stderr!.on("data", (chunk: Buffer) => {
+    child.stdout.on("data", onLine);
+    child.stderr.on("data", (chunk: Buffer) => {
       logs.push(chunk.toString());
       if (process.env.JIOMOSA_TRACE) process.stderr.write(chunk);
     });

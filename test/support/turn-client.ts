@@ -43,7 +43,7 @@ function xorAddress(ip: string, port: number): Buffer {
   value.writeUInt8(0x01, 1);
   value.writeUInt16BE(port ^ (MAGIC >>> 16), 2);
   const octets = ip.split(".").map(Number);
-  value.writeUInt32BE((((octets[0]! << 24) | (octets[1]! << 16) | (octets[2]! << 8) | octets[3]!) ^ MAGIC) >>> 0, 4);
+  value.writeUInt32BE((((octets[0] << 24) | (octets[1] << 16) | (octets[2] << 8) | octets[3]) ^ MAGIC) >>> 0, 4);
   return value;
 }
 

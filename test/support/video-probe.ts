@@ -35,7 +35,7 @@ export async function videoState(page: Page): Promise<VideoState> {
 export async function waitForFrames(page: Page, count: number, timeoutMs = 30_000): Promise<VideoState> {
   const start = (await videoState(page)).frames;
   await page.waitForFunction(
-    ([target]) => (window as unknown as { __probe: { frames: number } }).__probe.frames >= target!,
+    ([target]) => (window as unknown as { __probe: { frames: number } }).__probe.frames >= target,
     [start + count],
     { timeout: timeoutMs, polling: 100 },
   );
@@ -51,8 +51,8 @@ export async function samplePixel(page: Page, x: number, y: number): Promise<[nu
       canvas.height = video.videoHeight;
       const ctx = canvas.getContext("2d", { willReadFrequently: true })!;
       ctx.drawImage(video, 0, 0);
-      const d = ctx.getImageData(px!, py!, 1, 1).data;
-      return [d[0]!, d[1]!, d[2]!] as [number, number, number];
+      const d = ctx.getImageData(px, py, 1, 1).data;
+      return [d[0], d[1], d[2]] as [number, number, number];
     },
     [x, y],
   );

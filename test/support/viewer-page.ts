@@ -11,7 +11,7 @@ export async function pageToClient(page: Page, x: number, y: number): Promise<{ 
       const scale = Math.min(rect.width / video.videoWidth, rect.height / video.videoHeight);
       const left = rect.left + (rect.width - video.videoWidth * scale) / 2;
       const top = rect.top + (rect.height - video.videoHeight * scale) / 2;
-      return { x: left + px! * scale, y: top + py! * scale };
+      return { x: left + px * scale, y: top + py * scale };
     },
     [x, y],
   );

@@ -109,7 +109,7 @@ export async function runWebRtcClient(opts: WebRtcRunOptions): Promise<WebRtcRun
         await pc.setRemoteDescription(m.offer);
         for (const c of pending.splice(0)) await pc.addIceCandidate(c);
         const answer = await pc.createAnswer();
-        answerCodecs = [...new Set([...(answer.sdp ?? "").matchAll(/a=rtpmap:\d+ ([\w-]+)\//g)].map((m) => m[1]!))];
+        answerCodecs = [...new Set([...(answer.sdp ?? "").matchAll(/a=rtpmap:\d+ ([\w-]+)\//g)].map((m) => m[1]))];
         await pc.setLocalDescription(answer);
         ws.send(JSON.stringify({ type: "answer", answer: { type: "answer", sdp: answer.sdp } }));
       } else if (m.type === "ice-candidate") {
@@ -151,7 +151,7 @@ export async function runWebRtcClient(opts: WebRtcRunOptions): Promise<WebRtcRun
   const markerBright = () => {
     ctx.drawImage(video, opts.marker.x, opts.marker.y, 1, 1, 0, 0, 1, 1);
     const d = ctx.getImageData(0, 0, 1, 1).data;
-    return d[0]! + d[1]! + d[2]! > 384;
+    return d[0] + d[1] + d[2] > 384;
   };
   const nextFrame = () => new Promise<number>((resolve) => video.requestVideoFrameCallback((now) => resolve(now)));
   const tapLatenciesMs: number[] = [];
@@ -184,7 +184,7 @@ export async function runWebRtcClient(opts: WebRtcRunOptions): Promise<WebRtcRun
   presented.push(performance.now());
   const gaps = presented
     .slice(1)
-    .map((t, i) => t - presented[i]!)
+    .map((t, i) => t - presented[i])
     .filter((gap) => gap > FREEZE_GAP_MS);
   const freezes = { count: gaps.length, longestMs: Math.max(0, ...gaps), totalMs: gaps.reduce((a, b) => a + b, 0) };
 

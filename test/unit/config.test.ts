@@ -22,8 +22,8 @@ function problem(yaml: string): string {
 describe("config", () => {
   test("the shipped config/kiosk.yaml is valid and starts on the built-in welcome page", () => {
     const config = parseConfig(readFileSync(join(REPO_ROOT, "config", "kiosk.yaml"), "utf8"));
-    assert.equal(config.kiosks[0]!.id, "welcome");
-    assert.equal(config.kiosks[0]!.url, "/pages/welcome.html");
+    assert.equal(config.kiosks[0].id, "welcome");
+    assert.equal(config.kiosks[0].url, "/pages/welcome.html");
     assert.deepEqual(config.listen, { host: "0.0.0.0", port: 8000, hosts: [], maxSocketsPerClient: 16 });
     assert.deepEqual(config.viewport, { width: 1280, height: 720, mobile: false });
     assert.deepEqual(config.ui, { navigationBar: true });
@@ -41,9 +41,9 @@ describe("config", () => {
     assert.deepEqual(config.allow, []);
     assert.deepEqual(config.iceServers, []);
     assert.equal(config.chromium.executablePath, "/usr/bin/chromium");
-    assert.equal(config.kiosks[0]!.url, "http://10.0.0.5/");
+    assert.equal(config.kiosks[0].url, "http://10.0.0.5/");
     assert.deepEqual(config.audio, { default: false }, "no sound unless asked for");
-    assert.equal(config.kiosks[0]!.audio, undefined);
+    assert.equal(config.kiosks[0].audio, undefined);
   });
 
   test("a full file keeps every value", () => {
@@ -63,8 +63,8 @@ chromium: { executablePath: /opt/chromium, args: [--lang=de] }
 `);
     assert.equal(config.name, "Lobby");
     assert.equal(config.listen.port, 9000);
-    assert.equal(config.kiosks[0]!.icon, "/icons/a.png");
-    assert.equal(config.kiosks[0]!.audio, true);
+    assert.equal(config.kiosks[0].icon, "/icons/a.png");
+    assert.equal(config.kiosks[0].audio, true);
     assert.deepEqual(config.audio, { default: true });
     assert.deepEqual(config.allow, ["http://127.0.0.1:9000/*"]);
     assert.deepEqual(config.viewport, { width: 800, height: 1280, mobile: true });

@@ -75,7 +75,7 @@ function parseDockerfile(text: string): Instruction[] {
     if (current === undefined) return;
     const match = /^(\S+)\s*([\s\S]*)$/.exec(current.trim());
     if (match) {
-      instructions.push({ keyword: match[1]!.toUpperCase(), args: match[2]!.trim(), line: startLine });
+      instructions.push({ keyword: match[1].toUpperCase(), args: match[2].trim(), line: startLine });
     }
     current = undefined;
   };
@@ -104,7 +104,7 @@ function globalArgs(instructions: Instruction[]): Map<string, string> {
   for (const instruction of instructions) {
     if (instruction.keyword === "FROM") break;
     const match = /^([A-Za-z_][A-Za-z0-9_]*)(?:=(\S*))?$/.exec(instruction.args);
-    if (instruction.keyword === "ARG" && match) args.set(match[1]!, match[2] ?? "");
+    if (instruction.keyword === "ARG" && match) args.set(match[1], match[2] ?? "");
   }
   return args;
 }
@@ -119,7 +119,7 @@ function splitStages(instructions: Instruction[]): Stage[] {
       const base = (tokens[0] ?? "").replace(/\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?/g, (_, name: string) => args.get(name) ?? "");
       stages.push({ base, name: alias, instructions: [] });
     } else if (stages.length > 0) {
-      stages[stages.length - 1]!.instructions.push(instruction);
+      stages[stages.length - 1].instructions.push(instruction);
     }
   }
   return stages;
@@ -130,7 +130,7 @@ function execForm(args: string): string[] | undefined {
   if (!args.startsWith("[")) return undefined;
   const parsed: unknown = JSON.parse(args);
   assert.ok(Array.isArray(parsed) && parsed.every((item) => typeof item === "string"), `not a JSON array of strings: ${args}`);
-  return parsed as string[];
+  return parsed;
 }
 
 interface CopyInstruction {
@@ -147,7 +147,7 @@ function parseCopy(instruction: Instruction): CopyInstruction {
   const paths = execForm(rest.join(" ")) ?? rest;
   assert.ok(paths.length >= 2, `line ${instruction.line}: COPY needs a source and a destination`);
   const from = flags.find((f) => f.startsWith("--from="))?.slice("--from=".length);
-  return { from, sources: paths.slice(0, -1), dest: paths[paths.length - 1]!, line: instruction.line };
+  return { from, sources: paths.slice(0, -1), dest: paths[paths.length - 1], line: instruction.line };
 }
 
 /** ENV in both forms: `ENV A=1 B="2"` and the legacy `ENV A 1`. */
@@ -206,7 +206,7 @@ const dockerfile = lazy(() => {
   assert.ok(stages.length > 0, "Dockerfile has no FROM");
   const build = stages.find((s) => s.name === "build");
   assert.ok(build, "Dockerfile has no stage named 'build' (FROM … AS build)");
-  return { stages, build, runtime: stages[stages.length - 1]! };
+  return { stages, build, runtime: stages[stages.length - 1] };
 });
 
 const NODE_20_BOOKWORM_SLIM = /^(docker\.io\/)?(library\/)?node:20(\.\d+){0,2}-bookworm-slim(@sha256:[0-9a-f]{64})?$/;
@@ -345,23 +345,23 @@ test("Dockerfile: the runtime stage sets NODE_ENV, JIOMOSA_SKIP_SETUP and JIOMOS
 test("Dockerfile: the runtime stage runs as a non-root user", () => {
   const users = dockerfile().runtime.instructions.filter((i) => i.keyword === "USER");
   assert.ok(users.length > 0, "runtime stage has no USER instruction (it would run as root)");
-  const user = users[users.length - 1]!.args.split(":")[0]!.trim();
+  const user = users[users.length - 1].args.split(":")[0].trim();
   assert.ok(!["root", "0"].includes(user), `runtime stage runs as ${user}`);
 });
 
 test("Dockerfile: HEALTHCHECK asks /health with the image's own bash (no curl or wget in the image)", () => {
   const checks = dockerfile().runtime.instructions.filter((i) => i.keyword === "HEALTHCHECK");
   assert.equal(checks.length, 1, "runtime stage needs exactly one HEALTHCHECK");
-  const match = /^(?:--\S+\s+)*CMD\s+([\s\S]+)$/.exec(checks[0]!.args);
-  assert.ok(match, `HEALTHCHECK has no CMD: ${checks[0]!.args}`);
-  const command = execForm(match[1]!) ?? match[1]!.split(/\s+/);
+  const match = /^(?:--\S+\s+)*CMD\s+([\s\S]+)$/.exec(checks[0].args);
+  assert.ok(match, `HEALTHCHECK has no CMD: ${checks[0].args}`);
+  const command = execForm(match[1]) ?? match[1].split(/\s+/);
   assert.equal(command[0], "bash", "HEALTHCHECK should run bash (its /dev/tcp needs no extra package)");
   const text = command.join(" ");
   assert.match(text, /\/dev\/tcp\/127\.0\.0\.1\/\$\{PORT:-8000\}/);
   assert.match(text, /GET \/health HTTP/);
   assert.match(text, /HTTP\/1\.1 200/, "only a 200 counts: /health answers 503 while Chromium is down");
   assert.doesNotMatch(text, /\b(curl|wget)\b/);
-  const interval = Number(/--interval=(\d+)s/.exec(checks[0]!.args)?.[1]);
+  const interval = Number(/--interval=(\d+)s/.exec(checks[0].args)?.[1]);
   assert.ok(interval > 0 && interval <= 5, "often enough to see a restarted renderer healthy within 15 s");
 });
 
@@ -374,7 +374,7 @@ test("Dockerfile: an init process is the ENTRYPOINT and CMD runs node dist/rende
   assert.ok(cmd, "runtime stage has no CMD");
   const entry = execForm(entrypoint.args);
   assert.ok(entry, "ENTRYPOINT must use the JSON (exec) form so signals reach the init");
-  assert.ok(["dumb-init", "tini"].includes(posix.basename(entry[0]!)), `ENTRYPOINT is ${entry[0]}, not an init`);
+  assert.ok(["dumb-init", "tini"].includes(posix.basename(entry[0])), `ENTRYPOINT is ${entry[0]}, not an init`);
   const command = execForm(cmd.args);
   assert.ok(command, "CMD must use the JSON (exec) form");
   assert.deepEqual(command, ["node", "dist/renderer/main.js"]);
@@ -453,7 +453,7 @@ test("Dockerfile: every COPY source from the build context exists and is not doc
           .replace(/\/$/, "");
         assert.ok(!relative.startsWith(".."), `line ${copy.line}: ${src} is outside the build context`);
         assert.ok(globMatches(relative).length > 0, `line ${copy.line}: COPY source ${src} does not exist`);
-        assert.ok(!ignored.has(relative.split("/")[0]!), `line ${copy.line}: ${src} is excluded by .dockerignore`);
+        assert.ok(!ignored.has(relative.split("/")[0]), `line ${copy.line}: ${src} is excluded by .dockerignore`);
       }
     }
   }
@@ -505,7 +505,7 @@ function environmentOf(service: YamlMap): Map<string, string> {
   if (Array.isArray(raw)) {
     for (const item of raw) {
       const [key, ...value] = String(item).split("=");
-      env.set(key!, value.join("="));
+      env.set(key, value.join("="));
     }
   } else if (raw !== undefined && raw !== null) {
     for (const [key, value] of Object.entries(asRecord(raw, "environment"))) env.set(key, String(value ?? ""));
@@ -544,7 +544,7 @@ function sizeInBytes(value: unknown): number {
   if (typeof value === "number") return value;
   const match = /^(\d+(?:\.\d+)?)\s*([kmg]?)b?$/i.exec(String(value).trim());
   assert.ok(match, `not a size: ${String(value)}`);
-  const unit = { "": 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[match[2]!.toLowerCase() as "" | "k" | "m" | "g"];
+  const unit = { "": 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[match[2].toLowerCase() as "" | "k" | "m" | "g"];
   return Number(match[1]) * unit;
 }
 
@@ -636,7 +636,7 @@ test("compose.yaml: no secret literal is written in the file", () => {
     for (const word of commandWords(service(name))) {
       const option = /^--?([\w-]*(?:secret|password|user)[\w-]*)=(.*)$/i.exec(word);
       if (option) {
-        assert.match(option[2]!, PURE_INTERPOLATION, `${name}.command --${option[1]} must come from .env, not a literal`);
+        assert.match(option[2], PURE_INTERPOLATION, `${name}.command --${option[1]} must come from .env, not a literal`);
       }
     }
   }
@@ -647,7 +647,7 @@ test("compose.yaml: turn runs a pinned official coturn 4.6 image, overridable by
   const image = String(compose().service("turn").image ?? "");
   const match = /^\$\{COTURN_IMAGE:-([^}]+)\}$/.exec(image);
   assert.ok(match, `image: \${COTURN_IMAGE:-coturn/coturn:…}, got ${image}`);
-  assert.match(match[1]!, /^(docker\.io\/)?coturn\/coturn:4\.6(\.\d+)?(-r\d+)?(-(debian|bookworm|alpine))?(@sha256:[0-9a-f]{64})?$/);
+  assert.match(match[1], /^(docker\.io\/)?coturn\/coturn:4\.6(\.\d+)?(-r\d+)?(-(debian|bookworm|alpine))?(@sha256:[0-9a-f]{64})?$/);
 });
 
 test("compose.yaml: turn mounts turnserver.conf and its entrypoint read-only; the secret is never on a command line", () => {
@@ -706,7 +706,7 @@ const envExample = lazy(() => {
   const values = new Map<string, string>();
   for (const line of text.split(/\r?\n/)) {
     const match = /^\s*([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(line);
-    if (match) values.set(match[1]!, match[2]!.trim());
+    if (match) values.set(match[1], match[2].trim());
   }
   return { text, values };
 });
@@ -722,7 +722,7 @@ test(".env.example: only overrides, every one commented out (a fresh checkout ne
 
 test(".env.example: every variable compose.yaml interpolates is documented", () => {
   const { text } = envExample();
-  const used = new Set([...compose().text.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1]!));
+  const used = new Set([...compose().text.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1]));
   for (const name of used) assert.match(text, new RegExp(`^# ?${name}=`, "m"), `compose.yaml uses \${${name}} but .env.example lacks it`);
 });
 

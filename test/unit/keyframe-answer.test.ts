@@ -50,7 +50,7 @@ describe("keyframe answer", () => {
     state.requests = 1;
     await advance(KEYFRAME_POLL_MS);
     assert.equal(state.pushes.length, 1);
-    assert.ok(state.pushes[0]! - askedAt <= KEYFRAME_POLL_MS, `answered after ${state.pushes[0]! - askedAt} ms`);
+    assert.ok(state.pushes[0] - askedAt <= KEYFRAME_POLL_MS, `answered after ${state.pushes[0] - askedAt} ms`);
   });
 
   it("leaves a request to the next frame when frames are flowing", async () => {
@@ -84,7 +84,7 @@ describe("keyframe answer", () => {
     }
     const span = 50 * KEYFRAME_POLL_MS;
     assert.ok(state.pushes.length <= Math.ceil(span / MIN_KEYFRAME_ANSWER_INTERVAL_MS) + 1, `${state.pushes.length} answers in ${span} ms`);
-    for (let i = 1; i < state.pushes.length; i++) assert.ok(state.pushes[i]! - state.pushes[i - 1]! >= MIN_KEYFRAME_ANSWER_INTERVAL_MS);
+    for (let i = 1; i < state.pushes.length; i++) assert.ok(state.pushes[i] - state.pushes[i - 1] >= MIN_KEYFRAME_ANSWER_INTERVAL_MS);
     assert.ok(state.pushes.length >= 5, "but it keeps answering");
   });
 

@@ -59,9 +59,9 @@ describe("PageBridge", () => {
     page.emit("framenavigated", page.frame);
     page.emit("load");
     assert.equal(page.pendingReads.length, 2);
-    page.pendingReads[1]!();
+    page.pendingReads[1]();
     await settle();
-    page.pendingReads[0]!();
+    page.pendingReads[0]();
     await settle();
     const states = pageStates(events);
     assert.ok(states.length > 0, "the state was sent");
@@ -76,9 +76,9 @@ describe("PageBridge", () => {
     await bridge.start();
     page.emit("framenavigated", page.frame);
     page.emit("load");
-    page.pendingReads[0]!();
+    page.pendingReads[0]();
     await settle();
-    page.pendingReads[1]!();
+    page.pendingReads[1]();
     await settle();
     assert.equal(pageStates(events).at(-1)!.loading, false);
   });
@@ -90,9 +90,9 @@ describe("PageBridge", () => {
     page.emit("load");
     page.emit("request", { isNavigationRequest: () => true, frame: () => page.frame });
     page.emit("framenavigated", page.frame);
-    page.pendingReads[1]!();
+    page.pendingReads[1]();
     await settle();
-    page.pendingReads[0]!();
+    page.pendingReads[0]();
     await settle();
     assert.equal(pageStates(events).at(-1)!.loading, true);
   });

@@ -54,8 +54,8 @@ describe("SupervisedProcess", () => {
       exits.slice(0, 3).map((e) => e.restartInMs),
       [10, 20, 40],
     );
-    assert.equal(exits[0]!.code, 3);
-    assert.equal(exits[0]!.stderr, "broken config");
+    assert.equal(exits[0].code, 3);
+    assert.equal(exits[0].stderr, "broken config");
   });
 
   it("close() stops the running child and no restart follows; start() and close() are safe twice", async () => {
@@ -85,6 +85,6 @@ describe("SupervisedProcess", () => {
     await until(() => exits.length === 1);
     await proc.close();
     assert.equal(spawns.length, 1);
-    assert.equal(exits[0]!.restartInMs, 60_000);
+    assert.equal(exits[0].restartInMs, 60_000);
   });
 });

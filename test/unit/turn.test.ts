@@ -21,8 +21,8 @@ describe("TURN credentials", () => {
     const servers = new IceServers([{ urls: "stun:10.0.0.1:3478" }], turnOf(), SECRET, "127.0.0.1");
     const list = servers.forPeer("192.168.1.20", "s1");
     assert.deepEqual(list[0], { urls: "stun:10.0.0.1:3478" });
-    assert.deepEqual(list[1]!.urls, ["turn:192.168.1.20:3478?transport=udp", "turn:192.168.1.20:3478?transport=tcp"]);
-    assert.match(list[1]!.username!, /^\d+:s1$/);
+    assert.deepEqual(list[1].urls, ["turn:192.168.1.20:3478?transport=udp", "turn:192.168.1.20:3478?transport=tcp"]);
+    assert.match(list[1].username!, /^\d+:s1$/);
     assert.deepEqual(servers.turnUrls(null), ["turn:127.0.0.1:3478?transport=udp", "turn:127.0.0.1:3478?transport=tcp"]);
     const configured = new IceServers([], turnOf("turn: { urls: ['turn:{host}:5349?transport=tcp'] }\n"), SECRET, "x");
     assert.deepEqual(configured.turnUrls("box.lan"), ["turn:box.lan:5349?transport=tcp"]);

@@ -28,7 +28,7 @@ export function readVideoSample(report: RTCStatsReport): VideoReceiveSample | nu
   let sample: VideoReceiveSample | null = null;
   report.forEach((stat: Record<string, unknown>) => {
     if (stat.type !== "inbound-rtp" || stat.kind !== "video") return;
-    const n = (key: string) => (typeof stat[key] === "number" ? (stat[key] as number) : 0);
+    const n = (key: string) => (typeof stat[key] === "number" ? stat[key] : 0);
     sample = {
       freezeCount: n("freezeCount"),
       framesDecoded: n("framesDecoded"),
