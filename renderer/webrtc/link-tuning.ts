@@ -17,6 +17,11 @@ export interface LinkTuning {
   tailProbeMs: number;
   /** Skip frames at the source while the sender's packets wait long in its queue (send-queue-guard.ts). */
   queueGuard: boolean;
+  /**
+   * The least the sender's bandwidth estimate may fall to, in kbit/s (0: libwebrtc's own floor),
+   * also its start. Given as `x-google-min-bitrate`/`x-google-start-bitrate` on VP8 in the answer.
+   */
+  minBitrateKbps: number;
 }
 
 export const DEFAULT_LINK_TUNING: LinkTuning = {
@@ -25,6 +30,7 @@ export const DEFAULT_LINK_TUNING: LinkTuning = {
   screencast: true,
   tailProbeMs: DEFAULT_TAIL_PROBE_MS,
   queueGuard: true,
+  minBitrateKbps: 0,
 };
 
 export const LINK_TUNING_ENV = "JIOMOSA_LINK_TUNING";
@@ -47,12 +53,17 @@ export function parseLinkTuning(text: string | undefined): LinkTuning {
     else if (key === "fec") tuning.fec = onOff(key, value);
     else if (key === "screencast") tuning.screencast = onOff(key, value);
     else if (key === "queue-guard") tuning.queueGuard = onOff(key, value);
-    else if (key === "tail-probe") {
+    else if (key === "min-bitrate") {
+      const kbps = value === "off" ? 0 : Number(value);
+      if (!Number.isInteger(kbps) || kbps < 0 || kbps > 20_000)
+        throw new Error(`${LINK_TUNING_ENV}: min-bitrate takes off or 0–20000 (kbit/s), got "${value}"`);
+      tuning.minBitrateKbps = kbps;
+    } else if (key === "tail-probe") {
       const ms = value === "off" ? 0 : Number(value);
       if (!Number.isInteger(ms) || ms < 0 || ms > 1000)
         throw new Error(`${LINK_TUNING_ENV}: tail-probe takes off or 0–1000 (ms), got "${value}"`);
       tuning.tailProbeMs = ms;
-    } else throw new Error(`${LINK_TUNING_ENV}: unknown key "${key}" (known: keyframe-answer, fec, screencast, tail-probe, queue-guard)`);
+    } else throw new Error(`${LINK_TUNING_ENV}: unknown key "${key}" (known: keyframe-answer, fec, screencast, tail-probe, queue-guard, min-bitrate)`);
   }
   return tuning;
 }
@@ -82,4 +93,33 @@ export function stripFec(sdp: string): string {
         : line,
     )
     .join("\r\n");
+}
+
+/**
+ * Sets the sender's bitrate floor and start on every VP8 payload type of an answer: libwebrtc's
+ * sender reads them from the remote description's codec parameters.
+ */
+export function withBitrateFloor(sdp: string, kbps: number): string {
+  if (kbps <= 0) return sdp;
+  const eol = sdp.includes("\r\n") ? "\r\n" : "\n";
+  const lines = sdp.split(eol);
+  const vp8 = new Set(lines.flatMap((line) => /^a=rtpmap:(\d+) VP8\/90000$/i.exec(line)?.[1] ?? []));
+  const params = `x-google-min-bitrate=${kbps};x-google-start-bitrate=${kbps}`;
+  const out: string[] = [];
+  const withFmtp = new Set<string>();
+  for (const line of lines) {
+    const fmtp = /^a=fmtp:(\d+) (.*)$/.exec(line);
+    if (fmtp?.[1] !== undefined && vp8.has(fmtp[1])) {
+      withFmtp.add(fmtp[1]);
+      const kept = (fmtp[2] ?? "").split(";").filter((p) => p && !/^x-google-(min|start)-bitrate=/.test(p.trim()));
+      out.push(`a=fmtp:${fmtp[1]} ${[...kept, params].join(";")}`);
+    } else out.push(line);
+  }
+  // A VP8 payload type without an fmtp line gets one after its rtpmap.
+  return out
+    .flatMap((line) => {
+      const pt = /^a=rtpmap:(\d+) VP8\/90000$/i.exec(line)?.[1];
+      return pt !== undefined && !withFmtp.has(pt) ? [line, `a=fmtp:${pt} ${params}`] : [line];
+    })
+    .join(eol);
 }

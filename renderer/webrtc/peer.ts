@@ -19,7 +19,7 @@ import type { Logger } from "../log.js";
 import type { Metrics } from "../metrics.js";
 import { TokenBucket } from "../rate-limit.js";
 import { KeyframeAnswer } from "./keyframe-answer.js";
-import { DEFAULT_LINK_TUNING, type LinkTuning, stripFec } from "./link-tuning.js";
+import { DEFAULT_LINK_TUNING, type LinkTuning, stripFec, withBitrateFloor } from "./link-tuning.js";
 import { SendQueueGuard } from "./send-queue-guard.js";
 import type { AudioData, I420Frame } from "../media/frames.js";
 import { type WrtcAudioSource, type WrtcDataChannel, type WrtcPeerConnection, type WrtcVideoSource, wrtc } from "../media/wrtc.js";
@@ -191,7 +191,7 @@ export class Peer {
   }
 
   async applyAnswer(sdp: string): Promise<void> {
-    await this.pc.setRemoteDescription({ type: "answer", sdp });
+    await this.pc.setRemoteDescription({ type: "answer", sdp: withBitrateFloor(sdp, this.tuning.minBitrateKbps) });
     this.remoteSet = true;
     const queued = this.queuedCandidates.splice(0);
     for (const candidate of queued) await this.addRemoteCandidate(candidate);

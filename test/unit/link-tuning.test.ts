@@ -1,7 +1,7 @@
 /** The A/B switch for loss resilience: defaults, path-precise errors, and the FEC-less offer. */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { DEFAULT_LINK_TUNING, parseLinkTuning, stripFec } from "../../renderer/webrtc/link-tuning.js";
+import { DEFAULT_LINK_TUNING, parseLinkTuning, stripFec, withBitrateFloor } from "../../renderer/webrtc/link-tuning.js";
 
 // The video section of @roamhq/wrtc's own offer (M106), shortened.
 const OFFER = [
@@ -43,5 +43,23 @@ describe("link tuning", () => {
     assert.doesNotMatch(sdp, /red|ulpfec|apt=125|:124 /);
     assert.match(sdp, /a=rtpmap:97 rtx\/90000\r\na=fmtp:97 apt=96/);
     assert.equal(stripFec("v=0\r\nm=video 9 UDP/TLS/RTP/SAVPF 96\r\n"), "v=0\r\nm=video 9 UDP/TLS/RTP/SAVPF 96\r\n");
+  });
+
+  it("puts the bitrate floor on each VP8 payload type of an answer, with or without an fmtp line", () => {
+    const answer = ["m=video 9 UDP/TLS/RTP/SAVPF 96 98 97", "a=rtpmap:96 VP8/90000", "a=rtpmap:98 VP8/90000", "a=fmtp:98 x-google-min-bitrate=50;foo=1", "a=rtpmap:97 rtx/90000", "a=fmtp:97 apt=96", ""].join("\r\n");
+    const floored = withBitrateFloor(answer, 600).split("\r\n");
+    assert.deepEqual(floored, [
+      "m=video 9 UDP/TLS/RTP/SAVPF 96 98 97",
+      "a=rtpmap:96 VP8/90000",
+      "a=fmtp:96 x-google-min-bitrate=600;x-google-start-bitrate=600",
+      "a=rtpmap:98 VP8/90000",
+      "a=fmtp:98 foo=1;x-google-min-bitrate=600;x-google-start-bitrate=600",
+      "a=rtpmap:97 rtx/90000",
+      "a=fmtp:97 apt=96",
+      "",
+    ]);
+    assert.equal(withBitrateFloor(answer, 0), answer);
+    assert.equal(parseLinkTuning("min-bitrate=800").minBitrateKbps, 800);
+    assert.throws(() => parseLinkTuning("min-bitrate=fast"), /min-bitrate takes off or 0–20000/);
   });
 });
