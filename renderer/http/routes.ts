@@ -30,7 +30,7 @@ function hasBody(ctx: Context): boolean {
   return Number(ctx.get("content-length") || 0) > 0 || ctx.get("transfer-encoding") !== "";
 }
 
-export function guard(access: Access, rule: RouteRule): RouteGuard {
+function guard(access: Access, rule: RouteRule): RouteGuard {
   const fn = async (ctx: Context, next: Next) => {
     if (UNSAFE_METHODS.has(ctx.method)) access.requireSameSite(ctx, rule.writers === "same-origin");
     try {

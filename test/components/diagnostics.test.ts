@@ -201,13 +201,18 @@ describe("<jiomosa-diagnostics>", () => {
 
   const results = () =>
     Object.fromEntries(
-      [...page.shadowRoot!.querySelectorAll<HTMLElement>("[data-check]")].map((li): [string, string | undefined] => [li.dataset.check ?? "", li.dataset.result]),
+      [...page.shadowRoot!.querySelectorAll<HTMLElement>("[data-check]")].map((li): [string, string | undefined] => [
+        li.dataset.check ?? "",
+        li.dataset.result,
+      ]),
     );
   const summary = () => page.shadowRoot!.querySelector<HTMLElement>(".summary")!;
 
   it("passes every check on a working box and says so", async () => {
     let event: CustomEvent<Partial<Record<CheckId, CheckOutcome>>> | null = null;
-    document.addEventListener("jiomosa-diagnostics-done", (e) => (event = e as CustomEvent<Partial<Record<CheckId, CheckOutcome>>>), { once: true });
+    document.addEventListener("jiomosa-diagnostics-done", (e) => (event = e as CustomEvent<Partial<Record<CheckId, CheckOutcome>>>), {
+      once: true,
+    });
     open();
     await done();
 

@@ -536,7 +536,11 @@ function mountsOf(service: YamlMap): Mount[] {
       return { source, target, readOnly: mode.split(",").includes("ro") };
     }
     const long = asRecord(item, "volume");
-    return { source: scalarText(long.source, "volume source"), target: scalarText(long.target, "volume target"), readOnly: long.read_only === true };
+    return {
+      source: scalarText(long.source, "volume source"),
+      target: scalarText(long.target, "volume target"),
+      readOnly: long.read_only === true,
+    };
   });
 }
 
