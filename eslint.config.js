@@ -2,6 +2,7 @@
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
+  // scripts/ is plain JS with JSDoc types: tsconfig.scripts.json type-checks it instead.
   { ignores: ["dist/", "node_modules/", "shared/", "test/fixtures/", "scripts/", "*.config.*", "eslint.config.js"] },
   ...tseslint.configs.recommendedTypeChecked,
   {
