@@ -1,9 +1,11 @@
 // Type-aware lint: dropped promises and non-exhaustive switches are the bug classes this code must not ship.
+import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
   // scripts/ is plain JS with JSDoc types: tsconfig.scripts.json type-checks it instead.
   { ignores: ["dist/", "node_modules/", "shared/", "test/fixtures/", "scripts/", "*.config.*", "eslint.config.js"] },
+  js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {
