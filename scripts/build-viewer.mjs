@@ -24,6 +24,7 @@ const LEGACY_TARGET = ["es2017", "chrome65"];
 
 try {
   await mkdir(outDir, { recursive: true });
+  /** @type {import("esbuild").BuildOptions} */
   const common = {
     absWorkingDir: root,
     bundle: true,

@@ -15,16 +15,16 @@ import { TokenStore } from "./auth-tokens.js";
 import { HostAllowlist } from "./host-allowlist.js";
 import { crossSiteRefusal } from "./origin-check.js";
 import { PinGuard } from "./pin-guard.js";
-import { cookieOf, TABLET_COOKIE, tabletIdOf } from "./tablet-id.js";
+import { cookieOf, tabletIdOf } from "./tablet-id.js";
 
-export const AUTH_COOKIE = "jiomosa_auth";
+const AUTH_COOKIE = "jiomosa_auth";
 /** The cookie is renewed when using it moved its expiry by more than this share of its lifetime. */
 const COOKIE_RENEW_FRACTION = 1 / 30;
 
 /** public: anyone; tablet: the PIN when one is set; admin: the admin token when one is set, else as tablet. */
 export type AccessClass = "public" | "tablet" | "admin";
 
-export function safeEqual(a: string, b: string): boolean {
+function safeEqual(a: string, b: string): boolean {
   const ha = createHash("sha256").update(a).digest();
   const hb = createHash("sha256").update(b).digest();
   return timingSafeEqual(ha, hb);
@@ -43,7 +43,7 @@ export interface AccessOptions {
 }
 
 /** IPv4 clients of a dual-stack socket appear as ::ffff:a.b.c.d; quotas count them as a.b.c.d. */
-export function clientAddress(raw: string | undefined): string {
+function clientAddress(raw: string | undefined): string {
   const address = raw ?? "unknown";
   return address.startsWith("::ffff:") && address.includes(".") ? address.slice(7) : address;
 }
@@ -212,5 +212,3 @@ export class LoginRedirect extends Error {
 function header(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
-
-export { TABLET_COOKIE };

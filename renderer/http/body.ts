@@ -2,7 +2,7 @@
 import type { Context } from "koa";
 import { AppError } from "../errors.js";
 
-export const MAX_BODY_BYTES = 64 * 1024;
+const MAX_BODY_BYTES = 64 * 1024;
 
 /** The body as text, refused with 413 once it passes `limit` bytes. */
 async function readBodyText(ctx: Context, limit: number): Promise<string> {

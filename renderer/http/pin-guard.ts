@@ -7,14 +7,14 @@
 import { AppError } from "../errors.js";
 
 /** Wrong PINs allowed per address and window before its answers are 429. */
-export const MAX_FAILURES_PER_ADDRESS = 5;
-export const ADDRESS_WINDOW_MS = 60_000;
+const MAX_FAILURES_PER_ADDRESS = 5;
+const ADDRESS_WINDOW_MS = 60_000;
 /** Wrong PINs allowed from all addresses together within the global window. */
 export const GLOBAL_FAILURE_BUDGET = 20;
-export const GLOBAL_WINDOW_MS = 15 * 60_000;
+const GLOBAL_WINDOW_MS = 15 * 60_000;
 /** The first global lock; each failure past the budget doubles it, up to the maximum. */
 export const FIRST_LOCK_MS = 1_000;
-export const MAX_LOCK_MS = 15 * 60_000;
+const MAX_LOCK_MS = 15 * 60_000;
 const MAX_TRACKED_ADDRESSES = 1000;
 
 export class PinGuard {

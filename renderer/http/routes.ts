@@ -4,7 +4,7 @@
  * `/API/SESSIONS` or `/api/sessions/` is no way round an admin route, and HEAD follows GET.
  * A unit test walks the whole table (router.stack) and checks each route's declared class.
  */
-import Router from "@koa/router";
+import Router, { type RouterMiddleware } from "@koa/router";
 import type { Context, Middleware, Next } from "koa";
 import { AppError } from "../errors.js";
 import { type Access, type AccessClass, LoginRedirect } from "./access.js";
@@ -30,7 +30,7 @@ function hasBody(ctx: Context): boolean {
   return Number(ctx.get("content-length") || 0) > 0 || ctx.get("transfer-encoding") !== "";
 }
 
-export function guard(access: Access, rule: RouteRule): RouteGuard {
+function guard(access: Access, rule: RouteRule): RouteGuard {
   const fn = async (ctx: Context, next: Next) => {
     if (UNSAFE_METHODS.has(ctx.method)) access.requireSameSite(ctx, rule.writers === "same-origin");
     try {
@@ -52,6 +52,8 @@ export function guard(access: Access, rule: RouteRule): RouteGuard {
 
 type Path = string | RegExp;
 type Rule = AccessClass | RouteRule;
+/** The router's context types `ctx.params`, so a handler reads a path parameter as a string. */
+type Handler = RouterMiddleware;
 
 /** A strict, case-sensitive router whose every route states its access class. */
 export class Routes {
@@ -59,15 +61,15 @@ export class Routes {
 
   constructor(private readonly access: Access) {}
 
-  get(path: Path, rule: Rule, handler: Middleware): void {
+  get(path: Path, rule: Rule, handler: Handler): void {
     this.router.get(path, this.guardFor(rule), handler);
   }
 
-  post(path: Path, rule: Rule, handler: Middleware): void {
+  post(path: Path, rule: Rule, handler: Handler): void {
     this.router.post(path, this.guardFor(rule), handler);
   }
 
-  delete(path: Path, rule: Rule, handler: Middleware): void {
+  delete(path: Path, rule: Rule, handler: Handler): void {
     this.router.delete(path, this.guardFor(rule), handler);
   }
 

@@ -7,7 +7,7 @@
 import { randomBytes } from "node:crypto";
 import type { Context } from "koa";
 
-export const TABLET_COOKIE = "jiomosa_tablet";
+const TABLET_COOKIE = "jiomosa_tablet";
 const TABLET_ID_PATTERN = /^[A-Za-z0-9_-]{16,64}$/;
 /** The id names the browser, not a login: it outlives any PIN token. */
 const TABLET_COOKIE_MAX_AGE_S = 400 * 86_400;

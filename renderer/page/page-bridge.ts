@@ -70,7 +70,7 @@ export class PageBridge {
   }
 
   async start(): Promise<void> {
-    const { context, page, log } = this.options;
+    const { context, page } = this.options;
     // Per page, not per context: a crashed page is replaced by a new one in the same context.
     await page.exposeBinding(FOCUS_BINDING, (_source, payload: unknown) => this.onFocus(payload));
     await page.exposeBinding(SELECT_BINDING, (source, payload: unknown) => this.onSelect(source.frame, payload));
@@ -117,7 +117,8 @@ export class PageBridge {
     const id = `${this.frameKey(frame)}-${p.id}`;
     const options: SelectOption[] = p.options.slice(0, 1000).map((o: Record<string, unknown>) => {
       const option: SelectOption = {
-        label: String(o?.label ?? "").slice(0, 200),
+        // The agent sends string labels; anything else came from the page itself and is dropped.
+        label: typeof o?.label === "string" ? o.label.slice(0, 200) : "",
         selected: o?.selected === true,
         disabled: o?.disabled === true,
       };

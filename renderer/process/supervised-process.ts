@@ -119,7 +119,7 @@ export class SupervisedProcess {
 }
 
 /** Asks the process to stop and waits for it; kills it if it is still there after `graceMs`. */
-export async function stopChild(child: ChildProcess, graceMs: number): Promise<void> {
+async function stopChild(child: ChildProcess, graceMs: number): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   child.kill("SIGTERM");
@@ -129,7 +129,7 @@ export async function stopChild(child: ChildProcess, graceMs: number): Promise<v
 }
 
 /** Kills the child if the renderer exits without stopping it (a crash, process.exit). */
-export function killOnParentExit(child: ChildProcess, signal: NodeJS.Signals): void {
+function killOnParentExit(child: ChildProcess, signal: NodeJS.Signals): void {
   const kill = () => child.kill(signal);
   process.once("exit", kill);
   child.once("exit", () => process.off("exit", kill));

@@ -27,14 +27,14 @@ import { hostFromHeader } from "../webrtc/ice-servers.js";
 import type { Peer } from "../webrtc/peer.js";
 
 /** Protocol-level pings find sockets whose tablet vanished without closing. */
-export const HEARTBEAT_INTERVAL_MS = 20_000;
+const HEARTBEAT_INTERVAL_MS = 20_000;
 /** Signaling messages per second one socket may send; a join needs a handful, trickle ICE a few dozen. */
-export const SIGNALING_RATE_PER_SECOND = 50;
+const SIGNALING_RATE_PER_SECOND = 50;
 const SIGNALING_BURST = 100;
 /** WebSocket close code for a policy violation (RFC 6455). */
 const CLOSE_POLICY_VIOLATION = 1008;
 /** A viewer that got an offer and sent no answer in this time gives its slot back. */
-export const ANSWER_TIMEOUT_MS = 15_000;
+const ANSWER_TIMEOUT_MS = 15_000;
 
 /** Another WebSocket path behind the same checks; it gets who the socket belongs to. */
 export type UpgradeRoute = (req: IncomingMessage, socket: Duplex, head: Buffer, client: Client) => void;

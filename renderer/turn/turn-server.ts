@@ -13,7 +13,7 @@ import { Backoff } from "../process/backoff.js";
 import { SupervisedProcess } from "../process/supervised-process.js";
 import { stunProbe } from "./stun-probe.js";
 
-export const TURNSERVER_PATH = "/usr/bin/turnserver";
+const TURNSERVER_PATH = "/usr/bin/turnserver";
 const READY_TIMEOUT_MS = 10_000;
 const RESTART_FIRST_DELAY_MS = 2_000;
 const RESTART_MAX_DELAY_MS = 30_000;
@@ -38,7 +38,7 @@ export interface TurnServerOptions {
  * renderer candidate is there; the box's local UDP services, DNS included, are). Read at each
  * (re)start: the box's addresses may have changed.
  */
-export function peerRules(interfaces = networkInterfaces()): string[] {
+function peerRules(interfaces = networkInterfaces()): string[] {
   const own = new Set<string>();
   for (const list of Object.values(interfaces)) {
     for (const info of list ?? []) {

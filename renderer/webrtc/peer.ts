@@ -34,8 +34,8 @@ import { type WrtcAudioSource, type WrtcDataChannel, type WrtcPeerConnection, ty
  * - then this long for its siblings (one per interface and protocol, gathered in one burst),
  * - and never longer than GATHER_TIMEOUT_MS in all.
  */
-export const CANDIDATE_SETTLE_MS = 40;
-export const GATHER_TIMEOUT_MS = 1500;
+const CANDIDATE_SETTLE_MS = 40;
+const GATHER_TIMEOUT_MS = 1500;
 /** A DataChannel whose send buffer grows past this is not reading: stop writing replies to it. */
 const MAX_CHANNEL_BUFFER_BYTES = 1024 * 1024;
 const MAX_QUEUED_EVENTS = 32;
@@ -64,7 +64,7 @@ export interface PeerOptions {
 }
 
 /** "host", "srflx", "prflx" or "relay" from an a=candidate line (RFC 8839 `typ`). */
-export function candidateType(candidate: string): string {
+function candidateType(candidate: string): string {
   return / typ (\w+)/.exec(candidate)?.[1] ?? "unknown";
 }
 

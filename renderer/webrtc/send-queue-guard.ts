@@ -10,9 +10,9 @@
  */
 
 /** Recent packets waited longer than this on average: the link is behind. */
-export const QUEUE_BEHIND_MS = 60;
+const QUEUE_BEHIND_MS = 60;
 /** …and it has caught up again once they wait less than this. */
-export const QUEUE_CAUGHT_UP_MS = 25;
+const QUEUE_CAUGHT_UP_MS = 25;
 /** While behind, still one frame per this period, so the picture keeps moving. */
 export const BEHIND_FRAME_INTERVAL_MS = 250;
 

@@ -1,4 +1,5 @@
 import { expect } from "@esm-bundle/chai";
+import type { CheckId, CheckOutcome } from "../../viewer/src/diagnostics/checks/common.js";
 import { JiomosaDiagnostics } from "../../viewer/src/diagnostics/diagnostics.js";
 import "../../viewer/src/launcher/launcher.js";
 import type { JiomosaLauncher } from "../../viewer/src/launcher/launcher.js";
@@ -200,13 +201,18 @@ describe("<jiomosa-diagnostics>", () => {
 
   const results = () =>
     Object.fromEntries(
-      [...page.shadowRoot!.querySelectorAll<HTMLElement>("[data-check]")].map((li) => [li.dataset.check, li.dataset.result]),
+      [...page.shadowRoot!.querySelectorAll<HTMLElement>("[data-check]")].map((li): [string, string | undefined] => [
+        li.dataset.check ?? "",
+        li.dataset.result,
+      ]),
     );
   const summary = () => page.shadowRoot!.querySelector<HTMLElement>(".summary")!;
 
   it("passes every check on a working box and says so", async () => {
-    let event: CustomEvent | null = null;
-    document.addEventListener("jiomosa-diagnostics-done", (e) => (event = e as CustomEvent), { once: true });
+    let event: CustomEvent<Partial<Record<CheckId, CheckOutcome>>> | null = null;
+    document.addEventListener("jiomosa-diagnostics-done", (e) => (event = e as CustomEvent<Partial<Record<CheckId, CheckOutcome>>>), {
+      once: true,
+    });
     open();
     await done();
 
@@ -247,7 +253,7 @@ describe("<jiomosa-diagnostics>", () => {
     expect(FakePeer.instances.every((p) => p.closed && p.channels.length === 1)).to.equal(true);
 
     expect(event).to.not.equal(null);
-    expect(event!.detail["turn-udp"].result).to.equal("pass");
+    expect(event!.detail["turn-udp"]?.result).to.equal("pass");
     expect(page.shadowRoot!.querySelector("a.back")?.getAttribute("href")).to.equal("/");
   });
 
@@ -398,7 +404,7 @@ describe("<jiomosa-diagnostics>", () => {
 });
 
 describe("<jiomosa-launcher> diagnostics link", () => {
-  const realFetch = window.fetch;
+  const realFetch = window.fetch.bind(window);
   afterEach(() => {
     window.fetch = realFetch;
     document.querySelector("jiomosa-launcher")?.remove();

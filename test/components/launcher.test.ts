@@ -3,7 +3,7 @@ import "../../viewer/src/launcher/launcher.js";
 import type { JiomosaLauncher } from "../../viewer/src/launcher/launcher.js";
 import { waitFor } from "./session-fakes.js";
 
-const realFetch = window.fetch;
+const realFetch = window.fetch.bind(window);
 
 function stubFetch(status: number, body: unknown): string[] {
   const requested: string[] = [];

@@ -190,12 +190,20 @@ export interface Call {
   body: unknown;
 }
 
+/** The JSON a fake fetch was sent: the viewer only ever sends JSON text. */
+export function jsonBody(init: RequestInit | undefined): unknown {
+  const body = init?.body;
+  if (!body) return undefined;
+  if (typeof body !== "string") throw new TypeError(`expected a JSON text body, got ${Object.prototype.toString.call(body)}`);
+  return JSON.parse(body);
+}
+
 /** A fetch that answers session creation with ids s1, s2, … (or a fixed failure); `extra` is merged into each create reply. */
 export function fakeFetch(calls: Call[], failure?: { status: number; body: unknown }, extra: Record<string, unknown> = {}): FetchFunction {
   let created = 0;
   return async (url, init) => {
     const method = init?.method ?? "GET";
-    calls.push({ url, method, body: init?.body ? JSON.parse(String(init.body)) : undefined });
+    calls.push({ url, method, body: jsonBody(init) });
     if (failure) return new Response(JSON.stringify(failure.body), { status: failure.status });
     if (method === "POST" && url.endsWith("/api/session/create")) {
       created += 1;

@@ -82,7 +82,7 @@ describe("PeerLink input channel", () => {
     const renderer = new RTCPeerConnection();
     const channel = renderer.createDataChannel("input");
     const received: string[] = [];
-    channel.onmessage = (e: MessageEvent) => received.push(JSON.parse(e.data as string).type as string);
+    channel.onmessage = (e: MessageEvent) => received.push((JSON.parse(e.data as string) as { type: string }).type);
     let open = false;
     const events: PeerLinkEvents = {
       stream: () => {},

@@ -1,9 +1,9 @@
 import { expect } from "@esm-bundle/chai";
 import "../../viewer/src/session-view/viewer.js";
 import type { JiomosaViewer } from "../../viewer/src/session-view/viewer.js";
-import { waitFor } from "./session-fakes.js";
+import { jsonBody, waitFor } from "./session-fakes.js";
 
-const realFetch = window.fetch;
+const realFetch = window.fetch.bind(window);
 
 describe("<jiomosa-viewer>", () => {
   let viewer: JiomosaViewer;
@@ -12,7 +12,7 @@ describe("<jiomosa-viewer>", () => {
   beforeEach(() => {
     bodies = [];
     window.fetch = async (_input: RequestInfo | URL, init?: RequestInit) => {
-      bodies.push(init?.body ? JSON.parse(String(init.body)) : undefined);
+      bodies.push(jsonBody(init));
       const body = {
         error: { code: "unknown_kiosk", message: "No kiosk named 'nope' is configured" },
         detail: "No kiosk named 'nope' is configured",

@@ -31,7 +31,7 @@ export interface BaseImages {
 }
 
 /** The defaults the repository names: `ARG NODE_IMAGE=…` in the Dockerfile, `${COTURN_IMAGE:-…}` in compose.yaml. */
-export function defaultBaseImages(): { node: string; coturn: string } {
+function defaultBaseImages(): { node: string; coturn: string } {
   const node = /^ARG NODE_IMAGE=(\S+)/m.exec(readFileSync(join(REPO_ROOT, "Dockerfile"), "utf8"))?.[1];
   const coturn = /\$\{COTURN_IMAGE:-([^}]+)\}/.exec(readFileSync(join(REPO_ROOT, "compose.yaml"), "utf8"))?.[1];
   if (!node || !coturn) throw new Error("Dockerfile has no `ARG NODE_IMAGE=` or compose.yaml no `${COTURN_IMAGE:-…}`");

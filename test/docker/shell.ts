@@ -7,7 +7,7 @@ export interface RunResult {
   stderr: string;
 }
 
-export class CommandError extends Error {}
+class CommandError extends Error {}
 
 export interface RunOptions extends SpawnOptions {
   /** Text written to the command's standard input. */

@@ -45,7 +45,9 @@ async function infoCapture(captureYaml: string): Promise<unknown> {
     pagesDir: "",
     log,
   });
-  const server = createServer(app.callback());
+  const handle = app.callback();
+  // Koa's handler settles its own errors (its onerror answers the request), so the promise is not ours to await.
+  const server = createServer((req, res) => void handle(req, res));
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   try {
     const { port } = server.address() as AddressInfo;

@@ -490,6 +490,13 @@ function asRecord(value: unknown, what: string): YamlMap {
   return value as YamlMap;
 }
 
+/** A YAML scalar as the text compose reads; null or absent is empty, a mapping or list is a mistake in the file. */
+function scalarText(value: unknown, what: string): string {
+  if (value === undefined || value === null) return "";
+  assert.ok(typeof value === "string" || typeof value === "number" || typeof value === "boolean", `${what} must be a scalar`);
+  return String(value);
+}
+
 const compose = lazy(() => {
   const text = readRepoFile("compose.yaml");
   const document = asRecord(parse(text), "compose.yaml");
@@ -508,7 +515,7 @@ function environmentOf(service: YamlMap): Map<string, string> {
       env.set(key, value.join("="));
     }
   } else if (raw !== undefined && raw !== null) {
-    for (const [key, value] of Object.entries(asRecord(raw, "environment"))) env.set(key, String(value ?? ""));
+    for (const [key, value] of Object.entries(asRecord(raw, "environment"))) env.set(key, scalarText(value, `environment.${key}`));
   }
   return env;
 }
@@ -529,7 +536,11 @@ function mountsOf(service: YamlMap): Mount[] {
       return { source, target, readOnly: mode.split(",").includes("ro") };
     }
     const long = asRecord(item, "volume");
-    return { source: String(long.source ?? ""), target: String(long.target ?? ""), readOnly: long.read_only === true };
+    return {
+      source: scalarText(long.source, "volume source"),
+      target: scalarText(long.target, "volume target"),
+      readOnly: long.read_only === true,
+    };
   });
 }
 
@@ -581,7 +592,7 @@ test("compose.yaml: the renderer keeps the image's healthcheck (one definition, 
 test("compose.yaml: the renderer gets a large /dev/shm for Chromium (shm_size >= 512 MB)", () => {
   const shm = compose().service("renderer").shm_size;
   assert.ok(shm !== undefined, "renderer has no shm_size");
-  assert.ok(sizeInBytes(shm) >= 512 * 1024 ** 2, `shm_size ${String(shm)} is too small for Chromium`);
+  assert.ok(sizeInBytes(shm) >= 512 * 1024 ** 2, `shm_size ${scalarText(shm, "shm_size")} is too small for Chromium`);
 });
 
 test("compose.yaml: the renderer mounts ./config read-only at /app/config", () => {
@@ -644,7 +655,7 @@ test("compose.yaml: no secret literal is written in the file", () => {
 });
 
 test("compose.yaml: turn runs a pinned official coturn 4.6 image, overridable by COTURN_IMAGE", () => {
-  const image = String(compose().service("turn").image ?? "");
+  const image = scalarText(compose().service("turn").image, "turn image");
   const match = /^\$\{COTURN_IMAGE:-([^}]+)\}$/.exec(image);
   assert.ok(match, `image: \${COTURN_IMAGE:-coturn/coturn:…}, got ${image}`);
   assert.match(match[1], /^(docker\.io\/)?coturn\/coturn:4\.6(\.\d+)?(-r\d+)?(-(debian|bookworm|alpine))?(@sha256:[0-9a-f]{64})?$/);

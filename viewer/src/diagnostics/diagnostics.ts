@@ -10,7 +10,7 @@ import {
 } from "./checks/index.js";
 
 /** Where the back link goes. */
-export const LAUNCHER_PATH = "/";
+const LAUNCHER_PATH = "/";
 
 /** Seams for tests; whatever is not given is the browser's own. */
 export type DiagnosticsOptions = Partial<Omit<CheckEnvironment, "signal">>;

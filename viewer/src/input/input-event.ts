@@ -3,7 +3,7 @@ import type { InputMessage } from "../../../protocol/index.js";
 // These live apart from the stream view so that importing them does not register its element.
 
 /** Name of the event that carries one InputMessage up to whoever owns the connection. */
-export const INPUT_EVENT = "jiomosa-input";
+const INPUT_EVENT = "jiomosa-input";
 
 /** The bubbling, composed INPUT_EVENT that carries `detail`. */
 export function inputEvent(detail: InputMessage): CustomEvent<InputMessage> {

@@ -9,7 +9,9 @@ export const IME_KEY_CODE = 229;
 
 /** A key that types one character (letters, digits, space, emoji) rather than naming an action. */
 export function isPrintable(key: string): boolean {
-  return [...key].length === 1 && !/[\u0000-\u001f\u007f]/.test(key);
+  if ([...key].length !== 1) return false;
+  const code = key.codePointAt(0)!;
+  return code > 0x1f && code !== 0x7f; // C0 controls and DEL name no character
 }
 
 /** Whether AltGr is held (it arrives as Ctrl+Alt on Windows keyboards). */

@@ -13,7 +13,7 @@ export interface FrameScheduler {
   cancel(handle: number): void;
 }
 
-export const animationFrames: FrameScheduler = {
+const animationFrames: FrameScheduler = {
   request: (callback) => requestAnimationFrame(() => callback()),
   cancel: (handle) => cancelAnimationFrame(handle),
 };

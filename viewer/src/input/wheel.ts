@@ -3,7 +3,7 @@ import type { ScrollInput } from "../../../protocol/index.js";
 import type { PagePoint, Size } from "./input-mapper.js";
 
 /** Pixels per line for `WheelEvent.DOM_DELTA_LINE` (what Chromium scrolls per wheel notch, roughly). */
-export const WHEEL_LINE_PX = 40;
+const WHEEL_LINE_PX = 40;
 
 /** The scroll a wheel event asks for at `point` (null over a bar); null when it scrolls nothing. */
 export function scrollInput(e: WheelEvent, page: Size, point: PagePoint | null): ScrollInput | null {

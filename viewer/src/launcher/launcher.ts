@@ -1,7 +1,7 @@
 import { css, html, LitElement, nothing } from "lit";
 import { API_PATHS, describeError, errorMessageOf, type KioskInfo, readKiosksReply } from "../../../protocol/index.js";
 
-export const KIOSKS_ENDPOINT = API_PATHS.kiosks;
+const KIOSKS_ENDPOINT = API_PATHS.kiosks;
 /** The connection check, linked small at the bottom for whoever sets up a tablet. */
 export const DIAGNOSTICS_PATH = "/diagnostics";
 

@@ -2,7 +2,7 @@ import { css, html, LitElement } from "lit";
 import { inputEvent } from "../input/input-event.js";
 
 /** The keys a soft keyboard lacks, in the order shown. */
-export const KEY_BAR_KEYS: readonly { key: string; label: string; name: string }[] = [
+const KEY_BAR_KEYS: readonly { key: string; label: string; name: string }[] = [
   { key: "Escape", label: "Esc", name: "Escape" },
   { key: "Tab", label: "Tab", name: "Tab" },
   { key: "ArrowLeft", label: "◀", name: "Left" },
@@ -13,7 +13,7 @@ export const KEY_BAR_KEYS: readonly { key: string; label: string; name: string }
 ];
 
 /** What part of the layout viewport the soft keyboard covers, from `window.visualViewport`. */
-export function keyboardInset(win: { innerHeight: number; visualViewport?: VisualViewport | null } = window): number {
+function keyboardInset(win: { innerHeight: number; visualViewport?: VisualViewport | null } = window): number {
   const viewport = win.visualViewport;
   if (!viewport) return 0;
   return Math.max(0, Math.round(win.innerHeight - (viewport.offsetTop + viewport.height)));

@@ -19,7 +19,7 @@ const ENTER_HINTS = new Set(["enter", "done", "go", "next", "previous", "search"
 const SENTENCE_END = /(^|[.!?\n]\s*)$/;
 
 /** The soft keyboard layout a remote field wants. */
-export function inputModeFor(focus: FocusEvent): string {
+function inputModeFor(focus: FocusEvent): string {
   const mode = focus.inputMode?.toLowerCase();
   if (mode && INPUT_MODES.has(mode)) return mode;
   return MODE_BY_TYPE[focus.inputType?.toLowerCase() ?? ""] ?? "text";

@@ -77,6 +77,9 @@ export class RemotePage implements ReactiveController {
       case "notice":
         this.addNotice(event);
         break;
+      case "audio":
+        // The sound controller owns playback; the viewer hands it these events before they get here.
+        break;
     }
     this.host.requestUpdate();
   }

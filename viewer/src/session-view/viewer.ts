@@ -20,7 +20,7 @@ import { viewerStyles } from "./viewer-styles.js";
 import { ViewportFollower } from "./viewport-follower.js";
 
 /** Where the home button goes. */
-export const HOME_PATH = "/";
+const HOME_PATH = "/";
 
 const STATUS_TITLES: Record<SessionStatus, string> = {
   creating: "Starting…",

@@ -2,7 +2,7 @@ import { css, html, LitElement, nothing, svg } from "lit";
 
 export const SOUND_CONTROL_TAG = "jiomosa-sound-control";
 /** Name of the event that carries the user's change: `{muted}` from the button or the hint, `{volume}` from the slider. */
-export const SOUND_CHANGE_EVENT = "jiomosa-sound-change";
+const SOUND_CHANGE_EVENT = "jiomosa-sound-change";
 
 export type SoundChange = { muted: boolean } | { volume: number };
 

@@ -13,7 +13,7 @@ import { SOUND_REFUSED_EVENT } from "../input/input-event.js";
 
 /** localStorage key of the user's sound choice: `{"muted":boolean,"volume":number}`. */
 export const SOUND_KEY = "jiomosa.sound";
-export const DEFAULT_VOLUME = 1;
+const DEFAULT_VOLUME = 1;
 
 /** Where the sound goes: the stream view (or, in tests, a bare <video>). */
 export interface SoundOutput {

@@ -49,7 +49,7 @@ export async function checkIceAndTurn(env: CheckEnvironment, report: Report): Pr
   ]);
 }
 
-export async function checkIce(env: CheckEnvironment, iceServers: IceServer[]): Promise<CheckOutcome> {
+async function checkIce(env: CheckEnvironment, iceServers: IceServer[]): Promise<CheckOutcome> {
   const gathered = await gather(env, { iceServers }, () => false);
   if (gathered.failure) return fail(`This browser could not start WebRTC: ${gathered.failure}.`, NO_WEBRTC_HINT);
   const count = (type: string) => gathered.candidates.filter((c) => candidateType(c) === type).length;
@@ -66,7 +66,7 @@ export async function checkIce(env: CheckEnvironment, iceServers: IceServer[]): 
   );
 }
 
-export async function checkTurn(env: CheckEnvironment, settings: IceSettings, transport: "udp" | "tcp"): Promise<CheckOutcome> {
+async function checkTurn(env: CheckEnvironment, settings: IceSettings, transport: "udp" | "tcp"): Promise<CheckOutcome> {
   if (!settings.turn.enabled) return skip(TURN_DISABLED_TEXT);
   const name = transport.toUpperCase();
   const urls = settings.turn.urls.filter((url) => turnTransport(url) === transport);

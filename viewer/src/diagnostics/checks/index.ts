@@ -13,12 +13,6 @@ import { checkSignaling } from "./signaling.js";
 import { checkVp8 } from "./vp8.js";
 
 export * from "./common.js";
-export { checkHttp } from "./http.js";
-export { checkIce, checkIceAndTurn, checkTurn } from "./ice-turn.js";
-export { type IceSettings, readIceSettings } from "./ice-settings.js";
-export { candidateType, turnTransport } from "./gather.js";
-export { checkSignaling, median } from "./signaling.js";
-export { checkVp8 } from "./vp8.js";
 
 /** Runs every check, independent ones side by side, and reports each outcome as soon as it is known. */
 export async function runChecks(env: CheckEnvironment, report: Report): Promise<void> {

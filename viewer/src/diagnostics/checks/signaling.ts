@@ -130,7 +130,7 @@ export async function checkSignaling(env: CheckEnvironment, report: Report): Pro
   }
 }
 
-export async function measureRtt(probe: SignalingProbe): Promise<CheckOutcome> {
+async function measureRtt(probe: SignalingProbe): Promise<CheckOutcome> {
   const samples: number[] = [];
   for (let i = 1; i <= RTT_SAMPLES; i++) {
     const reply = await probe.ping();
@@ -142,7 +142,7 @@ export async function measureRtt(probe: SignalingProbe): Promise<CheckOutcome> {
   return ms < RTT_LIMIT_MS ? pass(`${text}.`) : fail(`${text}; it should be under ${RTT_LIMIT_MS} ms.`, WIFI_HINT);
 }
 
-export function median(values: readonly number[]): number {
+function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
   if (sorted.length === 0) return NaN;
