@@ -136,7 +136,7 @@ export class SessionAudio {
 }
 
 /** Sums the parts of every session's sound (null: a session without sound). */
-export function countAudioParts(audios: Iterable<SessionAudio | null>): AudioCounts {
+export function countAudioParts(audios: Iterable<Pick<SessionAudio, "parts"> | null>): AudioCounts {
   const counts: AudioCounts = { sessions: 0, sinks: 0, captures: 0, browsers: 0 };
   for (const audio of audios) {
     if (!audio) continue;
