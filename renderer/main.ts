@@ -140,7 +140,8 @@ async function main(): Promise<void> {
   let pulse: PulseServer | null = null;
   let audioUnavailable: string | null = null;
   if (config.audio.default || config.kiosks.some((k) => k.audio)) {
-    pulse = new PulseServer({ log });
+    // Its restarts reach the sessions once they exist; before that no sink exists to remake.
+    pulse = new PulseServer({ log, onRestart: () => sessionsReady?.recoverAllAudio() });
     try {
       await pulse.start();
     } catch (err) {
@@ -185,7 +186,6 @@ async function main(): Promise<void> {
       jpegStream.notifySessionClosed(id);
     },
   });
-  if (pulse) pulse.onRestart = () => sessions.recoverAllAudio();
   egress.setPolicy((host, port, request) => sessions.urlPolicy.destination(host, port, request));
   const pageMemory = new PageMemoryWatch({ limitBytes: config.sessions.maxPageMemoryMB * 2 ** 20, log });
   pageMemory.start();

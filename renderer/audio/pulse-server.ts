@@ -36,6 +36,8 @@ export const INSTALL_HINT =
 export interface PulseServerOptions {
   log: Logger;
   binary?: string;
+  /** Told after the daemon came back from a crash: every sink is gone and must be made again. */
+  onRestart?: () => void;
 }
 
 /**
@@ -66,8 +68,6 @@ export class PulseServer {
   });
   private readonly daemon: SupervisedProcess;
   private lastStderrLine = "";
-  /** Told after the daemon came back from a crash: every sink is gone and must be made again. */
-  onRestart: (() => void) | null = null;
 
   constructor(private readonly options: PulseServerOptions) {
     this.log = options.log.child({ module: "pulseaudio" });
@@ -101,7 +101,7 @@ export class PulseServer {
       onSpawn: (child, restart) => {
         if (!restart) return;
         this.whenReady(child).then(
-          () => this.onRestart?.(),
+          () => this.options.onRestart?.(),
           (err: unknown) => this.log.error({ err: String(err) }, "pulseaudio did not come back"),
         );
       },

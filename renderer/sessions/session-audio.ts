@@ -13,12 +13,25 @@ import { SinkCapture } from "../audio/sink-capture.js";
 
 export interface SessionAudioOptions {
   sessionId: string;
-  pulse: PulseServer;
+  pulse: Pick<PulseServer, "running" | "clientEnv" | "createSink" | "removeSink">;
   chromium: ChromiumLaunch;
   /** The URL policy its browser holds every document to, and where refusals are told. */
   policy: RequestPolicy;
   onBlocked: (blocked: BlockedDocument) => void;
   log: Logger;
+  /** Where the captured 10 ms frames go, and the playing state when it changes. */
+  onFrame: (frame: AudioData) => void;
+  onPlaying: (playing: boolean) => void;
+  /** The session's Chromium died on its own (not through close or restart). */
+  onBrowserCrash: () => void;
+}
+
+/** What the sound sessions hold now, summed. */
+export interface AudioCounts {
+  sessions: number;
+  sinks: number;
+  captures: number;
+  browsers: number;
 }
 
 let nextSink = 1;
@@ -31,11 +44,6 @@ export class SessionAudio {
   private browserPool: SharedBrowser | null = null;
   private readonly log: Logger;
   private closed = false;
-  /** Set by the session: where frames and the playing state go. */
-  onFrame: (frame: AudioData) => void = () => {};
-  onPlaying: (playing: boolean) => void = () => {};
-  /** Set by the session manager: the session's Chromium died on its own. */
-  onBrowserCrash: (() => void) | null = null;
 
   constructor(private readonly options: SessionAudioOptions) {
     this.log = options.log.child({ module: "audio", session: options.sessionId, sink: this.sink });
@@ -58,8 +66,8 @@ export class SessionAudio {
       sink: this.sink,
       env: pulse.clientEnv(),
       log: this.log,
-      onFrame: (frame) => this.onFrame(frame),
-      onPlaying: (playing) => this.onPlaying(playing),
+      onFrame: this.options.onFrame,
+      onPlaying: this.options.onPlaying,
     });
     this.capture.start();
     // PULSE_LATENCY_MSEC: Chromium's playback buffer in the sink; libpulse's default (≈ 2 s
@@ -69,12 +77,13 @@ export class SessionAudio {
       policy: this.options.policy,
       log: this.log,
       soundEnv: { ...pulse.clientEnv(), PULSE_SINK: this.sink, PULSE_LATENCY_MSEC: "20" },
+      onBlocked: this.options.onBlocked,
+      // A browser replaced by restart() or closed with the session dies on purpose.
+      onCrash: () => {
+        if (!this.closed && this.browserPool === browser) this.options.onBrowserCrash();
+      },
     });
-    browser.onBlocked = this.options.onBlocked;
     this.browserPool = browser;
-    browser.onCrash = () => {
-      if (!this.closed && this.browserPool === browser) this.onBrowserCrash?.();
-    };
     await browser.start();
   }
 
@@ -124,4 +133,18 @@ export class SessionAudio {
     await this.tearDown();
     this.log.info("session sound removed");
   }
+}
+
+/** Sums the parts of every session's sound (null: a session without sound). */
+export function countAudioParts(audios: Iterable<Pick<SessionAudio, "parts"> | null>): AudioCounts {
+  const counts: AudioCounts = { sessions: 0, sinks: 0, captures: 0, browsers: 0 };
+  for (const audio of audios) {
+    if (!audio) continue;
+    const parts = audio.parts();
+    counts.sessions++;
+    if (parts.sink) counts.sinks++;
+    if (parts.capture) counts.captures++;
+    if (parts.browser) counts.browsers++;
+  }
+  return counts;
 }

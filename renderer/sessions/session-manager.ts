@@ -2,12 +2,10 @@
  * Owns every session: creation (kiosk or URL, viewport, id), the URL policy, the session limit,
  * idle closing, and attaching a viewer's peer to a session.
  */
-import { randomBytes } from "node:crypto";
-import type { CreateSessionBody, IceCandidateInit, IceServer, KioskInfo, Viewport } from "../../protocol/index.js";
+import type { CreateSessionBody, IceCandidateInit, IceServer, KioskInfo } from "../../protocol/index.js";
 import type { PulseServer } from "../audio/pulse-server.js";
 import type { JpegViewer } from "./jpeg-viewer.js";
-import { SessionAudio } from "./session-audio.js";
-import type { SharedBrowser, ChromiumLaunch, SessionPage } from "../browser/shared-browser.js";
+import type { SharedBrowser, ChromiumLaunch } from "../browser/shared-browser.js";
 import type { BlockedDocument, RequestPolicy } from "../browser/navigation-guard.js";
 import type { Config } from "../config/schema.js";
 import { AppError } from "../errors.js";
@@ -17,9 +15,12 @@ import type { IceServerSource } from "../webrtc/ice-servers.js";
 import type { LinkTuning } from "../webrtc/link-tuning.js";
 import { Peer } from "../webrtc/peer.js";
 import { Session } from "./session.js";
-import { evenSide } from "./session-options.js";
+import { planSession, type SessionSettings, sessionSettings } from "./session-plan.js";
 import { BrowserRecovery } from "./browser-recovery.js";
 import { KioskCatalog } from "./kiosk-catalog.js";
+import { PageSource } from "./page-source.js";
+import { type AudioCounts, countAudioParts } from "./session-audio.js";
+import { SessionViewers } from "./session-viewers.js";
 import { ANONYMOUS, type Client, SessionOwners } from "./session-owners.js";
 import { appOrigins, UrlPolicy } from "./url-policy.js";
 
@@ -44,14 +45,6 @@ export interface SessionManagerOptions {
   onClosed?: (id: string) => void;
 }
 
-/** Sound figures for /api/info: what exists now. */
-export interface AudioCounts {
-  sessions: number;
-  sinks: number;
-  captures: number;
-  browsers: number;
-}
-
 export interface JoinCallbacks {
   onLocalCandidate: (candidate: IceCandidateInit) => void;
   onConnectionState?: (state: string) => void;
@@ -66,12 +59,15 @@ export class SessionManager {
   private readonly policy: UrlPolicy;
   private readonly kiosks: KioskCatalog;
   private readonly recovery: BrowserRecovery;
+  private readonly pages: PageSource;
+  private readonly settings: SessionSettings;
   private readonly log: Logger;
   private readonly selfOrigins: string[];
   private closing = false;
 
   constructor(private readonly options: SessionManagerOptions) {
     this.log = options.log.child({ module: "sessions" });
+    this.settings = sessionSettings(options.config, options.linkTuning);
     this.owners = new SessionOwners(options.config.sessions.maxPerClient);
     this.kiosks = new KioskCatalog(options.config, options.selfOrigin);
     this.recovery = new BrowserRecovery({
@@ -88,6 +84,20 @@ export class SessionManager {
       allow: options.config.allow,
       selfOrigin: options.selfOrigin,
       allowCustomUrls: options.config.allowCustomUrls,
+    });
+    this.pages = new PageSource({
+      browser: options.browser,
+      chromium: options.chromium,
+      pulse: options.pulse ?? null,
+      audioUnavailable: options.audioUnavailable ?? null,
+      policy: this.requestPolicy,
+      onBlocked: (blocked) => this.notifyBlocked(blocked),
+      // Looked up, not captured: a crash before the session is listed, or after it closed, is nobody's.
+      onSoundBrowserCrash: (id, audio) => {
+        const session = this.sessions.get(id);
+        if (session?.audio === audio) void this.recoverSessionAudio(session);
+      },
+      log: options.log,
     });
   }
 
@@ -161,9 +171,8 @@ export class SessionManager {
   async create(body: CreateSessionBody, client: Client = ANONYMOUS): Promise<Session> {
     if (this.closing) throw new AppError("browser_unavailable", "the appliance is shutting down");
     const { config } = this.options;
-    const { url, kioskId, wantsAudio, custom } = this.kiosks.startOf(body);
+    const { url, kioskId, wantsAudio, custom, id, viewport } = planSession(body, this.kiosks, config.viewport);
     if (custom) await this.checkUrl(url);
-    const id = body.session_id ?? randomBytes(12).toString("base64url");
     // Pending creates count too: two racing creates of one id must not both pass.
     if (this.owners.has(id)) throw new AppError("session_exists", `session ${JSON.stringify(id)} already exists`);
     await this.freePrevious(client);
@@ -172,48 +181,25 @@ export class SessionManager {
       throw new AppError("too_many_sessions", `all ${config.sessions.max} sessions are in use; close one or try again later`);
     }
     this.owners.checkQuota(client);
-    const viewport: Viewport = {
-      width: evenSide(body.width ?? config.viewport.width),
-      height: evenSide(body.height ?? config.viewport.height),
-    };
 
     this.pending++;
     // Counted from now, so parallel creates from one address cannot slip past the quota.
     this.owners.add(id, client);
     let session: Session;
-    let audio: SessionAudio | null = null;
-    let audioUnavailable: string | undefined;
     try {
-      const pageOptions = { viewport, mobile: config.viewport.mobile };
-      let sessionPage: SessionPage;
-      if (wantsAudio) ({ audio, audioUnavailable } = await this.startAudio(id));
-      if (audio) {
-        try {
-          sessionPage = await audio.newPage(pageOptions);
-        } catch (err) {
-          await audio.close();
-          throw err;
-        }
-      } else {
-        if (!this.options.browser.connected) throw new AppError("browser_unavailable", "the browser is not running");
-        sessionPage = await this.options.browser.newPage(pageOptions);
-      }
+      const viewers = new SessionViewers();
+      const opened = await this.pages.open(id, wantsAudio, { viewport, mobile: config.viewport.mobile }, viewers);
+      const { audio, audioUnavailable } = opened;
       session = new Session(
         {
           id,
           kioskId,
           viewport,
-          jpegQuality: config.video.jpegQuality,
-          maxFps: config.video.maxFps,
-          ...(this.options.linkTuning ? { tailProbeMs: this.options.linkTuning.tailProbeMs } : {}),
-          captureMethod: config.video.capture,
-          idleTimeoutMs: config.sessions.idleTimeoutSeconds * 1000,
+          viewers,
+          ...this.settings,
           homeUrl: url,
-          resetAfterIdleMs: config.sessions.resetAfterIdleSeconds * 1000,
-          clearStorageOnReset: config.sessions.clearStorageOnReset,
           // The sound session's own browser, or the shared one, as the page itself came from.
           freshPage: () => (audio ?? this.options.browser).newPage({ viewport: session.viewport, mobile: config.viewport.mobile }),
-          maxPageMemoryBytes: config.sessions.maxPageMemoryMB * 2 ** 20,
           checkUrl: (u) => this.policy.check(u),
           metrics: this.options.metrics,
           log: this.options.log,
@@ -221,7 +207,7 @@ export class SessionManager {
           ...(audio ? { audio } : {}),
           ...(audioUnavailable ? { audioUnavailable } : {}),
         },
-        sessionPage,
+        opened.page,
       );
     } catch (err) {
       this.owners.delete(id);
@@ -229,7 +215,6 @@ export class SessionManager {
     } finally {
       this.pending--;
     }
-    if (audio) audio.onBrowserCrash = () => void this.recoverSessionAudio(session);
     this.sessions.set(id, session);
     try {
       await session.start();
@@ -238,33 +223,8 @@ export class SessionManager {
       await this.close(id);
       throw err;
     }
-    this.log.info({ session: id, kiosk: kioskId, url, viewport, audio: audio !== null }, "session created");
+    this.log.info({ session: id, kiosk: kioskId, url, viewport, audio: session.audio !== null }, "session created");
     return session;
-  }
-
-  /**
-   * A sink, capture and browser of the session's own. When sound cannot be had the session still
-   * opens, silently, in the shared browser, and its viewers are told why.
-   */
-  private async startAudio(id: string): Promise<{ audio: SessionAudio | null; audioUnavailable?: string }> {
-    const { pulse, audioUnavailable } = this.options;
-    if (!pulse?.running)
-      return { audio: null, audioUnavailable: `This page has no sound: ${audioUnavailable ?? "the sound server is not running"}.` };
-    const audio = new SessionAudio({
-      sessionId: id,
-      pulse,
-      chromium: this.options.chromium,
-      policy: this.requestPolicy,
-      onBlocked: (blocked) => this.notifyBlocked(blocked),
-      log: this.options.log,
-    });
-    try {
-      await audio.start();
-      return { audio };
-    } catch (err) {
-      this.log.error({ err: String(err), session: id }, "could not set up the session's sound; opening it silently");
-      return { audio: null, audioUnavailable: "This page has no sound: the sound could not be set up on the appliance." };
-    }
   }
 
   /** A session's own Chromium died, or PulseAudio restarted: its sound and page are made again. */
@@ -279,21 +239,12 @@ export class SessionManager {
 
   /** Whether sessions can have sound, and why not. */
   audioAvailability(): { available: boolean; reason?: string } {
-    if (this.options.pulse) return { available: true };
-    return { available: false, reason: this.options.audioUnavailable ?? "no kiosk has audio: true (and audio.default is false)" };
+    return this.pages.availability();
   }
 
+  /** Sound figures for /api/info: what exists now. */
   audioCounts(): AudioCounts {
-    const counts: AudioCounts = { sessions: 0, sinks: 0, captures: 0, browsers: 0 };
-    for (const session of this.list()) {
-      const parts = session.audio?.parts();
-      if (!parts) continue;
-      counts.sessions++;
-      if (parts.sink) counts.sinks++;
-      if (parts.capture) counts.captures++;
-      if (parts.browser) counts.browsers++;
-    }
-    return counts;
+    return countAudioParts(this.list().map((session) => session.audio));
   }
 
   async load(id: string, url: string, client: Client = ANONYMOUS): Promise<Session> {
@@ -310,11 +261,8 @@ export class SessionManager {
     host: string | null = null,
     client: Client = ANONYMOUS,
   ): { session: Session; peer: Peer; iceServers: IceServer[] } {
-    const session = this.getFor(id, client);
+    const session = this.withViewerRoom(this.getFor(id, client));
     const { config } = this.options;
-    if (session.viewerCount >= config.sessions.maxViewersPerSession) {
-      throw new AppError("too_many_viewers", `session ${id} already has ${session.viewerCount} viewers`);
-    }
     // One credential for both ends of this call; named after the session for coturn's logs.
     const iceServers = this.options.iceServers.forPeer(host, id);
     const peer = new Peer({
@@ -341,12 +289,15 @@ export class SessionManager {
 
   /** Adds a viewer on the WebSocket picture path, within the same viewer limit as WebRTC peers. */
   joinJpeg(id: string, viewer: JpegViewer): Session {
-    const session = this.get(id);
-    const { config } = this.options;
-    if (session.viewerCount >= config.sessions.maxViewersPerSession) {
-      throw new AppError("too_many_viewers", `session ${id} already has ${session.viewerCount} viewers`);
-    }
+    const session = this.withViewerRoom(this.get(id));
     session.attachJpegViewer(viewer);
+    return session;
+  }
+
+  /** WebRTC peers and JPEG viewers count against one limit per session. */
+  private withViewerRoom(session: Session): Session {
+    if (session.viewerCount >= this.options.config.sessions.maxViewersPerSession)
+      throw new AppError("too_many_viewers", `session ${session.id} already has ${session.viewerCount} viewers`);
     return session;
   }
 

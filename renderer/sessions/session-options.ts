@@ -6,6 +6,7 @@ import type { Logger } from "../log.js";
 import type { Metrics } from "../metrics.js";
 import type { Session } from "./session.js";
 import type { UpkeepTimers } from "./session-upkeep.js";
+import type { SessionViewers } from "./session-viewers.js";
 
 export interface SessionOptions {
   id: string;
@@ -28,6 +29,8 @@ export interface SessionOptions {
   /** JavaScript heap ceiling of the page, in bytes. */
   maxPageMemoryBytes: number;
   checkUrl: (url: string) => Promise<string | null>;
+  /** Made before the session, since its sound (if any) already sends to them. */
+  viewers: SessionViewers;
   /** The session's sound (its own sink, capture and browser), when it has sound. */
   audio?: SessionAudio;
   /** Sound was wanted but could not be set up: each viewer is told why. */

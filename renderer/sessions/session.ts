@@ -7,20 +7,20 @@ import type { BrowserContext, Page } from "playwright-core";
 import type { ChannelEvent, InputMessage, SessionSummary, Viewport } from "../../protocol/index.js";
 import type { SessionAudio } from "./session-audio.js";
 import type { SessionPage } from "../browser/shared-browser.js";
+import type { CaptureStats } from "../capture/frame-capture.js";
 import { AppError } from "../errors.js";
 import { CrashLoopBackoff, REOPEN_NOTICES, type ReopenNotice } from "./crash-loop.js";
 import type { JpegViewer } from "./jpeg-viewer.js";
 import { type InputTargets, routeInput } from "./input-router.js";
 import type { Logger } from "../log.js";
 import { PageAttachment } from "./page-attachment.js";
-import { evenSide, type SessionOptions } from "./session-options.js";
+import { ResizeQueue } from "./resize-queue.js";
+import type { SessionOptions } from "./session-options.js";
 import { SessionUpkeep } from "./session-upkeep.js";
+import type { SessionViewers } from "./session-viewers.js";
 import type { Peer } from "../webrtc/peer.js";
 
 export type { SessionOptions };
-
-/** The second push of the newest frame to a viewer that just connected. */
-const REFRESH_REPEAT_MS = 150;
 
 /** How long a navigation may take to commit before the request fails. */
 export const NAVIGATION_TIMEOUT_MS = 20_000;
@@ -36,16 +36,11 @@ export class Session {
   /** Where the page was last: a crashed page or a relaunched browser comes back here. */
   private lastUrl: string;
   private readonly log: Logger;
-  private readonly peers = new Set<Peer>();
-  /** Viewers on the WebSocket picture path, and the newest JPEG for one that just joined. */
-  private readonly jpegViewers = new Set<JpegViewer>();
-  private lastJpeg: string | null = null;
+  private readonly viewers: SessionViewers;
   /** The parts hung on the current page; null while a page is being replaced. */
   private attachment: PageAttachment | null = null;
   private readonly upkeep: SessionUpkeep;
-  /** Resizes run one at a time; a burst while one runs collapses to its last size. */
-  private resizing: Promise<void> = Promise.resolve();
-  private wantedViewport: Viewport | null = null;
+  private readonly resizes: ResizeQueue;
   private closed = false;
   private readonly crashLoop: CrashLoopBackoff;
   private recovering = false;
@@ -61,14 +56,19 @@ export class Session {
     this.currentPage = page;
     this.lastUrl = options.homeUrl;
     this.log = options.log.child({ module: "session", session: options.id });
+    this.viewers = options.viewers;
     this.crashLoop = new CrashLoopBackoff(this.log, (event) => this.broadcast(event));
-    const audio = options.audio;
-    if (audio) {
-      audio.onFrame = (frame) => {
-        for (const peer of this.peers) peer.pushAudio(frame);
-      };
-      audio.onPlaying = (playing) => this.broadcast({ type: "audio", playing });
-    }
+    this.resizes = new ResizeQueue({
+      current: () => this.viewport,
+      apply: async (viewport) => void (await this.attachment?.resize(viewport)),
+      onResized: (viewport) => {
+        this.viewport = viewport;
+        this.broadcast({ type: "viewport", ...viewport });
+        this.log.info({ viewport }, "viewport resized");
+      },
+      onFailed: (err) => this.log.warn({ err: String(err) }, "resize failed"),
+      stopped: () => this.closed,
+    });
     this.upkeep = new SessionUpkeep({
       idleTimeoutMs: options.idleTimeoutMs,
       resetAfterIdleMs: options.resetAfterIdleMs,
@@ -108,13 +108,8 @@ export class Session {
       log: this.log,
       ...(this.options.metrics ? { metrics: this.options.metrics } : {}),
       emit: (event) => this.broadcast(event),
-      onFrame: (frame) => {
-        for (const peer of this.peers) peer.pushFrame(frame);
-      },
-      onJpeg: (jpeg) => {
-        this.lastJpeg = jpeg;
-        for (const viewer of this.jpegViewers) viewer.pushJpeg(jpeg);
-      },
+      onFrame: (frame) => this.viewers.pushFrame(frame),
+      onJpeg: (jpeg) => this.viewers.pushJpeg(jpeg),
       onNavigated: (url) => (this.lastUrl = url),
       onCrash: () => void this.reopenPage(page, "crash"),
     });
@@ -188,8 +183,7 @@ export class Session {
 
   /** Sends a page event to every viewer. */
   broadcast(event: ChannelEvent): void {
-    for (const peer of this.peers) peer.sendEvent(event);
-    for (const viewer of this.jpegViewers) viewer.sendEvent(event);
+    this.viewers.broadcast(event);
   }
 
   get url(): string {
@@ -201,7 +195,7 @@ export class Session {
   }
 
   get viewerCount(): number {
-    return this.peers.size + this.jpegViewers.size;
+    return this.viewers.count;
   }
 
   /** Navigates the page; the caller has checked the URL policy. */
@@ -217,14 +211,11 @@ export class Session {
     this.log.info({ url }, "navigated");
   }
 
+  /** A new viewer gets a picture at once, and the state it cannot see in the picture. */
   attachPeer(peer: Peer): void {
-    this.peers.add(peer);
+    this.viewers.addPeer(peer, this.capture?.lastFrame ?? null);
     this.touch();
     this.upkeep.viewerJoined();
-    // A new viewer gets a picture at once, even if the page is static and sends no frames,
-    // and the state it cannot see in the picture (keyboard, open dialogs, navigation).
-    const frame = this.capture?.lastFrame;
-    if (frame) peer.pushFrame(frame);
     this.sendCurrentState(peer);
   }
 
@@ -239,41 +230,34 @@ export class Session {
 
   /** A viewer on the WebSocket picture path: the newest JPEG at once, then every new one. */
   attachJpegViewer(viewer: JpegViewer): void {
-    this.jpegViewers.add(viewer);
+    this.viewers.addJpegViewer(viewer);
     this.touch();
     this.upkeep.viewerJoined();
-    if (this.lastJpeg) viewer.pushJpeg(this.lastJpeg);
     this.sendCurrentState(viewer);
   }
 
   detachJpegViewer(viewer: JpegViewer): void {
-    if (!this.jpegViewers.delete(viewer)) return;
-    this.touch();
-    if (this.viewerCount === 0) this.upkeep.viewersGone();
+    if (this.viewers.removeJpegViewer(viewer)) this.viewerLeft();
   }
 
-  /**
-   * Sends the newest frame to one peer again (it just connected): at once, and once more shortly
-   * after, because a fresh encoder may drop its first input and a static page sends no other.
-   */
+  /** The peer just connected: frames pushed before that were lost, so it gets the page again. */
   refreshPeer(peer: Peer): void {
-    const push = () => {
-      const frame = this.capture?.lastFrame;
-      if (frame && this.peers.has(peer)) peer.pushFrame(frame);
-    };
-    push();
-    setTimeout(push, REFRESH_REPEAT_MS).unref();
+    this.viewers.refreshPeer(peer, () => this.capture?.lastFrame ?? null);
   }
 
   detachPeer(peer: Peer): void {
-    if (!this.peers.delete(peer)) return;
+    if (this.viewers.removePeer(peer)) this.viewerLeft();
+  }
+
+  private viewerLeft(): void {
     this.touch();
     if (this.viewerCount === 0) this.upkeep.viewersGone();
   }
 
   private readonly inputTargets: InputTargets = {
     replay: () => this.attachment?.input ?? null,
-    resize: (viewport) => this.resize(viewport),
+    // The tablet rotated or resized: the page's viewport and the stream follow.
+    resize: (viewport) => this.resizes.request(viewport),
     navigate: (action) => void this.bridge?.navigate(action),
     answerSelect: (id, indexes) => void this.bridge?.answerSelect(id, indexes),
     answerDialog: (id, accept, text) => void this.bridge?.answerDialog(id, accept, text),
@@ -283,25 +267,6 @@ export class Session {
     this.touch();
     this.upkeep.inputSeen();
     routeInput(input, this.inputTargets);
-  }
-
-  /** The tablet rotated or resized: the page's viewport and the stream follow. */
-  resize(requested: Viewport): void {
-    this.wantedViewport = { width: evenSide(requested.width), height: evenSide(requested.height) };
-    this.resizing = this.resizing.then(async () => {
-      const wanted = this.wantedViewport;
-      if (!wanted || this.closed) return;
-      this.wantedViewport = null;
-      if (wanted.width === this.viewport.width && wanted.height === this.viewport.height) return;
-      try {
-        await this.attachment?.resize(wanted);
-        this.viewport = wanted;
-        this.broadcast({ type: "viewport", ...wanted });
-        this.log.info({ viewport: wanted }, "viewport resized");
-      } catch (err) {
-        if (!this.closed) this.log.warn({ err: String(err) }, "resize failed");
-      }
-    });
   }
 
   /**
@@ -345,13 +310,8 @@ export class Session {
   }
 
   /** Per-viewer WebRTC sender figures and the capture counters, for diagnostics and the bench. */
-  async stats(): Promise<{ capture: ReturnType<Session["captureStatsCopy"]>; peers: Record<string, unknown>[] }> {
-    const peers = await Promise.all([...this.peers].map(async (peer) => ({ peer: peer.id, ...(await peer.senderStats()) })));
-    return { capture: this.captureStatsCopy(), peers };
-  }
-
-  private captureStatsCopy() {
-    return this.capture ? { ...this.capture.stats } : null;
+  async stats(): Promise<{ capture: CaptureStats | null; peers: Record<string, unknown>[] }> {
+    return { capture: this.capture ? { ...this.capture.stats } : null, peers: await this.viewers.peerStats() };
   }
 
   summary(): SessionSummary {
@@ -359,7 +319,7 @@ export class Session {
       session_id: this.id,
       url: this.url,
       viewport: this.viewport,
-      viewers: this.peers.size,
+      viewers: this.viewers.peerCount,
       created_at: this.createdAt.toISOString(),
       last_active_at: this.lastActiveAt.toISOString(),
     };
@@ -378,8 +338,7 @@ export class Session {
     this.closed = true;
     this.upkeep.close();
     this.crashLoop.close();
-    for (const peer of this.peers) peer.close();
-    this.peers.clear();
+    this.viewers.closePeers();
     await this.detachPage();
     await this.context.close().catch(() => {});
     await this.options.audio?.close();
