@@ -10,7 +10,7 @@ import { test } from "node:test";
 import type { Page } from "playwright-core";
 import { useAppliance } from "../support/appliance.js";
 import { listen, spectrum, waitForTone } from "../support/audio-probe.js";
-import { testConfig } from "../support/config.js";
+import { testConfig, toneKiosk } from "../support/config.js";
 import { chromiumBrowserPids, commandLine, descendantsNamed } from "../support/proc.js";
 import { framesDuring, openStream, waitForChannel } from "../support/stream-client.js";
 import { waitFor } from "../support/wait.js";
@@ -20,19 +20,11 @@ const app = useAppliance({
   config: (origin) =>
     testConfig(origin, {
       sessionsMax: 8,
-      extraKiosks: `
-  - id: tone-440
-    title: Tone 440
-    url: ${origin}/tone.html?freq=440
-    audio: true
-  - id: tone-880
-    title: Tone 880
-    url: ${origin}/tone.html?freq=880
-    audio: true
-  - id: tone-silent
-    title: Tone without sound
-    url: ${origin}/tone.html?freq=440
-    audio: false`,
+      extraKiosks: [
+        toneKiosk(origin, { id: "tone-440", title: "Tone 440" }),
+        toneKiosk(origin, { id: "tone-880", title: "Tone 880", freq: 880 }),
+        toneKiosk(origin, { id: "tone-silent", title: "Tone without sound", audio: false }),
+      ].join(""),
       extra: `auth: { adminToken: ${ADMIN} }`,
     }),
   client: true,

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import { useAppliance } from "../support/appliance.js";
-import { testConfig } from "../support/config.js";
+import { testConfig, toneKiosk } from "../support/config.js";
 import { chromiumBrowserPids, commandLine, descendants } from "../support/proc.js";
 import { waitFor } from "../support/wait.js";
 
@@ -21,14 +21,7 @@ const SECRETS = {
 let cookie = "";
 
 const app = useAppliance({
-  config: (origin) =>
-    testConfig(origin, {
-      extraKiosks: `
-  - id: tone
-    title: Tone
-    url: ${origin}/tone.html?freq=440
-    audio: true`,
-    }),
+  config: (origin) => testConfig(origin, { extraKiosks: toneKiosk(origin) }),
   env: SECRETS,
   setUp: async ({ renderer }) => {
     const res = await fetch(`${renderer.url}/login`, {

@@ -8,7 +8,6 @@
 import assert from "node:assert/strict";
 import { createSocket, type Socket } from "node:dgram";
 import { test } from "node:test";
-import type { Page } from "playwright-core";
 import { useAppliance } from "../support/appliance.js";
 import { testConfig } from "../support/config.js";
 import { freePort } from "../support/turn.js";
@@ -19,9 +18,8 @@ const OLD_GATHER_WAIT_MS = 1500;
 /** A TURN server that never answers, and a port where nothing listens. */
 let blackHole: Socket;
 let closedPort: number;
-let page: Page;
 
-useAppliance({
+const app = useAppliance({
   beforeStart: async () => {
     blackHole = createSocket("udp4");
     blackHole.on("message", () => {
@@ -39,11 +37,7 @@ useAppliance({
 `;
     return testConfig(origin, { extra });
   },
-  client: true,
-  setUp: async ({ client, renderer }) => {
-    page = await client.newPage();
-    await page.goto(`${renderer.url}/health`);
-  },
+  clientPage: { at: "/health" },
 });
 
 interface JoinReport {
@@ -54,7 +48,7 @@ interface JoinReport {
 
 test("with dead TURN servers the offer carries host candidates at once and frames arrive", async (t) => {
   // Like the original client: the peer uses only what the offer's SDP carries (no trickle, no ICE servers).
-  const report = await page.evaluate(async (): Promise<JoinReport> => {
+  const report = await app.page.evaluate(async (): Promise<JoinReport> => {
     const created = await fetch("/api/session/create", {
       method: "POST",
       headers: { "Content-Type": "application/json" },

@@ -12,7 +12,7 @@ import type { Browser } from "playwright-core";
 import { useAppliance } from "../support/appliance.js";
 import { CdpPage } from "../support/cdp-page.js";
 import { launchClient } from "../support/client-browser.js";
-import { testConfig } from "../support/config.js";
+import { testConfig, toneKiosk } from "../support/config.js";
 import {
   cleanOldChromiumCache,
   launchOldChromium,
@@ -32,14 +32,7 @@ const app = useAppliance({
     cleanOldChromiumCache();
     for (const version of OLD_CHROMIUM_VERSIONS) await oldChromiumPath(version);
   },
-  config: (origin) =>
-    testConfig(origin, {
-      extraKiosks: `
-  - id: tone
-    title: Tone
-    url: ${origin}/tone.html?freq=440
-    audio: true`,
-    }),
+  config: (origin) => testConfig(origin, { extraKiosks: toneKiosk(origin) }),
   startTimeoutMs: SETUP_TIMEOUT_MS,
 });
 

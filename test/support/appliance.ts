@@ -5,11 +5,12 @@
  * is called in): started in the order below, torn down in reverse, and every renderer must exit 0
  * on SIGTERM.
  *
- * Start order: fixture servers → `beforeStart` → TURN server → renderer(s) → client → `setUp`.
+ * Start order: fixture servers → `beforeStart` → TURN server → renderer(s) → client (and its
+ * page) → `setUp`.
  */
 import assert from "node:assert/strict";
 import { after, before } from "node:test";
-import type { Browser } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { launchClient } from "./client-browser.js";
 import { testConfig } from "./config.js";
 import { FixtureServer } from "./fixture-server.js";
@@ -50,6 +51,11 @@ export interface ApplianceOptions<Name extends string = never> extends RendererS
   /** Launch a client Chromium too. */
   client?: boolean;
   /**
+   * A page of the client (`app.page`; implies `client`), at a path of the renderer when `at` is
+   * given (a page on its origin, for code the test runs in it), else blank.
+   */
+  clientPage?: { at?: string; viewport?: { width: number; height: number } };
+  /**
    * The file's own preparation once the parts run (pages, logins). Here rather than in a
    * `before` of the file's own: node:test does not wait for one root hook before starting the next.
    */
@@ -68,8 +74,10 @@ export interface Appliance<Name extends string = never> {
   readonly renderer: RendererProcess;
   /** Only with `renderers`. */
   readonly renderers: Readonly<Record<Name, RendererProcess>>;
-  /** Only with `client: true`. */
+  /** Only with `client: true` or `clientPage`. */
   readonly client: Browser;
+  /** Only with `clientPage`. */
+  readonly page: Page;
 }
 
 const ONE = "renderer";
@@ -96,6 +104,7 @@ export function useAppliance<Name extends string = never>(options: ApplianceOpti
   let turn: TestTurn | null = null;
   const renderers = new Map<string, RendererProcess>();
   let client: Browser | null = null;
+  let page: Page | null = null;
   const started = <T>(part: T | null | undefined, name: string): T => {
     if (part === null || part === undefined)
       throw new Error(`the appliance's ${name} is not started (used outside a test, before its turn, or not asked for)`);
@@ -115,7 +124,12 @@ export function useAppliance<Name extends string = never>(options: ApplianceOpti
       if (options.turn) turn = await startTestTurn();
       for (const [name, spec] of specs)
         renderers.set(name, await startRenderer((spec.config ?? testConfig)(fixtures.origin, app), spec.env));
-      if (options.client) client = await launchClient();
+      if (options.client || options.clientPage) client = await launchClient();
+      if (options.clientPage) {
+        const { at, viewport } = options.clientPage;
+        page = await client!.newPage(viewport ? { viewport } : {});
+        if (at !== undefined) await page.goto(new URL(at, started(renderers.get(ONE), "renderer (the page's origin)").url).href);
+      }
       await options.setUp?.(app);
     },
     options.startTimeoutMs ? { timeout: options.startTimeoutMs } : {},
@@ -154,6 +168,9 @@ export function useAppliance<Name extends string = never>(options: ApplianceOpti
     },
     get client() {
       return started(client, "client browser");
+    },
+    get page() {
+      return started(page, "client page");
     },
   };
   return app;
