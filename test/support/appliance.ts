@@ -89,6 +89,10 @@ function checkOptions(options: ApplianceOptions<string>): void {
   if (options.renderer === false && (named || options.config || options.env))
     throw new Error("useAppliance: `renderer: false` starts no renderer, so it takes no `config`, `env` or `renderers`");
   if (named && Object.keys(options.renderers!).length === 0) throw new Error("useAppliance: `renderers` names no renderer");
+  if (options.clientPage?.at !== undefined && (named || options.renderer === false))
+    throw new Error(
+      "useAppliance: `clientPage.at` is a path on the one renderer, so it needs that renderer (not `renderers` or `renderer: false`)",
+    );
   if (!Number.isInteger(options.extraFixtures ?? 0) || (options.extraFixtures ?? 0) < 0)
     throw new Error(`useAppliance: extraFixtures must be a whole number ≥ 0, got ${options.extraFixtures}`);
 }
