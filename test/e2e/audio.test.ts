@@ -6,49 +6,28 @@
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { dirname } from "node:path";
-import { after, before, test } from "node:test";
-import type { Browser, Page } from "playwright-core";
+import { test } from "node:test";
+import type { Page } from "playwright-core";
+import { useAppliance } from "../support/appliance.js";
 import { listen, spectrum, waitForTone } from "../support/audio-probe.js";
-import { launchClient } from "../support/client-browser.js";
-import { testConfig } from "../support/config.js";
-import { FixtureServer } from "../support/fixture-server.js";
+import { testConfig, toneKiosk } from "../support/config.js";
 import { chromiumBrowserPids, commandLine, descendantsNamed } from "../support/proc.js";
-import { startRenderer, type RendererProcess } from "../support/renderer-process.js";
 import { framesDuring, openStream, waitForChannel } from "../support/stream-client.js";
 import { waitFor } from "../support/wait.js";
 
 const ADMIN = "admin-token-0123456789abcdef";
-let fixtures: FixtureServer;
-let renderer: RendererProcess;
-let client: Browser;
-
-before(async () => {
-  fixtures = new FixtureServer();
-  await fixtures.start();
-  const kiosks = `
-  - id: tone-440
-    title: Tone 440
-    url: ${fixtures.origin}/tone.html?freq=440
-    audio: true
-  - id: tone-880
-    title: Tone 880
-    url: ${fixtures.origin}/tone.html?freq=880
-    audio: true
-  - id: tone-silent
-    title: Tone without sound
-    url: ${fixtures.origin}/tone.html?freq=440
-    audio: false`;
-  renderer = await startRenderer(
-    testConfig(fixtures.origin, { sessionsMax: 8, extraKiosks: kiosks, extra: `auth: { adminToken: ${ADMIN} }` }),
-  );
-  client = await launchClient();
-});
-
-after(async () => {
-  await client?.close();
-  const code = await renderer?.stop();
-  await fixtures?.stop();
-  assert.equal(code, 0, "the renderer exits 0 on SIGTERM");
+const app = useAppliance({
+  config: (origin) =>
+    testConfig(origin, {
+      sessionsMax: 8,
+      extraKiosks: [
+        toneKiosk(origin, { id: "tone-440", title: "Tone 440" }),
+        toneKiosk(origin, { id: "tone-880", title: "Tone 880", freq: 880 }),
+        toneKiosk(origin, { id: "tone-silent", title: "Tone without sound", audio: false }),
+      ].join(""),
+      extra: `auth: { adminToken: ${ADMIN} }`,
+    }),
+  client: true,
 });
 
 interface AudioInfo {
@@ -61,14 +40,14 @@ interface AudioInfo {
 }
 
 async function audioInfo(): Promise<AudioInfo> {
-  const info = (await (await fetch(`${renderer.url}/api/info`)).json()) as { webrtc: { audio: AudioInfo } };
+  const info = (await (await fetch(`${app.renderer.url}/api/info`)).json()) as { webrtc: { audio: AudioInfo } };
   const { available, codec, sessions, sinks, captures, browsers } = info.webrtc.audio;
   return { available, codec, sessions, sinks, captures, browsers };
 }
 
 /** The sinks that exist in the renderer's own PulseAudio (found through its command line). */
 function sinkNames(): string[] {
-  const [daemon] = descendantsNamed(renderer.child.pid!, "pulseaudio");
+  const [daemon] = descendantsNamed(app.renderer.child.pid!, "pulseaudio");
   assert.ok(daemon, "the renderer runs a PulseAudio daemon");
   const script = /-F (\S+)/.exec(commandLine(daemon))?.[1];
   assert.ok(script, "the daemon's script is on its command line");
@@ -82,8 +61,8 @@ function sinkNames(): string[] {
 }
 
 async function viewer(kiosk: string): Promise<{ page: Page; id: string }> {
-  const page = await client.newPage();
-  const id = await openStream(page, renderer.url, kiosk);
+  const page = await app.client.newPage();
+  const id = await openStream(page, app.renderer.url, kiosk);
   await waitForChannel(page);
   await page.waitForFunction(() => (window as unknown as { __stream: { frames: number } }).__stream.frames > 0, undefined, {
     timeout: 30_000,
@@ -94,7 +73,7 @@ async function viewer(kiosk: string): Promise<{ page: Page; id: string }> {
 const sessionIds: string[] = [];
 
 test("a kiosk's 440 Hz tone reaches its tablet as an Opus track in the video's stream", async (t) => {
-  const shared = chromiumBrowserPids(renderer.child.pid!).length;
+  const shared = chromiumBrowserPids(app.renderer.child.pid!).length;
   const { page, id } = await viewer("tone-440");
   sessionIds.push(id);
   assert.equal(await listen(page), 1, "the MediaStream carries one audio track beside the video");
@@ -110,7 +89,7 @@ test("a kiosk's 440 Hz tone reaches its tablet as an Opus track in the video's s
     return mime;
   });
   assert.equal(codec.toLowerCase(), "audio/opus");
-  assert.equal(chromiumBrowserPids(renderer.child.pid!).length, shared + 1, "the sound session runs in a Chromium of its own");
+  assert.equal(chromiumBrowserPids(app.renderer.child.pid!).length, shared + 1, "the sound session runs in a Chromium of its own");
   assert.deepEqual(await audioInfo(), { available: true, codec: "opus", sessions: 1, sinks: 1, captures: 1, browsers: 1 });
   assert.ok(
     sinkNames().some((name) => name.startsWith("jiomosa_session_")),
@@ -137,7 +116,7 @@ test("two sessions playing 440 Hz and 880 Hz at once each hear only their own to
 });
 
 test("a kiosk with audio: false gets no audio track and no browser of its own", async () => {
-  const before = chromiumBrowserPids(renderer.child.pid!).length;
+  const before = chromiumBrowserPids(app.renderer.child.pid!).length;
   const countsBefore = await audioInfo();
   const { page, id } = await viewer("tone-silent");
   sessionIds.push(id);
@@ -146,7 +125,7 @@ test("a kiosk with audio: false gets no audio track and no browser of its own", 
     () => (window as unknown as { __stream: { pc: RTCPeerConnection } }).__stream.pc.remoteDescription?.sdp ?? "",
   );
   assert.doesNotMatch(sdp, /^m=audio/m, "the offer has no audio section");
-  assert.equal(chromiumBrowserPids(renderer.child.pid!).length, before, "no extra Chromium");
+  assert.equal(chromiumBrowserPids(app.renderer.child.pid!).length, before, "no extra Chromium");
   const counts = await audioInfo();
   assert.equal(counts.sessions, countsBefore.sessions, "not counted as a sound session");
   assert.equal(counts.sinks, countsBefore.sinks);
@@ -160,12 +139,12 @@ test("a dead capture process and a dead session browser come back, and so does t
   await listen(page);
   await waitForTone(page, 440);
 
-  const before = descendantsNamed(renderer.child.pid!, "parec");
+  const before = descendantsNamed(app.renderer.child.pid!, "parec");
   assert.ok(before.length >= 1);
   for (const pid of before) process.kill(pid, "SIGKILL");
   const killedAt = Date.now();
   await waitFor(
-    () => descendantsNamed(renderer.child.pid!, "parec").filter((pid) => !before.includes(pid)).length >= before.length,
+    () => descendantsNamed(app.renderer.child.pid!, "parec").filter((pid) => !before.includes(pid)).length >= before.length,
     "parec restarted",
   );
   await page.waitForTimeout(1000);
@@ -173,12 +152,14 @@ test("a dead capture process and a dead session browser come back, and so does t
   t.diagnostic(`capture killed → tone heard again after ${Date.now() - killedAt} ms`);
 
   // Kill the newest Chromium: the one this session's sound browser started last.
-  const browsers = chromiumBrowserPids(renderer.child.pid!);
+  const browsers = chromiumBrowserPids(app.renderer.child.pid!);
   const victim = browsers[browsers.length - 1];
   process.kill(victim, "SIGKILL");
   const browserKilledAt = Date.now();
   await waitFor(
-    () => !chromiumBrowserPids(renderer.child.pid!).includes(victim) && chromiumBrowserPids(renderer.child.pid!).length === browsers.length,
+    () =>
+      !chromiumBrowserPids(app.renderer.child.pid!).includes(victim) &&
+      chromiumBrowserPids(app.renderer.child.pid!).length === browsers.length,
     "a Chromium replaced the killed one",
   );
   await waitFor(async () => (await framesDuring(page, 1000)) > 0, "frames resume");
@@ -195,11 +176,11 @@ test("PulseAudio killed: it is restarted and every sound session is set up again
   sessionIds.push(id);
   await listen(page);
   await waitForTone(page, 880);
-  const [daemon] = descendantsNamed(renderer.child.pid!, "pulseaudio");
+  const [daemon] = descendantsNamed(app.renderer.child.pid!, "pulseaudio");
   assert.ok(daemon);
   process.kill(daemon, "SIGKILL");
   const killedAt = Date.now();
-  await waitFor(() => descendantsNamed(renderer.child.pid!, "pulseaudio").some((pid) => pid !== daemon), "a new PulseAudio daemon");
+  await waitFor(() => descendantsNamed(app.renderer.child.pid!, "pulseaudio").some((pid) => pid !== daemon), "a new PulseAudio daemon");
   await waitForTone(page, 880, [], 45_000);
   t.diagnostic(`PulseAudio killed → tone heard again after ${Date.now() - killedAt} ms`);
   await waitFor(async () => {
@@ -210,8 +191,8 @@ test("PulseAudio killed: it is restarted and every sound session is set up again
 });
 
 test("in the viewer a sound kiosk shows the sound control; the first tap unmutes, the speaker mutes again", async () => {
-  const page = await client.newPage({ viewport: { width: 1280, height: 800 } });
-  await page.goto(`${renderer.url}/viewer?kiosk=tone-440`);
+  const page = await app.client.newPage({ viewport: { width: 1280, height: 800 } });
+  await page.goto(`${app.renderer.url}/viewer?kiosk=tone-440`);
   const control = page.locator('[data-testid="sound-control"]');
   await control.waitFor({ timeout: 30_000 });
   const videoMuted = () =>
@@ -249,14 +230,16 @@ test("in the viewer a sound kiosk shows the sound control; the first tap unmutes
 test("closing the sessions leaves no sink, capture process or browser behind", async () => {
   // The operator closes them: sessions opened in the viewer belong to its tablet, so a script needs the admin token.
   const headers = { authorization: `Bearer ${ADMIN}` };
-  const listed = (await (await fetch(`${renderer.url}/api/admin/sessions`, { headers })).json()) as { sessions: { session_id: string }[] };
+  const listed = (await (await fetch(`${app.renderer.url}/api/admin/sessions`, { headers })).json()) as {
+    sessions: { session_id: string }[];
+  };
   for (const id of new Set([...sessionIds, ...listed.sessions.map((s) => s.session_id)])) {
-    const res = await fetch(`${renderer.url}/api/session/${id}`, { method: "DELETE", headers });
+    const res = await fetch(`${app.renderer.url}/api/session/${id}`, { method: "DELETE", headers });
     assert.ok(res.status === 200 || res.status === 404, `DELETE ${id}: ${res.status}`);
   }
   await waitFor(async () => (await audioInfo()).sessions === 0, "no sound session counted");
   assert.deepEqual(await audioInfo(), { available: true, codec: "opus", sessions: 0, sinks: 0, captures: 0, browsers: 0 });
   assert.deepEqual(sinkNames(), ["jiomosa_discard"], "only the daemon's discard sink is left");
-  assert.deepEqual(descendantsNamed(renderer.child.pid!, "parec"), [], "no capture process");
-  assert.equal(chromiumBrowserPids(renderer.child.pid!).length, 1, "only the shared Chromium is left");
+  assert.deepEqual(descendantsNamed(app.renderer.child.pid!, "parec"), [], "no capture process");
+  assert.equal(chromiumBrowserPids(app.renderer.child.pid!).length, 1, "only the shared Chromium is left");
 });

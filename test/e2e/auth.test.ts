@@ -5,34 +5,24 @@
  * WebSocket upgrades from foreign origins are refused; CORS only for listed origins.
  */
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import { WebSocket } from "ws";
+import { useAppliance } from "../support/appliance.js";
 import { launchClient } from "../support/client-browser.js";
 import { testConfig } from "../support/config.js";
-import { FixtureServer } from "../support/fixture-server.js";
 import { startRenderer, type RendererProcess } from "../support/renderer-process.js";
 
 const PIN = "482100";
 const ADMIN = "admin-token-0123456789abcdef";
 const LISTED = "http://127.0.0.1:9999";
 
-let fixtures: FixtureServer;
-let locked: RendererProcess;
-let open: RendererProcess;
-
-before(async () => {
-  fixtures = new FixtureServer();
-  await fixtures.start();
-  locked = await startRenderer(
-    testConfig(fixtures.origin, { extra: `auth: { pin: "${PIN}", adminToken: ${ADMIN} }\nallowedOrigins: ["${LISTED}"]` }),
-  );
-  open = await startRenderer(testConfig(fixtures.origin));
-});
-
-after(async () => {
-  assert.equal(await locked?.stop(), 0);
-  assert.equal(await open?.stop(), 0);
-  await fixtures?.stop();
+const app = useAppliance({
+  renderers: {
+    locked: {
+      config: (origin) => testConfig(origin, { extra: `auth: { pin: "${PIN}", adminToken: ${ADMIN} }\nallowedOrigins: ["${LISTED}"]` }),
+    },
+    open: {},
+  },
 });
 
 const get = (r: RendererProcess, path: string, headers: Record<string, string> = {}) =>
@@ -51,7 +41,7 @@ function upgrade(r: RendererProcess, headers: Record<string, string>): Promise<s
 }
 
 async function login(pin: string): Promise<Response> {
-  return fetch(`${locked.url}/login`, {
+  return fetch(`${app.renderers.locked.url}/login`, {
     method: "POST",
     headers: { "content-type": "application/x-www-form-urlencoded", "x-forwarded-for": "ignored" },
     body: new URLSearchParams({ pin, next: "/viewer?kiosk=test-page" }).toString(),
@@ -61,25 +51,25 @@ async function login(pin: string): Promise<Response> {
 
 describe("auth off (the default)", () => {
   test("everything answers without credentials", async () => {
-    assert.equal((await get(open, "/api/kiosks")).status, 200);
-    assert.equal((await get(open, "/api/sessions")).status, 200);
-    assert.equal((await get(open, "/")).status, 200);
-    assert.equal(await upgrade(open, {}), "open");
+    assert.equal((await get(app.renderers.open, "/api/kiosks")).status, 200);
+    assert.equal((await get(app.renderers.open, "/api/sessions")).status, 200);
+    assert.equal((await get(app.renderers.open, "/")).status, 200);
+    assert.equal(await upgrade(app.renderers.open, {}), "open");
   });
 });
 
 describe("auth on", () => {
   test("without the PIN: 401 on the API, the login page for pages, 401 on the socket; health stays public", async () => {
-    const api = await get(locked, "/api/kiosks");
+    const api = await get(app.renderers.locked, "/api/kiosks");
     assert.equal(api.status, 401);
     assert.equal(((await api.json()) as { error: { code: string } }).error.code, "auth_required");
-    const page = await get(locked, "/viewer?kiosk=test-page");
+    const page = await get(app.renderers.locked, "/viewer?kiosk=test-page");
     assert.equal(page.status, 302);
     assert.equal(page.headers.get("location"), "/login?next=%2Fviewer%3Fkiosk%3Dtest-page");
-    assert.equal(await upgrade(locked, {}), "401");
-    assert.equal((await get(locked, "/health")).status, 200);
-    assert.equal((await get(locked, "/login")).status, 200);
-    assert.equal((await get(locked, "/app.js")).status, 200);
+    assert.equal(await upgrade(app.renderers.locked, {}), "401");
+    assert.equal((await get(app.renderers.locked, "/health")).status, 200);
+    assert.equal((await get(app.renderers.locked, "/login")).status, 200);
+    assert.equal((await get(app.renderers.locked, "/app.js")).status, 200);
   });
 
   test("the right PIN sets a cookie that opens the API, the pages and the socket", async () => {
@@ -88,14 +78,14 @@ describe("auth on", () => {
     assert.equal(res.headers.get("location"), "/viewer?kiosk=test-page");
     const cookie = res.headers.get("set-cookie")!.split(";")[0];
     assert.match(res.headers.get("set-cookie")!, /HttpOnly; SameSite=Strict/);
-    assert.equal((await get(locked, "/api/kiosks", { cookie })).status, 200);
-    assert.equal((await get(locked, "/viewer", { cookie })).status, 200);
-    assert.equal(await upgrade(locked, { cookie }), "open");
-    assert.equal(await upgrade(locked, { cookie: "jiomosa_auth=forged" }), "401");
+    assert.equal((await get(app.renderers.locked, "/api/kiosks", { cookie })).status, 200);
+    assert.equal((await get(app.renderers.locked, "/viewer", { cookie })).status, 200);
+    assert.equal(await upgrade(app.renderers.locked, { cookie }), "open");
+    assert.equal(await upgrade(app.renderers.locked, { cookie: "jiomosa_auth=forged" }), "401");
   });
 
   test("a pairing link sets the cookie and drops the token from the URL", async () => {
-    const res = await get(locked, `/viewer?kiosk=test-page&token=${PIN}`);
+    const res = await get(app.renderers.locked, `/viewer?kiosk=test-page&token=${PIN}`);
     assert.equal(res.status, 302);
     assert.equal(res.headers.get("location"), "/viewer?kiosk=test-page");
     assert.match(res.headers.get("set-cookie") ?? "", /^jiomosa_auth=/);
@@ -103,26 +93,29 @@ describe("auth on", () => {
 
   test("admin routes need the admin token even with the PIN cookie", async () => {
     const cookie = (await login(PIN)).headers.get("set-cookie")!.split(";")[0];
-    assert.equal((await get(locked, "/api/sessions", { cookie })).status, 403);
-    assert.equal((await get(locked, "/metrics", { cookie })).status, 403);
-    assert.equal((await get(locked, "/api/sessions", { authorization: `Bearer ${ADMIN}` })).status, 200);
-    assert.equal((await get(locked, "/metrics", { authorization: `Bearer ${ADMIN}` })).status, 200);
-    assert.equal((await get(locked, "/api/sessions", { authorization: "Bearer wrong-token-0123456789" })).status, 403);
-    assert.equal((await get(locked, "/api/admin/sessions", { cookie })).status, 403);
-    assert.equal((await get(locked, "/api/admin/sessions", { authorization: `Bearer ${ADMIN}` })).status, 200);
-    const closeAll = await fetch(`${locked.url}/api/sessions`, { method: "DELETE", headers: { authorization: `Bearer ${ADMIN}` } });
+    assert.equal((await get(app.renderers.locked, "/api/sessions", { cookie })).status, 403);
+    assert.equal((await get(app.renderers.locked, "/metrics", { cookie })).status, 403);
+    assert.equal((await get(app.renderers.locked, "/api/sessions", { authorization: `Bearer ${ADMIN}` })).status, 200);
+    assert.equal((await get(app.renderers.locked, "/metrics", { authorization: `Bearer ${ADMIN}` })).status, 200);
+    assert.equal((await get(app.renderers.locked, "/api/sessions", { authorization: "Bearer wrong-token-0123456789" })).status, 403);
+    assert.equal((await get(app.renderers.locked, "/api/admin/sessions", { cookie })).status, 403);
+    assert.equal((await get(app.renderers.locked, "/api/admin/sessions", { authorization: `Bearer ${ADMIN}` })).status, 200);
+    const closeAll = await fetch(`${app.renderers.locked.url}/api/sessions`, {
+      method: "DELETE",
+      headers: { authorization: `Bearer ${ADMIN}` },
+    });
     assert.equal(closeAll.status, 200);
   });
 
   test("WebSocket upgrades from foreign origins are refused; a listed origin gets CORS, others none", async () => {
     const cookie = (await login(PIN)).headers.get("set-cookie")!.split(";")[0];
-    assert.equal(await upgrade(locked, { cookie, origin: "http://evil.example" }), "403");
-    assert.equal(await upgrade(locked, { cookie, origin: LISTED }), "open");
-    const listed = await get(locked, "/api/kiosks", { cookie, origin: LISTED });
+    assert.equal(await upgrade(app.renderers.locked, { cookie, origin: "http://evil.example" }), "403");
+    assert.equal(await upgrade(app.renderers.locked, { cookie, origin: LISTED }), "open");
+    const listed = await get(app.renderers.locked, "/api/kiosks", { cookie, origin: LISTED });
     assert.equal(listed.headers.get("access-control-allow-origin"), LISTED);
-    const foreign = await get(locked, "/api/kiosks", { cookie, origin: "http://evil.example" });
+    const foreign = await get(app.renderers.locked, "/api/kiosks", { cookie, origin: "http://evil.example" });
     assert.equal(foreign.headers.get("access-control-allow-origin"), null);
-    const preflight = await fetch(`${locked.url}/api/session/create`, { method: "OPTIONS", headers: { origin: LISTED } });
+    const preflight = await fetch(`${app.renderers.locked.url}/api/session/create`, { method: "OPTIONS", headers: { origin: LISTED } });
     assert.equal(preflight.status, 204);
     assert.notEqual(preflight.headers.get("access-control-allow-origin"), "*");
   });
@@ -137,7 +130,7 @@ describe("auth on", () => {
 
   test("a tablet enters the PIN once and reaches the launcher", async () => {
     // A fresh renderer: the rate limit of the test above applies to this address.
-    const fresh = await startRenderer(testConfig(fixtures.origin, { extra: `auth: { pin: "${PIN}" }` }));
+    const fresh = await startRenderer(testConfig(app.fixtures.origin, { extra: `auth: { pin: "${PIN}" }` }));
     const client = await launchClient();
     try {
       const page = await client.newPage();

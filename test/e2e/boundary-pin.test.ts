@@ -9,10 +9,10 @@ import { createHmac } from "node:crypto";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after, before, describe, test } from "node:test";
+import { after, describe, test } from "node:test";
 import { setTimeout as delay } from "node:timers/promises";
+import { useAppliance } from "../support/appliance.js";
 import { testConfig } from "../support/config.js";
-import { FixtureServer } from "../support/fixture-server.js";
 import { cookieFrom, type RawReply, rawRequest, upgradeWith } from "../support/raw-http.js";
 import { startRenderer, type RendererProcess } from "../support/renderer-process.js";
 import { waitFor } from "../support/wait.js";
@@ -21,19 +21,11 @@ const PIN = "739164";
 const ADMIN = "admin-token-0123456789abcdef";
 const FORM = { "content-type": "application/x-www-form-urlencoded" };
 
-let fixtures: FixtureServer;
+// The tests start and stop renderers themselves (restarts, PINs that must stop the start).
+const app = useAppliance({ renderer: false });
 
-before(async () => {
-  fixtures = new FixtureServer();
-  await fixtures.start();
-});
-
-after(async () => {
-  await fixtures?.stop();
-});
-
-function config(pin: string, authExtra = ""): string {
-  return testConfig(fixtures.origin, { extra: `auth: { pin: "${pin}", adminToken: ${ADMIN}${authExtra} }` });
+function config(pin: string, authExtra = "", origin = app.fixtures.origin): string {
+  return testConfig(origin, { extra: `auth: { pin: "${pin}", adminToken: ${ADMIN}${authExtra} }` });
 }
 
 const login = (r: RendererProcess, pin: string, localAddress?: string): Promise<RawReply> =>
@@ -47,20 +39,14 @@ const login = (r: RendererProcess, pin: string, localAddress?: string): Promise<
 const kiosksWith = async (r: RendererProcess, cookie: string) => (await rawRequest(r.port, "/api/kiosks", { headers: { cookie } })).status;
 
 describe("PIN guessing from many addresses", () => {
-  let r: RendererProcess;
-  before(async () => {
-    r = await startRenderer(config(PIN));
-  });
-  after(async () => {
-    assert.equal(await r?.stop(), 0);
-  });
+  const guessing = useAppliance({ config: (origin) => config(PIN, "", origin) });
 
   test("40 addresses guessing 3 times each meet one global budget, then a growing back-off", async () => {
     const statuses: number[] = [];
     const retryAfter: number[] = [];
     for (let round = 0; round < 3; round++) {
       for (let i = 2; i < 42; i++) {
-        const reply = await login(r, String(100000 + round * 100 + i), `127.0.0.${i}`);
+        const reply = await login(guessing.renderer, String(100000 + round * 100 + i), `127.0.0.${i}`);
         statuses.push(reply.status);
         if (reply.status === 429) retryAfter.push(Number(reply.headers["retry-after"]));
       }
@@ -75,7 +61,7 @@ describe("PIN guessing from many addresses", () => {
       retryAfter.every((s) => s >= 1),
       "429s say when to try again",
     );
-    const locked = await login(r, PIN, "127.0.0.99");
+    const locked = await login(guessing.renderer, PIN, "127.0.0.99");
     assert.equal(locked.status, 429, "during the back-off even the right PIN from a new address waits");
     assert.match(locked.body, /too many wrong PINs/);
     // The lock grows: wait until a guess is checked again, then the next failure locks for longer.
@@ -83,14 +69,14 @@ describe("PIN guessing from many addresses", () => {
     let reopened = false;
     await waitFor(
       async () => {
-        const reply = await login(r, "999999", "127.0.0.98");
+        const reply = await login(guessing.renderer, "999999", "127.0.0.98");
         if (reply.status === 401) reopened = true;
         return reopened;
       },
       "the back-off to end",
       60_000,
     );
-    const next = await login(r, "999998", "127.0.0.97");
+    const next = await login(guessing.renderer, "999998", "127.0.0.97");
     assert.equal(next.status, 429);
     assert.ok(
       Number(next.headers["retry-after"]) > lastLock / 2 && Number(next.headers["retry-after"]) >= 2,
@@ -194,6 +180,6 @@ describe("pairing link", () => {
 describe("PIN length", () => {
   test("a PIN under 6 characters stops the start, naming auth.pin or JIOMOSA_PIN", async () => {
     await assert.rejects(startRenderer(config("4821")), /auth\.pin: .*at least 6/);
-    await assert.rejects(startRenderer(testConfig(fixtures.origin), { JIOMOSA_PIN: "12345" }), /JIOMOSA_PIN: .*at least 6/);
+    await assert.rejects(startRenderer(testConfig(app.fixtures.origin), { JIOMOSA_PIN: "12345" }), /JIOMOSA_PIN: .*at least 6/);
   });
 });

@@ -5,11 +5,11 @@
  */
 import assert from "node:assert/strict";
 import { hostname, networkInterfaces } from "node:os";
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
+import { useAppliance } from "../support/appliance.js";
 import { testConfig } from "../support/config.js";
-import { FixtureServer } from "../support/fixture-server.js";
 import { cookieFrom, rawLines, rawRequest, upgradeWith } from "../support/raw-http.js";
-import { startRenderer, type RendererProcess } from "../support/renderer-process.js";
+import type { RendererProcess } from "../support/renderer-process.js";
 
 const PIN = "482193";
 const ADMIN = "admin-token-0123456789abcdef";
@@ -17,36 +17,29 @@ const LISTED = "http://127.0.0.1:9999";
 const EVIL = "http://evil.example";
 const JSON_TYPE = { "content-type": "application/json" };
 
-let fixtures: FixtureServer;
-let locked: RendererProcess;
-let open: RendererProcess;
 let cookie: string;
 
-before(async () => {
-  fixtures = new FixtureServer();
-  await fixtures.start();
-  const auth = `auth: { pin: "${PIN}", adminToken: ${ADMIN} }\nallowedOrigins: ["${LISTED}"]`;
-  locked = await startRenderer(
-    testConfig(fixtures.origin, { extra: auth }).replace(
-      "listen: { host: 127.0.0.1, port: 0 }",
-      "listen: { host: 127.0.0.1, port: 0, hosts: [kiosk.lan] }",
-    ),
-  );
-  open = await startRenderer(testConfig(fixtures.origin, { extra: `allowedOrigins: ["${LISTED}"]` }));
-  const login = await rawRequest(locked.port, "/login", {
-    method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded" },
-    body: `pin=${PIN}&next=/`,
-  });
-  assert.equal(login.status, 302, login.body);
-  cookie = cookieFrom(login, "jiomosa_auth")!;
-  assert.ok(cookie, "the PIN sets the auth cookie");
-});
-
-after(async () => {
-  assert.equal(await locked?.stop(), 0);
-  assert.equal(await open?.stop(), 0);
-  await fixtures?.stop();
+const app = useAppliance({
+  renderers: {
+    locked: {
+      config: (origin) =>
+        testConfig(origin, { extra: `auth: { pin: "${PIN}", adminToken: ${ADMIN} }\nallowedOrigins: ["${LISTED}"]` }).replace(
+          "listen: { host: 127.0.0.1, port: 0 }",
+          "listen: { host: 127.0.0.1, port: 0, hosts: [kiosk.lan] }",
+        ),
+    },
+    open: { config: (origin) => testConfig(origin, { extra: `allowedOrigins: ["${LISTED}"]` }) },
+  },
+  setUp: async ({ renderers: { locked } }) => {
+    const login = await rawRequest(locked.port, "/login", {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: `pin=${PIN}&next=/`,
+    });
+    assert.equal(login.status, 302, login.body);
+    cookie = cookieFrom(login, "jiomosa_auth")!;
+    assert.ok(cookie, "the PIN sets the auth cookie");
+  },
 });
 
 const sameOrigin = (r: RendererProcess) => ({ origin: `http://127.0.0.1:${r.port}` });
@@ -86,42 +79,46 @@ describe("admin routes in every spelling", () => {
   ];
 
   test("a PIN cookie without the admin token gets 403 or 404, never data, on GET, HEAD and DELETE", async () => {
-    const id = await createSession(locked, { cookie });
+    const id = await createSession(app.renderers.locked, { cookie });
     for (const path of spellings) {
       for (const method of ["GET", "HEAD", "DELETE", "POST"]) {
-        const reply = await rawRequest(locked.port, path, { method, headers: { cookie } });
+        const reply = await rawRequest(app.renderers.locked.port, path, { method, headers: { cookie } });
         assert.ok([403, 404, 405].includes(reply.status), `${method} ${path}: got ${reply.status} ${reply.body.slice(0, 200)}`);
         assert.ok(!reply.body.includes(id), `${method} ${path} leaks the session id`);
         assert.ok(!reply.body.includes("jiomosa_"), `${method} ${path} leaks metrics`);
       }
     }
     for (const path of ["/api/sessions", "/metrics", "/api/admin/sessions"]) {
-      assert.equal((await rawRequest(locked.port, path, { headers: { cookie } })).status, 403, `GET ${path} with only the PIN cookie`);
       assert.equal(
-        (await rawRequest(locked.port, path, { headers: { authorization: `Bearer ${ADMIN}` } })).status,
+        (await rawRequest(app.renderers.locked.port, path, { headers: { cookie } })).status,
+        403,
+        `GET ${path} with only the PIN cookie`,
+      );
+      assert.equal(
+        (await rawRequest(app.renderers.locked.port, path, { headers: { authorization: `Bearer ${ADMIN}` } })).status,
         200,
         `GET ${path} with the admin token`,
       );
     }
-    assert.equal((await rawRequest(locked.port, "/api/sessions", { method: "DELETE", headers: { cookie } })).status, 403);
+    assert.equal((await rawRequest(app.renderers.locked.port, "/api/sessions", { method: "DELETE", headers: { cookie } })).status, 403);
     assert.equal(
-      (await rawRequest(locked.port, `/api/session/${id}`, { headers: { cookie } })).status,
+      (await rawRequest(app.renderers.locked.port, `/api/session/${id}`, { headers: { cookie } })).status,
       200,
       "no spelling closed the session",
     );
   });
 
   test("HEAD follows GET: same access, no body", async () => {
-    const kiosks = await rawRequest(locked.port, "/api/kiosks", { method: "HEAD", headers: { cookie } });
+    const kiosks = await rawRequest(app.renderers.locked.port, "/api/kiosks", { method: "HEAD", headers: { cookie } });
     assert.equal(kiosks.status, 200);
     assert.equal(kiosks.body, "");
-    assert.equal((await rawRequest(locked.port, "/api/kiosks", { method: "HEAD" })).status, 401, "HEAD without the PIN");
+    assert.equal((await rawRequest(app.renderers.locked.port, "/api/kiosks", { method: "HEAD" })).status, 401, "HEAD without the PIN");
     assert.equal(
-      (await rawRequest(locked.port, "/metrics", { method: "HEAD", headers: { cookie } })).status,
+      (await rawRequest(app.renderers.locked.port, "/metrics", { method: "HEAD", headers: { cookie } })).status,
       403,
       "HEAD of an admin route",
     );
-    assert.equal((await rawRequest(locked.port, "/health", { method: "HEAD" })).status, 200);
+    assert.equal((await rawRequest(app.renderers.locked.port, "/health", { method: "HEAD" })).status, 200);
   });
 });
 
@@ -138,21 +135,21 @@ describe("Host allowlist (DNS rebinding)", () => {
   ];
 
   test("a foreign Host gets 421 with a message on every route, public ones included", async () => {
-    for (const host of foreign(locked.port)) {
+    for (const host of foreign(app.renderers.locked.port)) {
       for (const path of ["/api/kiosks", "/health", "/", "/login"]) {
-        const reply = await rawRequest(locked.port, path, { headers: { host, cookie } });
+        const reply = await rawRequest(app.renderers.locked.port, path, { headers: { host, cookie } });
         assert.equal(reply.status, 421, `Host ${host} ${path}: ${reply.status}`);
         assert.match(reply.body, /listen\.hosts/, "the message says how to allow a name");
       }
     }
-    const http10 = await rawLines(locked.port, ["GET /health HTTP/1.0"]);
+    const http10 = await rawLines(app.renderers.locked.port, ["GET /health HTTP/1.0"]);
     assert.equal(http10.status, 421, "HTTP/1.0 without Host");
-    const missing = await rawLines(locked.port, ["GET /health HTTP/1.1", "Connection: close"]);
+    const missing = await rawLines(app.renderers.locked.port, ["GET /health HTTP/1.1", "Connection: close"]);
     assert.ok([400, 421].includes(missing.status), `HTTP/1.1 without Host: ${missing.status}`);
   });
 
   test("the box's own names and addresses are served", async () => {
-    const port = locked.port;
+    const port = app.renderers.locked.port;
     const hosts = [
       `127.0.0.1:${port}`,
       `localhost:${port}`,
@@ -176,11 +173,14 @@ describe("Host allowlist (DNS rebinding)", () => {
   });
 
   test("a WebSocket upgrade with a rebound Host and its matching Origin is refused", async () => {
-    const port = locked.port;
+    const port = app.renderers.locked.port;
     assert.equal(await upgradeWith(port, { host: `evil.example:${port}`, origin: `http://evil.example:${port}`, cookie }), "421");
     assert.equal(await upgradeWith(port, { host: `EVIL.EXAMPLE:${port}`, origin: `http://EVIL.EXAMPLE:${port}`, cookie }), "421");
     assert.equal(
-      await upgradeWith(open.port, { host: `evil.example:${open.port}`, origin: `http://evil.example:${open.port}` }),
+      await upgradeWith(app.renderers.open.port, {
+        host: `evil.example:${app.renderers.open.port}`,
+        origin: `http://evil.example:${app.renderers.open.port}`,
+      }),
       "421",
       "on an open LAN too",
     );
@@ -193,8 +193,8 @@ describe("cross-site writes", () => {
   const body = JSON.stringify({ kiosk: "test-page" });
 
   test("a text/plain POST from a foreign page creates nothing, in any spelling of the origin", async () => {
-    const before = await sessionCount(open);
-    const port = open.port;
+    const before = await sessionCount(app.renderers.open);
+    const port = app.renderers.open.port;
     const attempts: Record<string, string>[] = [
       { origin: EVIL, "content-type": "text/plain" },
       { origin: EVIL, ...JSON_TYPE },
@@ -213,7 +213,7 @@ describe("cross-site writes", () => {
       assert.equal(reply.status, 403, `${JSON.stringify(headers)}: ${reply.status} ${reply.body}`);
       assert.match(reply.body, /origin|cross-site/i);
     }
-    assert.equal(await sessionCount(open), before, "no session was created");
+    assert.equal(await sessionCount(app.renderers.open), before, "no session was created");
   });
 
   test("a body must be JSON: text/plain, form and missing types get 415", async () => {
@@ -225,45 +225,45 @@ describe("cross-site writes", () => {
       "text/plain; application/json",
       "",
     ]) {
-      const headers: Record<string, string> = { ...sameOrigin(open), "sec-fetch-site": "same-origin" };
+      const headers: Record<string, string> = { ...sameOrigin(app.renderers.open), "sec-fetch-site": "same-origin" };
       if (type) headers["content-type"] = type;
-      const reply = await rawRequest(open.port, "/api/session/create", { method: "POST", headers, body });
+      const reply = await rawRequest(app.renderers.open.port, "/api/session/create", { method: "POST", headers, body });
       assert.equal(reply.status, 415, `Content-Type ${JSON.stringify(type)}: ${reply.status} ${reply.body}`);
     }
   });
 
   test("same origin, a listed origin and scripts (no Origin, no Sec-Fetch-Site) still write", async () => {
     const variants: Record<string, string>[] = [
-      { ...sameOrigin(open), "sec-fetch-site": "same-origin", ...JSON_TYPE },
-      { ...sameOrigin(open), "content-type": "application/json; charset=utf-8" },
+      { ...sameOrigin(app.renderers.open), "sec-fetch-site": "same-origin", ...JSON_TYPE },
+      { ...sameOrigin(app.renderers.open), "content-type": "application/json; charset=utf-8" },
       { origin: LISTED, "sec-fetch-site": "cross-site", ...JSON_TYPE },
       { ...JSON_TYPE },
       // A same-origin page under Referrer-Policy: no-referrer: the browser says "null" but Sec-Fetch-Site tells.
       { origin: "null", "sec-fetch-site": "same-origin", ...JSON_TYPE },
     ];
     for (const headers of variants) {
-      const id = await createSession(open, headers);
-      const del = await rawRequest(open.port, `/api/session/${id}`, { method: "DELETE", headers: { ...headers } });
+      const id = await createSession(app.renderers.open, headers);
+      const del = await rawRequest(app.renderers.open.port, `/api/session/${id}`, { method: "DELETE", headers: { ...headers } });
       assert.equal(del.status, 200, `DELETE with ${JSON.stringify(headers)}: ${del.body}`);
     }
   });
 
   test("a foreign page cannot close or load a session either", async () => {
-    const id = await createSession(open, JSON_TYPE);
-    const del = await rawRequest(open.port, `/api/session/${id}`, { method: "DELETE", headers: { origin: EVIL } });
+    const id = await createSession(app.renderers.open, JSON_TYPE);
+    const del = await rawRequest(app.renderers.open.port, `/api/session/${id}`, { method: "DELETE", headers: { origin: EVIL } });
     assert.equal(del.status, 403);
-    const load = await rawRequest(open.port, `/api/session/${id}/load`, {
+    const load = await rawRequest(app.renderers.open.port, `/api/session/${id}/load`, {
       method: "POST",
       headers: { origin: EVIL, "content-type": "text/plain" },
-      body: JSON.stringify({ url: `${fixtures.origin}/page2.html` }),
+      body: JSON.stringify({ url: `${app.fixtures.origin}/page2.html` }),
     });
     assert.equal(load.status, 403);
-    assert.equal((await rawRequest(open.port, `/api/session/${id}`)).status, 200, "the session survived");
-    await rawRequest(open.port, `/api/session/${id}`, { method: "DELETE" });
+    assert.equal((await rawRequest(app.renderers.open.port, `/api/session/${id}`)).status, 200, "the session survived");
+    await rawRequest(app.renderers.open.port, `/api/session/${id}`, { method: "DELETE" });
   });
 
   test("WebSocket upgrades follow the same origin rule", async () => {
-    const port = open.port;
+    const port = app.renderers.open.port;
     const refused: Record<string, string>[] = [
       { origin: EVIL },
       { origin: "null" },
@@ -274,7 +274,7 @@ describe("cross-site writes", () => {
     for (const headers of refused) {
       assert.equal(await upgradeWith(port, headers), "403", JSON.stringify(headers));
     }
-    assert.equal(await upgradeWith(port, sameOrigin(open)), "open");
+    assert.equal(await upgradeWith(port, sameOrigin(app.renderers.open)), "open");
     assert.equal(await upgradeWith(port, { origin: LISTED }), "open");
     assert.equal(await upgradeWith(port, {}), "open", "a script without Origin");
   });
@@ -288,13 +288,17 @@ describe("cross-site writes", () => {
       { origin: "null" },
     ];
     for (const headers of foreignForms) {
-      const reply = await rawRequest(locked.port, "/login", { method: "POST", headers: { ...form, ...headers }, body: `pin=${PIN}` });
+      const reply = await rawRequest(app.renderers.locked.port, "/login", {
+        method: "POST",
+        headers: { ...form, ...headers },
+        body: `pin=${PIN}`,
+      });
       assert.equal(reply.status, 403, `${JSON.stringify(headers)}: ${reply.status}`);
       assert.equal(cookieFrom(reply, "jiomosa_auth"), null);
     }
-    const ok = await rawRequest(locked.port, "/login", {
+    const ok = await rawRequest(app.renderers.locked.port, "/login", {
       method: "POST",
-      headers: { ...form, ...sameOrigin(locked), "sec-fetch-site": "same-origin" },
+      headers: { ...form, ...sameOrigin(app.renderers.locked), "sec-fetch-site": "same-origin" },
       body: `pin=${PIN}`,
     });
     assert.equal(ok.status, 302);
@@ -304,14 +308,14 @@ describe("cross-site writes", () => {
 describe("headers on every reply", () => {
   test("frame-ancestors, nosniff and no-referrer on pages, API, errors and refusals", async () => {
     const replies = [
-      await rawRequest(locked.port, "/", { headers: { cookie } }),
-      await rawRequest(locked.port, "/api/kiosks", { headers: { cookie } }),
-      await rawRequest(locked.port, "/api/kiosks"),
-      await rawRequest(locked.port, "/health"),
-      await rawRequest(locked.port, "/login"),
-      await rawRequest(locked.port, "/no/such/path", { headers: { cookie } }),
-      await rawRequest(locked.port, "/health", { headers: { host: "evil.example" } }),
-      await rawRequest(locked.port, "/metrics", { headers: { cookie } }),
+      await rawRequest(app.renderers.locked.port, "/", { headers: { cookie } }),
+      await rawRequest(app.renderers.locked.port, "/api/kiosks", { headers: { cookie } }),
+      await rawRequest(app.renderers.locked.port, "/api/kiosks"),
+      await rawRequest(app.renderers.locked.port, "/health"),
+      await rawRequest(app.renderers.locked.port, "/login"),
+      await rawRequest(app.renderers.locked.port, "/no/such/path", { headers: { cookie } }),
+      await rawRequest(app.renderers.locked.port, "/health", { headers: { host: "evil.example" } }),
+      await rawRequest(app.renderers.locked.port, "/metrics", { headers: { cookie } }),
     ];
     for (const reply of replies) {
       assert.equal(

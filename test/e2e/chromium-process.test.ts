@@ -5,11 +5,10 @@
  */
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { after, before, test } from "node:test";
-import { testConfig } from "../support/config.js";
-import { FixtureServer } from "../support/fixture-server.js";
+import { test } from "node:test";
+import { useAppliance } from "../support/appliance.js";
+import { testConfig, toneKiosk } from "../support/config.js";
 import { chromiumBrowserPids, commandLine, descendants } from "../support/proc.js";
-import { startRenderer, type RendererProcess } from "../support/renderer-process.js";
 import { waitFor } from "../support/wait.js";
 
 const SECRETS = {
@@ -19,33 +18,21 @@ const SECRETS = {
   SOME_API_KEY: "operator-shell-secret-must-not-leak-1234",
 };
 
-let fixtures: FixtureServer;
-let renderer: RendererProcess;
 let cookie = "";
 
-before(async () => {
-  fixtures = new FixtureServer();
-  await fixtures.start();
-  const kiosks = `
-  - id: tone
-    title: Tone
-    url: ${fixtures.origin}/tone.html?freq=440
-    audio: true`;
-  renderer = await startRenderer(testConfig(fixtures.origin, { extraKiosks: kiosks }), SECRETS);
-  const res = await fetch(`${renderer.url}/login`, {
-    method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded", origin: renderer.url },
-    body: new URLSearchParams({ pin: SECRETS.JIOMOSA_PIN, next: "/" }).toString(),
-    redirect: "manual",
-  });
-  cookie = res.headers.get("set-cookie")?.split(";")[0] ?? "";
-  assert.ok(cookie, `the PIN opened the appliance (login answered ${res.status})`);
-});
-
-after(async () => {
-  const code = await renderer?.stop();
-  await fixtures?.stop();
-  assert.equal(code, 0);
+const app = useAppliance({
+  config: (origin) => testConfig(origin, { extraKiosks: toneKiosk(origin) }),
+  env: SECRETS,
+  setUp: async ({ renderer }) => {
+    const res = await fetch(`${renderer.url}/login`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", origin: renderer.url },
+      body: new URLSearchParams({ pin: SECRETS.JIOMOSA_PIN, next: "/" }).toString(),
+      redirect: "manual",
+    });
+    cookie = res.headers.get("set-cookie")?.split(";")[0] ?? "";
+    assert.ok(cookie, `the PIN opened the appliance (login answered ${res.status})`);
+  },
 });
 
 function environ(pid: number): string {
@@ -57,18 +44,18 @@ function environ(pid: number): string {
 }
 
 function chromiumProcesses(): number[] {
-  return descendants(renderer.child.pid!).filter((pid) => /chrom/.test(commandLine(pid).split(" ")[0] ?? ""));
+  return descendants(app.renderer.child.pid!).filter((pid) => /chrom/.test(commandLine(pid).split(" ")[0] ?? ""));
 }
 
 test("no Chromium process of the appliance holds a secret of the renderer's environment, a sound session's included", async () => {
-  const res = await fetch(`${renderer.url}/api/session/create`, {
+  const res = await fetch(`${app.renderer.url}/api/session/create`, {
     method: "POST",
-    headers: { "content-type": "application/json", cookie, origin: renderer.url },
+    headers: { "content-type": "application/json", cookie, origin: app.renderer.url },
     body: JSON.stringify({ kiosk: "tone" }),
   });
   assert.equal(res.status, 200, await res.clone().text());
-  await waitFor(() => chromiumBrowserPids(renderer.child.pid!).length >= 2, "the shared browser and the sound session's own", 30_000);
-  const soundBrowsers = chromiumBrowserPids(renderer.child.pid!).filter((pid) => environ(pid).includes("PULSE_SINK="));
+  await waitFor(() => chromiumBrowserPids(app.renderer.child.pid!).length >= 2, "the shared browser and the sound session's own", 30_000);
+  const soundBrowsers = chromiumBrowserPids(app.renderer.child.pid!).filter((pid) => environ(pid).includes("PULSE_SINK="));
   assert.equal(soundBrowsers.length, 1, "the sound session's browser (it has its sink in its environment)");
   const processes = chromiumProcesses();
   assert.ok(processes.length >= 4, `Chromium processes found: ${processes.length}`);

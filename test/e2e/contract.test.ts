@@ -6,19 +6,10 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import type { Page } from "playwright-core";
 import { useAppliance } from "../support/appliance.js";
 import { installProbe, isGreen, isRed, waitForFrames, waitForPixel } from "../support/video-probe.js";
 
-let page: Page;
-
-const app = useAppliance({
-  client: true,
-  setUp: async ({ client, renderer }) => {
-    page = await client.newPage();
-    await page.goto(`${renderer.url}/health`);
-  },
-});
+const app = useAppliance({ clientPage: { at: "/health" } });
 
 interface ClientReport {
   sessionId: string;
@@ -28,7 +19,7 @@ interface ClientReport {
 }
 
 test("the original client's flow: create, load, join, offer, answer, ready, pong", async () => {
-  const report = await page.evaluate(async (testUrl): Promise<ClientReport> => {
+  const report = await app.page.evaluate(async (testUrl): Promise<ClientReport> => {
     const post = (path: string, body: unknown) =>
       fetch(path, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) }).then((r) => r.json());
     const createReply: Record<string, unknown> = await post("/api/session/create", { width: 1280, height: 720 });
@@ -108,28 +99,30 @@ test("the original client's flow: create, load, join, offer, answer, ready, pong
 });
 
 test("frames are decoded at the viewport size", async () => {
-  const video = await page.evaluateHandle(() => (window as unknown as { __video: HTMLVideoElement }).__video);
-  await installProbe(page, video.asElement());
-  const state = await waitForFrames(page, 5);
+  const video = await app.page.evaluateHandle(() => (window as unknown as { __video: HTMLVideoElement }).__video);
+  await installProbe(app.page, video.asElement());
+  const state = await waitForFrames(app.page, 5);
   assert.equal(state.width, 1280);
   assert.equal(state.height, 720);
-  await waitForPixel(page, 640, 120, isRed, "the red tap zone of the test page");
+  await waitForPixel(app.page, 640, 120, isRed, "the red tap zone of the test page");
 });
 
 test("a DataChannel click reaches the page and the change is decoded", async () => {
-  await page.waitForFunction(() => (window as unknown as { __dc?: RTCDataChannel }).__dc?.readyState === "open", undefined, {
+  await app.page.waitForFunction(() => (window as unknown as { __dc?: RTCDataChannel }).__dc?.readyState === "open", undefined, {
     timeout: 20_000,
   });
-  await page.evaluate(() => (window as unknown as { __dc: RTCDataChannel }).__dc.send(JSON.stringify({ type: "click", x: 640, y: 120 })));
+  await app.page.evaluate(() =>
+    (window as unknown as { __dc: RTCDataChannel }).__dc.send(JSON.stringify({ type: "click", x: 640, y: 120 })),
+  );
   const click = await app.fixtures.waitFor((r) => r.event === "click", 15_000, "the click in the remote page");
   assert.equal(click.x, 640);
   assert.equal(click.y, 120);
-  await waitForPixel(page, 640, 120, isGreen, "the tap zone turned green");
+  await waitForPixel(app.page, 640, 120, isGreen, "the tap zone turned green");
 });
 
 test("text, key and scroll messages of the original contract reach the page", async () => {
   const send = (message: unknown) =>
-    page.evaluate((m) => (window as unknown as { __dc: RTCDataChannel }).__dc.send(JSON.stringify(m)), message);
+    app.page.evaluate((m) => (window as unknown as { __dc: RTCDataChannel }).__dc.send(JSON.stringify(m)), message);
   await send({ type: "click", x: 300, y: 330 });
   await send({ type: "text", text: "héllo 世界" });
   await app.fixtures.waitFor((r) => r.event === "input" && r.value === "héllo 世界", 15_000, "the typed text in the field");
@@ -143,7 +136,7 @@ test("text, key and scroll messages of the original contract reach the page", as
 });
 
 test("a malformed DataChannel message gets an input-error reply and the channel keeps working", async () => {
-  const reply = await page.evaluate(async () => {
+  const reply = await app.page.evaluate(async () => {
     const dc = (window as unknown as { __dc: RTCDataChannel }).__dc;
     // Page events (navigation state, viewport) share the channel: wait for the error reply itself.
     const answer = new Promise<string>((resolve) => {

@@ -8,12 +8,10 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { BrowserContext, Page } from "playwright-core";
 import { WebSocket } from "ws";
-import { launchClient } from "../support/client-browser.js";
+import { useAppliance } from "../support/appliance.js";
 import { testConfig } from "../support/config.js";
-import { FixtureServer } from "../support/fixture-server.js";
-import { startRenderer, type RendererProcess } from "../support/renderer-process.js";
 import { pageToClient } from "../support/viewer-page.js";
 import { installProbe, isGreen, isRed, waitForPixel } from "../support/video-probe.js";
 
@@ -22,37 +20,27 @@ const LISTED = "http://127.0.0.1:9998";
 /** The viewer waits WEBRTC_CONNECT_TIMEOUT_MS (15 s) for a WebRTC picture before it falls back. */
 const FALLBACK_TIMEOUT_MS = 40_000;
 
-let fixtures: FixtureServer;
-let renderer: RendererProcess;
-let client: Browser;
 let cookie: string;
 
-before(async () => {
-  fixtures = new FixtureServer();
-  await fixtures.start();
-  renderer = await startRenderer(testConfig(fixtures.origin, { extra: `auth: { pin: "${PIN}" }\nallowedOrigins: ["${LISTED}"]` }));
-  const login = await fetch(`${renderer.url}/login`, {
-    method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({ pin: PIN, next: "/" }).toString(),
-    redirect: "manual",
-  });
-  cookie = login.headers.get("set-cookie")!.split(";")[0]!;
-  client = await launchClient();
-});
-
-after(async () => {
-  await client?.close();
-  const code = await renderer?.stop();
-  await fixtures?.stop();
-  assert.equal(code, 0);
+const app = useAppliance({
+  config: (origin) => testConfig(origin, { extra: `auth: { pin: "${PIN}" }\nallowedOrigins: ["${LISTED}"]` }),
+  client: true,
+  setUp: async ({ renderer }) => {
+    const login = await fetch(`${renderer.url}/login`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ pin: PIN, next: "/" }).toString(),
+      redirect: "manual",
+    });
+    cookie = login.headers.get("set-cookie")!.split(";")[0]!;
+  },
 });
 
 /** A tablet-sized page, logged in, that records which sockets the viewer opened. */
 async function openTablet(initScript?: () => void): Promise<{ context: BrowserContext; page: Page; sockets: string[] }> {
-  const context = await client.newContext({ viewport: { width: 1024, height: 700 } });
+  const context = await app.client.newContext({ viewport: { width: 1024, height: 700 } });
   const [name, value] = cookie.split("=") as [string, string];
-  await context.addCookies([{ name, value, url: renderer.url }]);
+  await context.addCookies([{ name, value, url: app.renderer.url }]);
   if (initScript) await context.addInitScript(initScript);
   const page = await context.newPage();
   const sockets: string[] = [];
@@ -92,7 +80,7 @@ describe("without WebRTC", () => {
   after(async () => context?.close());
 
   test("the viewer shows the page from JPEG frames over the WebSocket", async () => {
-    await page.goto(`${renderer.url}/viewer?kiosk=test-page`);
+    await page.goto(`${app.renderer.url}/viewer?kiosk=test-page`);
     await showsThePage(page);
     assert.deepEqual(sockets, ["/ws/jpeg"], "only the picture socket, no signaling");
   });
@@ -100,7 +88,7 @@ describe("without WebRTC", () => {
   test("a tap reaches the page and its change comes back", async () => {
     const at = await pageToClient(page, 200, 100);
     await page.mouse.click(at.x, at.y);
-    const click = await fixtures.waitFor((r) => r.event === "click", 15_000, "the tap in the remote page");
+    const click = await app.fixtures.waitFor((r) => r.event === "click", 15_000, "the tap in the remote page");
     assert.ok(Math.abs(Number(click.x) - 200) <= 2 && Math.abs(Number(click.y) - 100) <= 2, `tap landed at ${click.x},${click.y}`);
     await waitForPixel(page, 200, 100, isGreen, "the tap zone turned green");
   });
@@ -109,14 +97,14 @@ describe("without WebRTC", () => {
     const at = await pageToClient(page, 300, 330);
     await page.mouse.click(at.x, at.y);
     await page.keyboard.type("over the socket");
-    await fixtures.waitFor((r) => r.event === "input" && r.value === "over the socket", 15_000, "the typed text");
+    await app.fixtures.waitFor((r) => r.event === "input" && r.value === "over the socket", 15_000, "the typed text");
   });
 });
 
 test("?transport=websocket chooses the picture path where WebRTC works", async () => {
   const { context, page, sockets } = await openTablet();
   try {
-    await page.goto(`${renderer.url}/viewer?kiosk=test-page&transport=websocket`);
+    await page.goto(`${app.renderer.url}/viewer?kiosk=test-page&transport=websocket`);
     await showsThePage(page);
     assert.deepEqual(sockets, ["/ws/jpeg"]);
   } finally {
@@ -136,7 +124,7 @@ test("when no ICE path works, the viewer falls back to the picture path by itsel
     window.RTCPeerConnection = Blocked;
   });
   try {
-    await page.goto(`${renderer.url}/viewer?kiosk=test-page`);
+    await page.goto(`${app.renderer.url}/viewer?kiosk=test-page`);
     await showsThePage(page);
     assert.deepEqual(sockets, ["/ws/signaling", "/ws/jpeg"], "WebRTC first, then the picture path");
   } finally {
@@ -148,7 +136,7 @@ test("when no ICE path works, the viewer falls back to the picture path by itsel
 
 function openSocket(path: string, headers: Record<string, string>): Promise<WebSocket | string> {
   return new Promise((resolve) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${renderer.port}${path}`, { headers });
+    const ws = new WebSocket(`ws://127.0.0.1:${app.renderer.port}${path}`, { headers });
     ws.once("open", () => resolve(ws));
     ws.once("unexpected-response", (_req, res) => resolve(String(res.statusCode)));
     ws.once("error", (err) => resolve(`error ${err.message}`));
@@ -188,7 +176,7 @@ describe("the picture socket", () => {
       ws.send(JSON.stringify({ type: "join", session_id: "../../etc" }));
       assert.match(String((await nextText(ws)).message), /^session_id: /);
       const created = (await (
-        await fetch(`${renderer.url}/api/session/create`, {
+        await fetch(`${app.renderer.url}/api/session/create`, {
           method: "POST",
           headers: { cookie, "content-type": "application/json" },
           body: JSON.stringify({ kiosk: "test-page" }),

@@ -8,36 +8,27 @@
  */
 import assert from "node:assert/strict";
 import { hostname } from "node:os";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
+import { useAppliance } from "../support/appliance.js";
 import { CanaryServer } from "../support/canary-server.js";
 import { testConfig } from "../support/config.js";
-import { FixtureServer, type Report } from "../support/fixture-server.js";
-import { startRenderer, type RendererProcess } from "../support/renderer-process.js";
+import type { Report } from "../support/fixture-server.js";
 import { waitFor } from "../support/wait.js";
 
-let fixtures: FixtureServer;
-let canary: CanaryServer;
-let renderer: RendererProcess;
+/** A loopback server no kiosk names but the control kiosk: what reaches it is what got through. */
+const canary = new CanaryServer();
 
-before(async () => {
-  fixtures = new FixtureServer();
-  await fixtures.start();
-  canary = new CanaryServer();
-  await canary.start();
-  renderer = await startRenderer(
-    testConfig(fixtures.origin, { extraKiosks: `\n  - id: control\n    title: Control\n    url: http://127.0.0.1:${canary.port}/control` }),
-  );
-});
-
-after(async () => {
-  const code = await renderer?.stop();
-  await canary?.stop();
-  await fixtures?.stop();
-  assert.equal(code, 0);
+const app = useAppliance({
+  beforeStart: async () => {
+    await canary.start();
+    return () => canary.stop();
+  },
+  config: (origin) =>
+    testConfig(origin, { extraKiosks: `\n  - id: control\n    title: Control\n    url: http://127.0.0.1:${canary.port}/control` }),
 });
 
 async function createSession(url: string): Promise<string> {
-  const res = await fetch(`${renderer.url}/api/session/create`, {
+  const res = await fetch(`${app.renderer.url}/api/session/create`, {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ url }),
@@ -47,11 +38,11 @@ async function createSession(url: string): Promise<string> {
 }
 
 async function closeSession(id: string): Promise<void> {
-  await fetch(`${renderer.url}/api/session/${id}`, { method: "DELETE" });
+  await fetch(`${app.renderer.url}/api/session/${id}`, { method: "DELETE" });
 }
 
 async function sessionIds(): Promise<string[]> {
-  const body = (await (await fetch(`${renderer.url}/api/sessions`)).json()) as { sessions: { sessions: string[] } };
+  const body = (await (await fetch(`${app.renderer.url}/api/sessions`)).json()) as { sessions: { sessions: string[] } };
   return body.sessions.sessions;
 }
 
@@ -64,9 +55,9 @@ for (const spelling of SPELLINGS) {
   test(`a page reaches no loopback server by the spelling ${spelling}, from any target, by any request`, async () => {
     const to = `http://${spelling}:${canary.port}/t-${encodeURIComponent(spelling)}`;
     const ctl = `http://127.0.0.1:${canary.port}/c-${encodeURIComponent(spelling)}`;
-    const id = await createSession(`${fixtures.origin}/hostile.html?to=${encodeURIComponent(to)}&ctl=${encodeURIComponent(ctl)}`);
+    const id = await createSession(`${app.fixtures.origin}/hostile.html?to=${encodeURIComponent(to)}&ctl=${encodeURIComponent(ctl)}`);
     try {
-      const done = await fixtures.waitFor(
+      const done = await app.fixtures.waitFor(
         (r: Report) => r.event === "hostile-done" && r.to === to,
         60_000,
         `the hostile page (${spelling})`,
@@ -105,16 +96,24 @@ const APPLIANCE_NAMES = ["127.0.0.1", "localhost", "localhost.", "0.0.0.0", "[::
 for (const name of APPLIANCE_NAMES) {
   test(`a page cannot use the appliance's API as ${name} (popup form, blank popup, fetch, beacon, WebSocket)`, async () => {
     const before = await sessionIds();
-    const base = `http://${name}:${renderer.port}`;
-    const id = await createSession(`${fixtures.origin}/hostile.html?do=api&api=${encodeURIComponent(base)}`);
+    const base = `http://${name}:${app.renderer.port}`;
+    const id = await createSession(`${app.fixtures.origin}/hostile.html?do=api&api=${encodeURIComponent(base)}`);
     try {
-      const done = await fixtures.waitFor((r: Report) => r.event === "api-done" && r.base === base, 30_000, `the hostile page (${name})`);
+      const done = await app.fixtures.waitFor(
+        (r: Report) => r.event === "api-done" && r.base === base,
+        30_000,
+        `the hostile page (${name})`,
+      );
       const outcome = done.outcome as Record<string, string>;
       assert.notEqual(outcome.websocket, "reached", "WebSocket to the signaling");
       // A form, a beacon and a no-cors fetch give the page no readable answer: the renderer's
       // refusal of each is the condition, the sessions that exist afterwards the proof.
       const vias = ["via=form", "via=beacon", "via=fetch", ...(outcome.blankPopup === "no popup" ? [] : ["via=blank-popup"])];
-      await waitFor(() => vias.every((via) => renderer.logs.join("").includes(via)), `the renderer refusing ${vias.join(", ")}`, 20_000);
+      await waitFor(
+        () => vias.every((via) => app.renderer.logs.join("").includes(via)),
+        `the renderer refusing ${vias.join(", ")}`,
+        20_000,
+      );
       const created = (await sessionIds()).filter((s) => !before.includes(s) && s !== id);
       assert.deepEqual(created, [], "sessions the page created through the API");
     } finally {

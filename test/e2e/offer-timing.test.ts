@@ -7,49 +7,37 @@
  */
 import assert from "node:assert/strict";
 import { createSocket, type Socket } from "node:dgram";
-import { after, before, test } from "node:test";
-import type { Browser, Page } from "playwright-core";
-import { launchClient } from "../support/client-browser.js";
+import { test } from "node:test";
+import { useAppliance } from "../support/appliance.js";
 import { testConfig } from "../support/config.js";
-import { FixtureServer } from "../support/fixture-server.js";
-import { startRenderer, type RendererProcess } from "../support/renderer-process.js";
 import { freePort } from "../support/turn.js";
 
 /** What the renderer waited at most before this fix; an offer after this long was held back. */
 const OLD_GATHER_WAIT_MS = 1500;
 
-let fixtures: FixtureServer;
+/** A TURN server that never answers, and a port where nothing listens. */
 let blackHole: Socket;
-let renderer: RendererProcess;
-let client: Browser;
-let page: Page;
+let closedPort: number;
 
-before(async () => {
-  fixtures = new FixtureServer();
-  await fixtures.start();
-  blackHole = createSocket("udp4");
-  blackHole.on("message", () => {
-    // Swallowed: a TURN server that never answers.
-  });
-  await new Promise<void>((resolve) => blackHole.bind(0, "127.0.0.1", resolve));
-  const silentPort = blackHole.address().port;
-  const closedPort = await freePort();
-  const extra = `iceServers:
+const app = useAppliance({
+  beforeStart: async () => {
+    blackHole = createSocket("udp4");
+    blackHole.on("message", () => {
+      // Swallowed: a TURN server that never answers.
+    });
+    await new Promise<void>((resolve) => blackHole.bind(0, "127.0.0.1", resolve));
+    closedPort = await freePort();
+    return () => void blackHole.close();
+  },
+  config: (origin) => {
+    const silentPort = blackHole.address().port;
+    const extra = `iceServers:
   - { urls: ["turn:127.0.0.1:${silentPort}?transport=udp"], username: "u", credential: "p" }
   - { urls: ["turn:127.0.0.1:${closedPort}?transport=udp", "stun:127.0.0.1:${closedPort}"], username: "u", credential: "p" }
 `;
-  renderer = await startRenderer(testConfig(fixtures.origin, { extra }));
-  client = await launchClient();
-  page = await client.newPage();
-  await page.goto(`${renderer.url}/health`);
-});
-
-after(async () => {
-  await client?.close();
-  const code = await renderer?.stop();
-  blackHole?.close();
-  await fixtures?.stop();
-  assert.equal(code, 0);
+    return testConfig(origin, { extra });
+  },
+  clientPage: { at: "/health" },
 });
 
 interface JoinReport {
@@ -60,7 +48,7 @@ interface JoinReport {
 
 test("with dead TURN servers the offer carries host candidates at once and frames arrive", async (t) => {
   // Like the original client: the peer uses only what the offer's SDP carries (no trickle, no ICE servers).
-  const report = await page.evaluate(async (): Promise<JoinReport> => {
+  const report = await app.page.evaluate(async (): Promise<JoinReport> => {
     const created = await fetch("/api/session/create", {
       method: "POST",
       headers: { "Content-Type": "application/json" },

@@ -9,10 +9,10 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import type { Browser } from "playwright-core";
+import { useAppliance } from "../support/appliance.js";
 import { CdpPage } from "../support/cdp-page.js";
 import { launchClient } from "../support/client-browser.js";
-import { testConfig } from "../support/config.js";
-import { FixtureServer } from "../support/fixture-server.js";
+import { testConfig, toneKiosk } from "../support/config.js";
 import {
   cleanOldChromiumCache,
   launchOldChromium,
@@ -20,36 +20,20 @@ import {
   type OldChromium,
   oldChromiumPath,
 } from "../support/old-chromium.js";
-import { startRenderer, type RendererProcess } from "../support/renderer-process.js";
 import { pollUntil } from "../support/wait.js";
 
 /** The first run fetches and unpacks four Chromium builds (≈ 150 MB of packages). */
 const SETUP_TIMEOUT_MS = 600_000;
 const STEP_TIMEOUT_MS = 30_000;
 
-let fixtures: FixtureServer;
-let renderer: RendererProcess;
-
-before(
-  async () => {
+const app = useAppliance({
+  // The old builds are fetched before anything starts: the download is what may take minutes.
+  beforeStart: async () => {
     cleanOldChromiumCache();
     for (const version of OLD_CHROMIUM_VERSIONS) await oldChromiumPath(version);
-    fixtures = new FixtureServer();
-    await fixtures.start();
-    const tone = `
-  - id: tone
-    title: Tone
-    url: ${fixtures.origin}/tone.html?freq=440
-    audio: true`;
-    renderer = await startRenderer(testConfig(fixtures.origin, { extraKiosks: tone }));
   },
-  { timeout: SETUP_TIMEOUT_MS },
-);
-
-after(async () => {
-  const code = await renderer?.stop();
-  await fixtures?.stop();
-  assert.equal(code, 0);
+  config: (origin) => testConfig(origin, { extraKiosks: toneKiosk(origin) }),
+  startTimeoutMs: SETUP_TIMEOUT_MS,
 });
 
 /** Polls `expression` in the page until it is truthy, and returns its value. */
@@ -85,8 +69,8 @@ const atRemotePoint = (x: number, y: number) => `(function () {
 
 /** Matches reports that arrive after this moment only (the fixture server keeps every browser's). */
 const newReport = (event: string) => {
-  const seen = fixtures.reports.length;
-  return (r: { event: string }) => r.event === event && fixtures.reports.indexOf(r) >= seen;
+  const seen = app.fixtures.reports.length;
+  return (r: { event: string }) => r.event === event && app.fixtures.reports.indexOf(r) >= seen;
 };
 
 /** Records every RTCPeerConnection the page makes, for getStats (ES5: runs in Chromium 65 before the page). */
@@ -127,12 +111,12 @@ for (const version of OLD_CHROMIUM_VERSIONS) {
       page?.close();
       await browser?.close();
       // Each browser leaves its sessions behind; the next one starts with the renderer empty.
-      const closed = await fetch(`${renderer.url}/api/sessions`, { method: "DELETE" });
+      const closed = await fetch(`${app.renderer.url}/api/sessions`, { method: "DELETE" });
       assert.equal(closed.status, 200);
     });
 
     test("the launcher shows the kiosks, from the legacy bundle", async () => {
-      await page.navigate(`${renderer.url}/`);
+      await page.navigate(`${app.renderer.url}/`);
       const tiles = await waitIn<string[]>(
         page,
         `(function () { var l = document.querySelector("jiomosa-launcher"); var t = l && l.shadowRoot && l.shadowRoot.querySelectorAll("a.tile[data-kiosk]");
@@ -150,8 +134,8 @@ for (const version of OLD_CHROMIUM_VERSIONS) {
 
     test("the viewer decodes the remote page's frames", async () => {
       const loaded = newReport("loaded");
-      await page.navigate(`${renderer.url}/viewer?kiosk=test-page`);
-      await fixtures.waitFor(loaded, STEP_TIMEOUT_MS, "the test page");
+      await page.navigate(`${app.renderer.url}/viewer?kiosk=test-page`);
+      await app.fixtures.waitFor(loaded, STEP_TIMEOUT_MS, "the test page");
       const red = await waitIn<RemotePoint>(
         page,
         `(function () { var p = ${atRemotePoint(200, 100)}; return p && p.decoded > 0 && p.r > 150 && p.g < 80 ? p : null; })()`,
@@ -164,7 +148,7 @@ for (const version of OLD_CHROMIUM_VERSIONS) {
       const click = newReport("click");
       const at = await page.evaluate<RemotePoint>(atRemotePoint(200, 100));
       await page.tap(at.x, at.y);
-      const reported = await fixtures.waitFor(click, STEP_TIMEOUT_MS, "the tap in the remote page");
+      const reported = await app.fixtures.waitFor(click, STEP_TIMEOUT_MS, "the tap in the remote page");
       assert.ok(
         Math.abs(Number(reported.x) - 200) <= 3 && Math.abs(Number(reported.y) - 100) <= 3,
         `tap landed at ${reported.x},${reported.y}`,
@@ -187,11 +171,11 @@ for (const version of OLD_CHROMIUM_VERSIONS) {
         "the keyboard bridge has the focus",
       );
       await page.insertText(text);
-      await fixtures.waitFor((r) => r.event === "input" && r.value === text, STEP_TIMEOUT_MS, `"${text}" in the remote field`);
+      await app.fixtures.waitFor((r) => r.event === "input" && r.value === text, STEP_TIMEOUT_MS, `"${text}" in the remote field`);
     });
 
     test("a kiosk's sound arrives beside the video", async () => {
-      await page.navigate(`${renderer.url}/viewer?kiosk=tone`);
+      await page.navigate(`${app.renderer.url}/viewer?kiosk=tone`);
       const audio = await waitIn<{ tracks: number; bytes: number }>(
         page,
         `(function () {
@@ -216,7 +200,7 @@ for (const version of OLD_CHROMIUM_VERSIONS) {
     });
 
     test("the diagnostics page runs every check", async () => {
-      await page.navigate(`${renderer.url}/diagnostics`);
+      await page.navigate(`${app.renderer.url}/diagnostics`);
       const rows = await waitIn<Record<string, string>>(
         page,
         `(function () { var d = document.querySelector("jiomosa-diagnostics"); if (!d || !d.hasAttribute("data-done")) return null;
@@ -245,7 +229,7 @@ describe("the page shell", () => {
       if (options.initScript) await context.addInitScript(options.initScript);
       const page = await context.newPage();
       if (options.failBundle) await page.route(/\/app(-legacy)?\.js$/, (route) => route.fulfill({ status: 500, body: "" }));
-      await page.goto(`${renderer.url}/`);
+      await page.goto(`${app.renderer.url}/`);
       const alert = page.locator('.too-old[role="alert"]');
       await alert.waitFor({ timeout: STEP_TIMEOUT_MS });
       await page.locator(".too-old h1", { hasText: "Jiomosa Test" }).waitFor({ timeout: STEP_TIMEOUT_MS });
@@ -283,7 +267,7 @@ describe("the page shell", () => {
       page.on("request", (request) => {
         if (request.resourceType() === "script") scripts.push(new URL(request.url()).pathname);
       });
-      await page.goto(`${renderer.url}/`);
+      await page.goto(`${app.renderer.url}/`);
       await page.locator("a.tile[data-kiosk]").first().waitFor({ timeout: STEP_TIMEOUT_MS });
       assert.deepEqual(scripts, ["/app.js"]);
     } finally {

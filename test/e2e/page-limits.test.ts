@@ -4,41 +4,28 @@
  * reopen does not spin: reopens wait longer and longer, and the tablet is told why.
  */
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
-import type { Browser } from "playwright-core";
-import { launchClient } from "../support/client-browser.js";
+import { test } from "node:test";
+import { useAppliance } from "../support/appliance.js";
 import { testConfig } from "../support/config.js";
-import { FixtureServer } from "../support/fixture-server.js";
-import { startRenderer, type RendererProcess } from "../support/renderer-process.js";
 import { closeSession, openStream, waitForChannel } from "../support/stream-client.js";
 
-let fixtures: FixtureServer;
-let renderer: RendererProcess;
-let client: Browser;
-
-before(async () => {
-  fixtures = new FixtureServer();
-  await fixtures.start();
-  const kiosks = `
+const app = useAppliance({
+  config: (origin) =>
+    testConfig(origin, {
+      sessionFields: "maxPageMemoryMB: 128",
+      extraKiosks: `
   - id: hog
     title: Native memory hog
-    url: ${fixtures.origin}/hog-native.html`;
-  renderer = await startRenderer(testConfig(fixtures.origin, { sessionFields: "maxPageMemoryMB: 128", extraKiosks: kiosks }));
-  client = await launchClient();
+    url: ${origin}/hog-native.html`,
+    }),
+  client: true,
 });
 
-after(async () => {
-  await client?.close();
-  const code = await renderer?.stop();
-  await fixtures?.stop();
-  assert.equal(code, 0);
-});
-
-const loads = () => fixtures.reports.filter((r) => r.event === "loaded" && r.path === "/hog-native.html").length;
+const loads = () => app.fixtures.reports.filter((r) => r.event === "loaded" && r.path === "/hog-native.html").length;
 
 test("a page over the ceiling outside its JavaScript heap is reopened, and one that keeps crashing backs off with the tablet told", async () => {
-  const page = await client.newPage();
-  const id = await openStream(page, renderer.url, "hog");
+  const page = await app.client.newPage();
+  const id = await openStream(page, app.renderer.url, "hog");
   try {
     await waitForChannel(page);
     await page.evaluate(() => {
@@ -47,8 +34,8 @@ test("a page over the ceiling outside its JavaScript heap is reopened, and one t
       w.__stream.dc.addEventListener("message", (e) => w.__events.push(JSON.parse(e.data as string)));
     });
     // Ended by its process's memory and reopened, again and again…
-    await fixtures.waitFor(() => loads() >= 3, 60_000, "the page reopened twice after passing the ceiling");
-    assert.ok(renderer.logs.join("").includes("page memory over the ceiling (its process)"), "ended for its process memory");
+    await app.fixtures.waitFor(() => loads() >= 3, 60_000, "the page reopened twice after passing the ceiling");
+    assert.ok(app.renderer.logs.join("").includes("page memory over the ceiling (its process)"), "ended for its process memory");
     // …until the loop is noticed: the tablet is told, and the reopen waits.
     const notice = await page.waitForFunction(
       () =>
@@ -58,11 +45,11 @@ test("a page over the ceiling outside its JavaScript heap is reopened, and one t
       { timeout: 60_000 },
     );
     assert.match(String(await notice.jsonValue()), /keeps crashing.*trying again in \d+ s/);
-    const waits = [...renderer.logs.join("").matchAll(/"delayMs":(\d+)[^\n]*page keeps crashing/g)].map((m) => Number(m[1]));
+    const waits = [...app.renderer.logs.join("").matchAll(/"delayMs":(\d+)[^\n]*page keeps crashing/g)].map((m) => Number(m[1]));
     assert.ok(waits.length >= 1 && waits[0] >= 2000, `the first reopen in the loop waits (${waits.join(", ")} ms)`);
-    assert.equal((await fetch(`${renderer.url}/health`)).status, 200, "the appliance stays healthy");
+    assert.equal((await fetch(`${app.renderer.url}/health`)).status, 200, "the appliance stays healthy");
   } finally {
     await page.close();
-    await closeSession(renderer.url, id);
+    await closeSession(app.renderer.url, id);
   }
 });

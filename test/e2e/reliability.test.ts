@@ -5,41 +5,29 @@
  * descriptors behind; /metrics counts what happened.
  */
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
-import type { Browser, Page } from "playwright-core";
+import { test } from "node:test";
+import type { Page } from "playwright-core";
 import { WebSocket } from "ws";
-import { launchClient } from "../support/client-browser.js";
+import { useAppliance } from "../support/appliance.js";
 import { testConfig } from "../support/config.js";
-import { FixtureServer } from "../support/fixture-server.js";
 import { chromiumBrowserPid, descendants, openFds, rssMiB } from "../support/proc.js";
-import { startRenderer, type RendererProcess } from "../support/renderer-process.js";
 import { framesDuring, openStream, waitForChannel } from "../support/stream-client.js";
-import { pollUntil } from "../support/wait.js";
+import { pollUntil, waitFor } from "../support/wait.js";
 
-let fixtures: FixtureServer;
-let renderer: RendererProcess;
-let client: Browser;
 let watcher: Page;
 
-before(async () => {
-  fixtures = new FixtureServer();
-  await fixtures.start();
-  renderer = await startRenderer(testConfig(fixtures.origin, { sessionsMax: 6 }));
-  client = await launchClient();
-  watcher = await client.newPage();
-  await openStream(watcher, renderer.url, "animated");
-  await waitForChannel(watcher);
-});
-
-after(async () => {
-  await client?.close();
-  const code = await renderer?.stop();
-  await fixtures?.stop();
-  assert.equal(code, 0, "the renderer exits 0 on SIGTERM after all of it");
+const app = useAppliance({
+  config: (origin) => testConfig(origin, { sessionsMax: 6 }),
+  client: true,
+  setUp: async ({ client, renderer }) => {
+    watcher = await client.newPage();
+    await openStream(watcher, renderer.url, "animated");
+    await waitForChannel(watcher);
+  },
 });
 
 async function post(path: string, body: string, type = "application/json") {
-  const res = await fetch(renderer.url + path, { method: "POST", headers: { "content-type": type }, body });
+  const res = await fetch(app.renderer.url + path, { method: "POST", headers: { "content-type": type }, body });
   return { status: res.status, json: (await res.json().catch(() => ({}))) as { error?: { code: string; message: string } } };
 }
 
@@ -68,7 +56,7 @@ test("hostile input on REST, WebSocket and DataChannel: clear errors, and anothe
   }
 
   // WebSocket: a flood of garbage is answered, then that socket alone is closed.
-  const ws = new WebSocket(`ws://127.0.0.1:${renderer.port}/ws/signaling`);
+  const ws = new WebSocket(`ws://127.0.0.1:${app.renderer.port}/ws/signaling`);
   await new Promise((resolve) => ws.once("open", resolve));
   const replies: string[] = [];
   ws.on("message", (d) => replies.push(JSON.parse(d.toString()).code));
@@ -81,8 +69,8 @@ test("hostile input on REST, WebSocket and DataChannel: clear errors, and anothe
   outcomes["WebSocket 1000-message flood"] = `${replies.length} error replies, closed ${closeCode}`;
 
   // DataChannel: a second session whose viewer sends junk and floods.
-  const attacker = await client.newPage();
-  await openStream(attacker, renderer.url, "test-page");
+  const attacker = await app.client.newPage();
+  await openStream(attacker, app.renderer.url, "test-page");
   await waitForChannel(attacker);
   const errors = await attacker.evaluate(async () => {
     const dc = (window as unknown as { __stream: { dc: RTCDataChannel } }).__stream.dc;
@@ -130,11 +118,11 @@ test("hostile input on REST, WebSocket and DataChannel: clear errors, and anothe
   t.diagnostic(`watched session frames: ${baseline} in 3 s before, ${duringFrames} in 6 s during, ${afterFrames} in 3 s after`);
   assert.ok(duringFrames > 0, "frames kept coming during the attack");
   assert.ok(afterFrames >= baseline * 0.5, `the watched session streams as before (${afterFrames} vs ${baseline})`);
-  assert.equal((await fetch(`${renderer.url}/health`)).status, 200);
+  assert.equal((await fetch(`${app.renderer.url}/health`)).status, 200);
 });
 
 test("/metrics counts sessions, frames, input and errors", async () => {
-  const text = await (await fetch(`${renderer.url}/metrics`)).text();
+  const text = await (await fetch(`${app.renderer.url}/metrics`)).text();
   const value = (name: string) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, "m").exec(text)?.[1] ?? NaN);
   assert.ok(value("jiomosa_sessions") >= 1);
   assert.ok(value("jiomosa_viewers") >= 1);
@@ -147,15 +135,15 @@ test("/metrics counts sessions, frames, input and errors", async () => {
 });
 
 test("Chromium killed with SIGKILL mid-stream is relaunched and the picture comes back", async (t) => {
-  const pid = chromiumBrowserPid(renderer.child.pid!);
+  const pid = chromiumBrowserPid(app.renderer.child.pid!);
   assert.ok(pid, "found the renderer's Chromium");
   const killedAt = Date.now();
   process.kill(pid, "SIGKILL");
   // Health goes down, then up again with a new Chromium.
   let healthyAt = 0;
   while (Date.now() - killedAt < 60_000) {
-    const res = await fetch(`${renderer.url}/health`).catch(() => null);
-    const current = chromiumBrowserPid(renderer.child.pid!);
+    const res = await fetch(`${app.renderer.url}/health`).catch(() => null);
+    const current = chromiumBrowserPid(app.renderer.child.pid!);
     if (res?.status === 200 && current !== null && current !== pid) {
       healthyAt = Date.now();
       break;
@@ -173,43 +161,52 @@ test("Chromium killed with SIGKILL mid-stream is relaunched and the picture come
   }
   assert.ok(framesAt > 0, "frames flow again");
   t.diagnostic(`Chromium SIGKILL → healthy ${healthyAt - killedAt} ms, → frames flowing ${framesAt - killedAt} ms`);
-  const sessions = (await (await fetch(`${renderer.url}/api/admin/sessions`)).json()) as { sessions: { url: string }[] };
+  const sessions = (await (await fetch(`${app.renderer.url}/api/admin/sessions`)).json()) as { sessions: { url: string }[] };
   assert.ok(
     sessions.sessions.some((s) => s.url.endsWith("/animated.html")),
     "the session is back on its page",
   );
-  const metrics = await (await fetch(`${renderer.url}/metrics`)).text();
+  const metrics = await (await fetch(`${app.renderer.url}/metrics`)).text();
   assert.match(metrics, /^jiomosa_chromium_restarts_total 1$/m);
 });
 
 test("200 create/join/close cycles leave no contexts, processes or descriptors behind", async (t) => {
-  const rendererPid = renderer.child.pid!;
+  const rendererPid = app.renderer.child.pid!;
   // The watched animated session would only slow the cycles down: end it first.
-  const watched = (await (await fetch(`${renderer.url}/api/admin/sessions`)).json()) as { sessions: { session_id: string }[] };
+  const watched = (await (await fetch(`${app.renderer.url}/api/admin/sessions`)).json()) as { sessions: { session_id: string }[] };
   await watcher.close();
-  for (const s of watched.sessions) await fetch(`${renderer.url}/api/session/${s.session_id}`, { method: "DELETE" });
+  for (const s of watched.sessions) await fetch(`${app.renderer.url}/api/session/${s.session_id}`, { method: "DELETE" });
   const cycle = async () => {
     const created = (await (
       await post("/api/session/create", JSON.stringify({ kiosk: "test-page" }))
     ).json) as unknown as { session_id: string };
-    const ws = new WebSocket(`ws://127.0.0.1:${renderer.port}/ws/signaling`);
+    const ws = new WebSocket(`ws://127.0.0.1:${app.renderer.port}/ws/signaling`);
     await new Promise((resolve) => ws.once("open", resolve));
     const offer = new Promise((resolve) => ws.on("message", (d) => JSON.parse(d.toString()).type === "offer" && resolve(null)));
     ws.send(JSON.stringify({ type: "join", session_id: created.session_id }));
     await offer;
     ws.close();
-    const res = await fetch(`${renderer.url}/api/session/${created.session_id}`, { method: "DELETE" });
+    const res = await fetch(`${app.renderer.url}/api/session/${created.session_id}`, { method: "DELETE" });
     assert.equal(res.status, 200);
   };
   for (let i = 0; i < 5; i++) await cycle();
-  await new Promise((r) => setTimeout(r, 2000));
+  // The baseline is taken once the warm-up's sessions are gone and their processes have exited
+  // (the count holds still between two looks).
+  let lastCount = -1;
+  await waitFor(async () => {
+    const open = ((await (await fetch(`${app.renderer.url}/api/admin/sessions`)).json()) as { sessions: unknown[] }).sessions.length;
+    const count = descendants(rendererPid).length;
+    const settled = open === 0 && count === lastCount;
+    lastCount = count;
+    return settled;
+  }, "the warm-up sessions closed and their processes exited");
   const before = { processes: descendants(rendererPid).length, fds: openFds(rendererPid), rss: rssMiB(rendererPid) };
   for (let i = 0; i < 200; i++) await cycle();
   // The last contexts' processes take a moment to exit: wait for them, within the same bounds asserted below.
   await pollUntil(() => descendants(rendererPid).length <= before.processes + 2 && openFds(rendererPid) <= before.fds + 20, 15_000, 250);
   const afterStats = { processes: descendants(rendererPid).length, fds: openFds(rendererPid), rss: rssMiB(rendererPid) };
   t.diagnostic(`before: ${JSON.stringify(before)}; after 200 cycles: ${JSON.stringify(afterStats)}`);
-  const sessions = (await (await fetch(`${renderer.url}/api/admin/sessions`)).json()) as { sessions: unknown[] };
+  const sessions = (await (await fetch(`${app.renderer.url}/api/admin/sessions`)).json()) as { sessions: unknown[] };
   assert.equal(sessions.sessions.length, 0, "no session remains");
   assert.ok(afterStats.processes <= before.processes + 2, `processes ${before.processes} → ${afterStats.processes}`);
   assert.ok(afterStats.fds <= before.fds + 20, `file descriptors ${before.fds} → ${afterStats.fds}`);

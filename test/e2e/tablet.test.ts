@@ -195,6 +195,7 @@ test("after 10 s offline the viewer resumes the same session and page, typed tex
           .frameCount,
     );
   await context.setOffline(true);
+  // The length of the outage is the scenario under test, not a wait for a state.
   await new Promise((r) => setTimeout(r, 10_000));
   await context.setOffline(false);
   const backAt = Date.now();

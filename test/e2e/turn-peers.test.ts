@@ -7,34 +7,23 @@
  */
 import assert from "node:assert/strict";
 import { networkInterfaces } from "node:os";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
+import { useAppliance } from "../support/appliance.js";
 import { testConfig } from "../support/config.js";
-import { FixtureServer } from "../support/fixture-server.js";
-import { startRenderer, type RendererProcess } from "../support/renderer-process.js";
 import { freePort } from "../support/turn.js";
 import { TurnClient } from "../support/turn-client.js";
 
 const SECRET = "turn-peers-test-secret-0123456789";
-let fixtures: FixtureServer;
-let renderer: RendererProcess;
+/** The port the renderer's own coturn listens on (it spawns one: `spawn: auto`). */
 let turnPort: number;
 
-before(async () => {
-  fixtures = new FixtureServer();
-  await fixtures.start();
-  turnPort = await freePort();
-  renderer = await startRenderer(
-    testConfig(fixtures.origin, {
-      extra: `turn: { enabled: true, spawn: auto, port: ${turnPort}, relayPorts: { min: 49400, max: 49440 } }`,
-    }),
-    { TURN_SECRET: SECRET },
-  );
-});
-
-after(async () => {
-  const code = await renderer?.stop();
-  await fixtures?.stop();
-  assert.equal(code, 0);
+useAppliance({
+  beforeStart: async () => {
+    turnPort = await freePort();
+  },
+  config: (origin) =>
+    testConfig(origin, { extra: `turn: { enabled: true, spawn: auto, port: ${turnPort}, relayPorts: { min: 49400, max: 49440 } }` }),
+  env: { TURN_SECRET: SECRET },
 });
 
 /** One allocation (coturn caps allocations per user), then a CreatePermission for each address. */

@@ -5,40 +5,21 @@
  */
 import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
-import { after, before, test } from "node:test";
-import type { Browser, Page } from "playwright-core";
-import { launchClient } from "../support/client-browser.js";
+import { test } from "node:test";
+import type { Page } from "playwright-core";
+import { useAppliance } from "../support/appliance.js";
 import { testConfig } from "../support/config.js";
-import { FixtureServer } from "../support/fixture-server.js";
-import { startRenderer, type RendererProcess } from "../support/renderer-process.js";
-import { startTestTurn, type TestTurn, TEST_TURN_SECRET, turnSection } from "../support/turn.js";
+import { startRenderer } from "../support/renderer-process.js";
+import { TEST_TURN_SECRET, turnSection } from "../support/turn.js";
 import { runWebRtcClient } from "../support/webrtc-client.js";
 
-let fixtures: FixtureServer;
-let turn: TestTurn;
-let renderer: RendererProcess;
-let client: Browser;
 let page: Page;
 
-before(async () => {
-  fixtures = new FixtureServer();
-  await fixtures.start();
-  turn = await startTestTurn();
-  renderer = await startRenderer(testConfig(fixtures.origin, { extra: turnSection(turn) }));
-  client = await launchClient();
-});
-
-after(async () => {
-  await client?.close();
-  const code = await renderer?.stop();
-  await turn?.server.close();
-  await fixtures?.stop();
-  assert.equal(code, 0);
-});
+const app = useAppliance({ turn: true, config: (origin, { turn }) => testConfig(origin, { extra: turnSection(turn) }), client: true });
 
 async function relayCall(transport: "udp" | "tcp") {
-  page = await client.newPage();
-  await page.goto(`${renderer.url}/health`);
+  page = await app.client.newPage();
+  await page.goto(`${app.renderer.url}/health`);
   const result = await page.evaluate(runWebRtcClient, {
     kiosk: "animated",
     width: 640,
@@ -51,7 +32,7 @@ async function relayCall(transport: "udp" | "tcp") {
     turnTransport: transport,
   });
   await page.close();
-  await fetch(`${renderer.url}/api/session/${result.sessionId}`, { method: "DELETE" });
+  await fetch(`${app.renderer.url}/api/session/${result.sessionId}`, { method: "DELETE" });
   return result;
 }
 
@@ -70,8 +51,8 @@ for (const transport of ["udp", "tcp"] as const) {
 
 /** Gathers relay candidates in the client with the given credential; reports what coturn said. */
 async function gatherRelay(username: string, credential: string) {
-  const p = await client.newPage();
-  await p.goto(`${renderer.url}/health`);
+  const p = await app.client.newPage();
+  await p.goto(`${app.renderer.url}/health`);
   const outcome = await p.evaluate(
     async ({ urls, username, credential }) => {
       const pc = new RTCPeerConnection({ iceServers: [{ urls, username, credential }], iceTransportPolicy: "relay" });
@@ -93,7 +74,7 @@ async function gatherRelay(username: string, credential: string) {
       pc.close();
       return { relays, errors };
     },
-    { urls: [turn.urls[0]], username, credential },
+    { urls: [app.turn.urls[0]], username, credential },
   );
   await p.close();
   return outcome;
@@ -102,7 +83,7 @@ async function gatherRelay(username: string, credential: string) {
 const sign = (secret: string, username: string) => createHmac("sha1", secret).update(username).digest("base64");
 
 test("credentials minted by the renderer are accepted by coturn", async () => {
-  const reply = (await (await fetch(`${renderer.url}/api/ice-servers`)).json()) as {
+  const reply = (await (await fetch(`${app.renderer.url}/api/ice-servers`)).json()) as {
     iceServers: { username: string; credential: string }[];
   };
   const { username, credential } = reply.iceServers[0];
@@ -126,7 +107,7 @@ test("credentials signed with a wrong secret are refused (401)", async () => {
 
 /** Opens /diagnostics on `baseUrl` and returns each check's result and text once all finished. */
 async function diagnostics(baseUrl: string) {
-  const p = await client.newPage();
+  const p = await app.client.newPage();
   await p.goto(`${baseUrl}/diagnostics`);
   await p.locator("jiomosa-diagnostics[data-done]").waitFor({ timeout: 60_000 });
   const rows = await p.locator("li[data-check]").evaluateAll((items) =>
@@ -146,7 +127,7 @@ async function diagnostics(baseUrl: string) {
 }
 
 test("the diagnostics page reports the relay working over UDP and TCP", async () => {
-  const rows = await diagnostics(renderer.url);
+  const rows = await diagnostics(app.renderer.url);
   for (const check of ["http", "websocket", "rtt", "ice", "turn-udp", "turn-tcp", "vp8"]) {
     assert.equal(rows[check]?.result, "pass", `${check}: ${rows[check]?.text} ${rows[check]?.hint}`);
   }
@@ -155,7 +136,7 @@ test("the diagnostics page reports the relay working over UDP and TCP", async ()
 });
 
 test("with a secret that differs from coturn's, diagnostics says so", async () => {
-  const wrong = await startRenderer(testConfig(fixtures.origin, { extra: turnSection(turn, "a-different-secret-0123456789") }));
+  const wrong = await startRenderer(testConfig(app.fixtures.origin, { extra: turnSection(app.turn, "a-different-secret-0123456789") }));
   try {
     const rows = await diagnostics(wrong.url);
     assert.equal(rows["turn-udp"]?.result, "fail");
@@ -166,11 +147,11 @@ test("with a secret that differs from coturn's, diagnostics says so", async () =
 });
 
 test("with TURN down, diagnostics fails the relay checks with a hint", async () => {
-  await turn.server.close();
-  const rows = await diagnostics(renderer.url);
+  await app.turn.server.close();
+  const rows = await diagnostics(app.renderer.url);
   assert.equal(rows["turn-udp"]?.result, "fail");
   assert.match(rows["turn-udp"].text, /TURN server not reachable/);
-  assert.match(rows["turn-udp"].hint, new RegExp(`${turn.port}/udp`));
+  assert.match(rows["turn-udp"].hint, new RegExp(`${app.turn.port}/udp`));
   assert.equal(rows["turn-tcp"]?.result, "fail");
   assert.equal(rows.websocket?.result, "pass", "the rest of the appliance still answers");
 });

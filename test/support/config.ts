@@ -41,3 +41,8 @@ ${extra.includes("turn:") ? "" : "turn: { enabled: false }"}
 ${extra}
 `;
 }
+
+/** A kiosk whose page plays a sine tone (test/fixtures/tone.html), as an `extraKiosks` item. */
+export function toneKiosk(origin: string, { id = "tone", title = "Tone", freq = 440, audio = true } = {}): string {
+  return `\n  - id: ${id}\n    title: ${title}\n    url: ${origin}/tone.html?freq=${freq}\n    audio: ${audio}`;
+}
