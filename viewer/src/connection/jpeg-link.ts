@@ -6,12 +6,7 @@
  * Every frame is acknowledged once drawn (or skipped for a newer one), which paces the server.
  * It offers the session link's surface and events, so the session controller can use either.
  */
-import {
-  type ClientMessage,
-  type InputMessage,
-  JPEG_STREAM_PATH,
-  readJpegServerText,
-} from "../../../protocol/index.js";
+import { type ClientMessage, type InputMessage, JPEG_STREAM_PATH, readJpegServerText } from "../../../protocol/index.js";
 import type { SessionLinkEvents, WebSocketConstructor } from "./session-link.js";
 import { PING_INTERVAL_MS } from "./session-link.js";
 import type { Timers } from "./timers.js";
