@@ -32,6 +32,16 @@ export function sameSize(a: Viewport | null | undefined, b: Viewport | null | un
   return !!a && !!b && a.width === b.width && a.height === b.height;
 }
 
+/** The create body for a kiosk by id, else a URL, at the tablet's size when it has one yet. */
+export function createSessionBody(target: { kiosk?: string; url?: string }, size: Viewport | null): CreateSessionBody {
+  const body: CreateSessionBody = {};
+  if (target.kiosk) body.kiosk = target.kiosk;
+  else if (target.url) body.url = target.url;
+  const viewport = rendererViewport(size);
+  if (viewport) Object.assign(body, viewport);
+  return body;
+}
+
 export async function createSession(fetch: FetchFunction, url: string, body: CreateSessionBody): Promise<CreateResult> {
   let response: Response;
   try {
