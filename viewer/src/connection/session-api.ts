@@ -66,8 +66,16 @@ export async function createSession(fetch: FetchFunction, url: string, body: Cre
   }
 }
 
+/** `end()` waits at most this long for the DELETE, so a dead server never blocks the home button. */
+export const END_REQUEST_TIMEOUT_MS = 2_000;
+
 /** Deletes a session, giving up after `timeoutMs` so a dead server never blocks the user. */
-export async function deleteSession(fetch: FetchFunction, url: string, timers: LinkTimers, timeoutMs: number): Promise<void> {
+export async function deleteSession(
+  fetch: FetchFunction,
+  url: string,
+  timers: LinkTimers,
+  timeoutMs = END_REQUEST_TIMEOUT_MS,
+): Promise<void> {
   const request = fetch(url, { method: "DELETE", keepalive: true }).then(
     () => undefined,
     () => undefined,

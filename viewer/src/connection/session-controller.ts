@@ -19,34 +19,32 @@ import {
   sessionPath,
   type Viewport,
 } from "../../../protocol/index.js";
-import { httpUrl, socketUrl } from "./endpoint-url.js";
-import { JpegLink } from "./jpeg-link.js";
+import { httpUrl } from "./endpoint-url.js";
 import { browserEnvironment, NetworkWatch } from "./network-watch.js";
-import { afterConnectionLost, afterOffline, afterOnline, afterServerError, afterWake, type SessionStatus } from "./reconnect-policy.js";
+import { type Link, openLink } from "./open-link.js";
+import { afterConnectionLost, afterOffline, afterOnline, afterServerError, type SessionStatus } from "./reconnect-policy.js";
 import { createSession, createSessionBody, deleteSession } from "./session-api.js";
 import { type ControllerDeps, controllerDeps, type SessionControllerOptions } from "./session-controller-options.js";
-import { SessionLink, type SessionLinkEvents } from "./session-link.js";
+import type { SessionLinkEvents } from "./session-link.js";
 import { browserStore, type UiSettings } from "./session-memory.js";
 import { SessionRecord } from "./session-record.js";
 import { TimedNotice } from "./timed-notice.js";
 import { TimerSlot } from "./timers.js";
 import { FALLBACK_MESSAGE, type Transport } from "./transport.js";
 import { TransportFallback } from "./transport-fallback.js";
+import { WakeCheck } from "./wake-check.js";
 
 export { DISCONNECTED_GRACE_MS, MAX_BUFFERED_INPUT_BYTES, type PeerConnectionConstructor } from "./peer-link.js";
 export { PING_INTERVAL_MS, type WebSocketConstructor } from "./session-link.js";
-export type { FetchFunction } from "./session-api.js";
+export { END_REQUEST_TIMEOUT_MS, type FetchFunction } from "./session-api.js";
 export type { KeyValueStore, UiSettings } from "./session-memory.js";
 export type { NetworkEnvironment } from "./network-watch.js";
 export type { Timers } from "./timers.js";
 export { FALLBACK_MESSAGE, type Transport, WEBRTC_CONNECT_TIMEOUT_MS } from "./transport.js";
 export type { SessionControllerOptions, SessionTarget } from "./session-controller-options.js";
+export { WAKE_CHECK_TIMEOUT_MS } from "./wake-check.js";
 export { MAX_SESSION_RECREATES, RECONNECT_BASE_DELAY_MS, RECONNECT_MAX_DELAY_MS, type SessionStatus } from "./reconnect-policy.js";
 
-/** `end()` waits at most this long for the DELETE, so a dead server never blocks the home button. */
-export const END_REQUEST_TIMEOUT_MS = 2_000;
-/** After the tablet wakes, a pong must come back this soon or the link is rebuilt at once. */
-export const WAKE_CHECK_TIMEOUT_MS = 4_000;
 /** What the overlay says while the tablet has no network. */
 export const OFFLINE_MESSAGE = "No network — waiting for Wi-Fi";
 /** Some WebViews miss the "online" event: while offline, look again this often. */
@@ -69,19 +67,24 @@ export class SessionController implements ReactiveController {
   private attempts = 0;
   private recreates = 0;
   /** The socket and peer (or the picture socket) of the current attempt; replaced on every reconnect. */
-  private link: SessionLink | JpegLink | null = null;
+  private link: Link | null = null;
   private peerConnected = false;
   private readonly reconnectTimer: TimerSlot;
-  private readonly wakeCheckTimer: TimerSlot;
+  private readonly wakeCheck: WakeCheck;
   private readonly notices: TimedNotice;
 
   constructor(host: ReactiveControllerHost, options: SessionControllerOptions) {
     this.host = host;
     const deps = (this.deps = controllerDeps(options));
     this.reconnectTimer = new TimerSlot(deps.timers);
-    this.wakeCheckTimer = new TimerSlot(deps.timers);
+    this.wakeCheck = new WakeCheck(deps.timers, () => this.reconnectNow());
     this.notices = new TimedNotice(deps.timers, () => host.requestUpdate());
-    this.fallback = new TransportFallback(options.transport ?? "auto", deps.RTCPeerConnection, deps.timers);
+    this.fallback = new TransportFallback(
+      options.transport ?? "auto",
+      deps,
+      () => this.isStreaming(),
+      () => this.fallBack(),
+    );
     this.session = new SessionRecord(options.storage === undefined ? browserStore() : options.storage);
     this.network = new NetworkWatch(options.environment ?? browserEnvironment(), {
       offline: () => this.onOffline(),
@@ -162,8 +165,7 @@ export class SessionController implements ReactiveController {
     this.session.forget(this.deps.target());
     this.setStatus("closed", "Session ended.");
     if (!sessionId) return;
-    const { fetch, baseUrl, timers } = this.deps;
-    await deleteSession(fetch, httpUrl(baseUrl, sessionPath(sessionId)), timers, END_REQUEST_TIMEOUT_MS);
+    await deleteSession(this.deps.fetch, httpUrl(this.deps.baseUrl, sessionPath(sessionId)), this.deps.timers);
   }
 
   private async open(startMessage = "Starting the session…"): Promise<void> {
@@ -193,24 +195,14 @@ export class SessionController implements ReactiveController {
 
   /** Opens the current attempt's link on the session's transport; a WebRTC one is watched for its first picture. */
   private openLink(): void {
-    const sessionId = this.session.id;
-    if (!sessionId) return;
-    const { WebSocket, RTCPeerConnection, timers, canvas, baseUrl } = this.deps;
+    const id = this.session.id;
+    if (!id) return;
     try {
-      if (this.fallback.transport === "webrtc") {
-        const url = socketUrl(baseUrl, this.session.signalingPath);
-        this.link = new SessionLink({ WebSocket, RTCPeerConnection, timers }, url, sessionId, this.linkEvents());
-        this.fallback.watch(
-          () => this.isStreaming(),
-          () => this.fallBack(),
-        );
-      } else {
-        const url = socketUrl(baseUrl, JPEG_STREAM_PATH);
-        this.link = new JpegLink({ WebSocket, timers, ...(canvas ? { canvas } : {}) }, url, sessionId, this.linkEvents());
-      }
+      this.link = openLink(this.fallback.transport, this.deps, { id, signalingPath: this.session.signalingPath }, this.linkEvents());
     } catch (err) {
-      this.connectionLost(`Cannot open the signaling connection: ${describeError(err)}`);
+      return this.connectionLost(`Cannot open the signaling connection: ${describeError(err)}`);
     }
+    this.fallback.watch();
   }
 
   /** The one table of what each link event does; either transport's link reports the same events. */
@@ -231,10 +223,10 @@ export class SessionController implements ReactiveController {
       ready: () => {
         if (this.statusValue !== "streaming") this.setStatus(this.statusValue, "Waiting for video…");
       },
-      pong: () => this.wakeCheckTimer.clear(),
+      pong: () => this.wakeCheck.pong(),
       serverError: (message) => this.onServerError(message),
       lost: (reason) => {
-        if (this.fallback.afterLinkLost(this.link?.socketOpen ?? false, this.isStreaming()) === "fall-back") this.fallBack();
+        if (this.fallback.afterLinkLost(this.link?.socketOpen ?? false) === "fall-back") this.fallBack();
         else this.connectionLost(reason);
       },
       inputError: (message) => this.notices.show(`Input rejected: ${message}`),
@@ -308,10 +300,7 @@ export class SessionController implements ReactiveController {
   private goOffline(): void {
     this.teardown();
     this.setStatus("offline", OFFLINE_MESSAGE);
-    this.reconnectTimer.start(OFFLINE_RECHECK_MS, () => {
-      if (this.network.online) this.reconnectNow();
-      else this.goOffline();
-    });
+    this.reconnectTimer.start(OFFLINE_RECHECK_MS, () => (this.network.online ? this.reconnectNow() : this.goOffline()));
   }
 
   private onOffline(): void {
@@ -322,22 +311,11 @@ export class SessionController implements ReactiveController {
     if (this.hostIsConnected && afterOnline(this.statusValue) === "reconnect") this.reconnectNow();
   }
 
-  /** Rebuilds a link that sleep killed silently, or pings one that looks alive (see afterWake). */
+  /** Rebuilds a link that sleep killed silently, or pings one that looks alive (see wake-check.ts). */
   private checkAfterWake(): void {
     if (!this.hostIsConnected) return;
-    const link = this.link;
-    const decision = afterWake({
-      status: this.statusValue,
-      online: this.network.online,
-      backoffPending: this.reconnectTimer.pending,
-      linkAlive: !!link && link.alive,
-      socketOpen: !!link && link.socketOpen,
-      pingPending: this.wakeCheckTimer.pending,
-    });
-    if (decision === "reconnect") this.reconnectNow();
-    if (decision !== "ping" || !link) return;
-    link.signal({ type: "ping" });
-    this.wakeCheckTimer.start(WAKE_CHECK_TIMEOUT_MS, () => this.reconnectNow());
+    const state = { status: this.statusValue, online: this.network.online, backoffPending: this.reconnectTimer.pending };
+    this.wakeCheck.run(state, this.link);
   }
 
   private fail(message: string): void {
@@ -352,7 +330,7 @@ export class SessionController implements ReactiveController {
   private teardown(): void {
     this.epoch += 1;
     this.reconnectTimer.clear();
-    this.wakeCheckTimer.clear();
+    this.wakeCheck.stop();
     this.fallback.stop();
     this.link?.close();
     this.link = null;

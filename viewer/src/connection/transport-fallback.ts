@@ -5,8 +5,8 @@
  * connections, makes the switch (teardown, then the same session again).
  */
 import { canStreamCanvas } from "./jpeg-link.js";
-import type { PeerConnectionConstructor } from "./peer-link.js";
-import { type Timers, TimerSlot } from "./timers.js";
+import type { ControllerDeps } from "./session-controller-options.js";
+import { TimerSlot } from "./timers.js";
 import { type Transport, WEBRTC_CONNECT_TIMEOUT_MS, webRtcUsable } from "./transport.js";
 import { afterConnectTimeout, afterLinkLost, type FallbackState, initialTransport, watchesConnectTimeout } from "./transport-choice.js";
 
@@ -18,28 +18,31 @@ export class TransportFallback {
 
   constructor(
     private readonly requested: Transport | "auto",
-    PeerCtor: PeerConnectionConstructor | undefined,
-    timers: Timers,
+    deps: Pick<ControllerDeps, "RTCPeerConnection" | "timers">,
+    /** Whether the current attempt shows a picture. */
+    private readonly streaming: () => boolean,
+    /** Makes the switch: the same session again over the WebSocket picture path. */
+    private readonly fallBack: () => void,
   ) {
-    this.current = initialTransport(requested, { webRtcUsable: webRtcUsable(PeerCtor), canvasUsable: canStreamCanvas() });
-    this.timer = new TimerSlot(timers);
+    this.current = initialTransport(requested, { webRtcUsable: webRtcUsable(deps.RTCPeerConnection), canvasUsable: canStreamCanvas() });
+    this.timer = new TimerSlot(deps.timers);
   }
 
   get transport(): Transport {
     return this.current;
   }
 
-  /** A WebRTC attempt began: `fallBack` runs if it shows no picture within WEBRTC_CONNECT_TIMEOUT_MS. */
-  watch(streaming: () => boolean, fallBack: () => void): void {
-    if (!watchesConnectTimeout(this.state(false))) return;
+  /** An attempt began: on WebRTC, the switch is made if it shows no picture within WEBRTC_CONNECT_TIMEOUT_MS. */
+  watch(): void {
+    if (!watchesConnectTimeout(this.state())) return;
     this.timer.start(WEBRTC_CONNECT_TIMEOUT_MS, () => {
-      if (afterConnectTimeout(this.state(streaming())) === "fall-back") fallBack();
+      if (afterConnectTimeout(this.state()) === "fall-back") this.fallBack();
     });
   }
 
   /** The current link failed: switch transports, or reconnect on the same one. */
-  afterLinkLost(socketOpen: boolean, streaming: boolean): "fall-back" | "reconnect" {
-    return afterLinkLost({ ...this.state(streaming), socketOpen });
+  afterLinkLost(socketOpen: boolean): "fall-back" | "reconnect" {
+    return afterLinkLost({ ...this.state(), socketOpen });
   }
 
   /** The attempt shows a picture: the watch ends, and a working WebRTC is never given up later. */
@@ -58,13 +61,13 @@ export class TransportFallback {
     this.timer.clear();
   }
 
-  private state(streaming: boolean): FallbackState {
+  private state(): FallbackState {
     return {
       auto: this.requested === "auto",
       transport: this.current,
       canvasUsable: canStreamCanvas(),
       webRtcWorked: this.webRtcWorked,
-      streaming,
+      streaming: this.streaming(),
     };
   }
 }
