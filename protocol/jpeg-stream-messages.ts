@@ -30,7 +30,7 @@ export interface JpegErrorMessage {
 
 /** The path's own server messages (ChannelEvents aside), discriminated by `type`. */
 export type JpegServerMessage = JpegJoinedMessage | PongMessage | JpegErrorMessage;
-export type JpegServerMessageType = JpegServerMessage["type"];
+type JpegServerMessageType = JpegServerMessage["type"];
 
 const jpegServerReaders: { [K in JpegServerMessageType]: (o: Obj) => Extract<JpegServerMessage, { type: K }> } = {
   joined: (o) => ({
@@ -48,7 +48,7 @@ const jpegServerReaders: { [K in JpegServerMessageType]: (o: Obj) => Extract<Jpe
   }),
 };
 
-export const JPEG_SERVER_MESSAGE_TYPES = Object.keys(jpegServerReaders) as JpegServerMessageType[];
+const JPEG_SERVER_MESSAGE_TYPES = Object.keys(jpegServerReaders) as JpegServerMessageType[];
 
 /** Reads one picture-path message from the renderer; throws ValidationError (with a path) for anything else. */
 export function readJpegServerMessage(value: unknown): JpegServerMessage {

@@ -23,10 +23,6 @@ export const SIGNALING_ERROR_CODES: Readonly<Record<ErrorCode, true>> = {
 };
 const ERROR_CODE_LIST = Object.keys(SIGNALING_ERROR_CODES) as ErrorCode[];
 
-export function isErrorCode(value: unknown): value is ErrorCode {
-  return typeof value === "string" && Object.prototype.hasOwnProperty.call(SIGNALING_ERROR_CODES, value);
-}
-
 export function readViewport(value: unknown, path: string): Viewport {
   const o = readObject(value, path);
   return {

@@ -143,8 +143,13 @@ export class JpegLink {
         return this.events.inputError(message.message);
       case "viewport":
         return this.events.viewport({ width: message.width, height: message.height });
-      default:
-        this.events.pageEvent(message);
+      case "focus":
+      case "select-open":
+      case "dialog":
+      case "page":
+      case "notice":
+      case "audio":
+        return this.events.pageEvent(message);
     }
   }
 

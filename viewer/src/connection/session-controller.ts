@@ -9,16 +9,7 @@
  * each case is decided apart, by pure functions: reconnect-policy.ts and transport-choice.ts.
  */
 import type { ReactiveController, ReactiveControllerHost } from "lit";
-import {
-  API_PATHS,
-  describeError,
-  type ErrorMessage,
-  type InputMessage,
-  JPEG_STREAM_PATH,
-  type PageChannelEvent,
-  sessionPath,
-  type Viewport,
-} from "../../../protocol/index.js";
+import { API_PATHS, describeError, type ErrorMessage, type InputMessage, sessionPath, type Viewport } from "../../../protocol/index.js";
 import { httpUrl } from "./endpoint-url.js";
 import { browserEnvironment, NetworkWatch } from "./network-watch.js";
 import { type Link, openLink } from "./open-link.js";
