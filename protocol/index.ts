@@ -5,6 +5,7 @@ export * from "./input.js";
 export * from "./rest.js";
 export * from "./events.js";
 export * from "./jpeg-stream.js";
+export * from "./jpeg-stream-messages.js";
 export * from "./ice-server.js";
 export * from "./server-message-reader.js";
 export * from "./channel-event-reader.js";

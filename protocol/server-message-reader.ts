@@ -9,7 +9,7 @@ import { type Obj, optional, readArray, readEnum, readNumber, readObject, readSt
 export type ServerMessageType = ServerMessage["type"];
 
 /** Every signaling error code; a Record so that a code added to ErrorCode must be added here too. */
-const ERROR_CODES: Record<ErrorCode, true> = {
+export const SIGNALING_ERROR_CODES: Readonly<Record<ErrorCode, true>> = {
   invalid_message: true,
   unknown_session: true,
   not_joined: true,
@@ -21,11 +21,7 @@ const ERROR_CODES: Record<ErrorCode, true> = {
   rate_limited: true,
   internal: true,
 };
-const ERROR_CODE_LIST = Object.keys(ERROR_CODES) as ErrorCode[];
-
-export function isErrorCode(value: unknown): value is ErrorCode {
-  return typeof value === "string" && Object.prototype.hasOwnProperty.call(ERROR_CODES, value);
-}
+const ERROR_CODE_LIST = Object.keys(SIGNALING_ERROR_CODES) as ErrorCode[];
 
 export function readViewport(value: unknown, path: string): Viewport {
   const o = readObject(value, path);

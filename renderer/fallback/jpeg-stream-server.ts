@@ -13,7 +13,7 @@ import {
   type ErrorCode,
   JPEG_FRAMES_IN_FLIGHT,
   type JpegClientMessage,
-  type JpegJoinedMessage,
+  type JpegServerMessage,
   MAX_JPEG_CLIENT_MESSAGE_BYTES,
   parseJpegClientMessage,
   ValidationError,
@@ -78,7 +78,7 @@ class JpegConnection implements JpegViewer {
     if (this.ws.readyState === WebSocket.OPEN && this.ws.bufferedAmount <= MAX_SOCKET_BUFFER_BYTES) this.ws.send(JSON.stringify(event));
   }
 
-  send(message: JpegJoinedMessage | { type: "pong" } | { type: "error"; code: ErrorCode | "invalid_input"; message: string }): void {
+  send(message: JpegServerMessage): void {
     if (this.ws.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(message));
   }
 

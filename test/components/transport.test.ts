@@ -80,6 +80,23 @@ describe("SessionController: the WebSocket picture path", () => {
     expect(FakePeer.instances).to.have.length(0);
   });
 
+  it("reads the picture path's messages with the protocol's reader: invalid_input is a rejected input, malformed ones are dropped", async () => {
+    create("websocket");
+    controller.hostConnected();
+    await settle();
+    const socket = FakeSocket.instances[0]!;
+    socket.open();
+    socket.receive({ type: "joined", session_id: "s1", viewport: { width: 0, height: 480 } });
+    expect(controller.viewport).to.deep.equal({ width: 1280, height: 720 });
+    socket.receive({ type: "error", code: "no_such_code", message: "x" });
+    expect(controller.status).to.equal("connecting");
+    socket.receive({ type: "error", code: "invalid_input", message: "input.x: is required" });
+    expect(controller.notice).to.equal("Input rejected: input.x: is required");
+    expect(controller.status).to.equal("connecting");
+    socket.receive({ type: "joined", session_id: "s1", viewport: { width: 640, height: 480 } });
+    expect(controller.viewport).to.deep.equal({ width: 640, height: 480 });
+  });
+
   it("acknowledges a frame skipped for a newer one, so the server may send again", async () => {
     create("websocket");
     controller.hostConnected();

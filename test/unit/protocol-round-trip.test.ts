@@ -10,11 +10,14 @@ import {
   type CreateSessionReply,
   type IceServersReply,
   type InfoReply,
+  type JpegServerMessage,
   type KiosksReply,
   readChannelEvent,
   readCreateSessionReply,
   readIceServersReply,
   readInfoReply,
+  readJpegServerMessage,
+  readJpegServerText,
   readKiosksReply,
   readServerMessage,
   type ServerMessage,
@@ -53,6 +56,23 @@ const serverMessages: Record<ServerMessage["type"], { good: ServerMessage; bad: 
   error: {
     good: { type: "error", code: "too_many_viewers", message: "session s1 has 2 viewers" },
     bad: { type: "error", code: 409, message: "x" },
+  },
+};
+
+/** What the picture path's server sends as text, typed as renderer/fallback/jpeg-stream-server.ts builds it. */
+const jpegServerMessages: Record<JpegServerMessage["type"] | "error (invalid_input)", { good: JpegServerMessage; bad: unknown }> = {
+  joined: {
+    good: { type: "joined", session_id: "s1", viewport: { width: 1024, height: 768 } },
+    bad: { type: "joined", session_id: "s1", viewport: { width: 1024 } },
+  },
+  pong: { good: { type: "pong" }, bad: { type: "Pong" } },
+  error: {
+    good: { type: "error", code: "session_closed", message: "session s1 was closed" },
+    bad: { type: "error", code: "session-closed", message: "session s1 was closed" },
+  },
+  "error (invalid_input)": {
+    good: { type: "error", code: "invalid_input", message: "input.x: is required" },
+    bad: { type: "error", code: "invalid_input" },
   },
 };
 
@@ -160,6 +180,25 @@ describe("server → viewer signaling messages", () => {
     test(`${type} reads back as sent`, () => assert.deepEqual(readServerMessage(wire(good)), good));
     test(`a malformed ${type} is refused`, () => assert.throws(() => readServerMessage(wire(bad)), ValidationError));
   }
+});
+
+describe("WebSocket picture path: server → viewer text", () => {
+  for (const [name, { good, bad }] of Object.entries(jpegServerMessages)) {
+    test(`${name} reads back as sent`, () => assert.deepEqual(readJpegServerMessage(wire(good)), good));
+    test(`a malformed ${name} is refused`, () => assert.throws(() => readJpegServerMessage(wire(bad)), ValidationError));
+    test(`${name} reads back from a text frame, a malformed one is dropped`, () => {
+      assert.deepEqual(readJpegServerText(JSON.stringify(good)), good);
+      assert.equal(readJpegServerText(JSON.stringify(bad)), null);
+    });
+  }
+  test("its channel events read back from a text frame as on the DataChannel", () => {
+    for (const { good } of Object.values(channelEvents)) assert.deepEqual(readJpegServerText(JSON.stringify(good)), good);
+  });
+  test("a frame that is not JSON, or of no known type, is dropped", () => {
+    assert.equal(readJpegServerText("{not json"), null);
+    assert.equal(readJpegServerText(JSON.stringify({ type: "frame" })), null);
+    assert.equal(readJpegServerText("null"), null);
+  });
 });
 
 describe("channel events", () => {

@@ -6,14 +6,7 @@
  * Every frame is acknowledged once drawn (or skipped for a newer one), which paces the server.
  * It offers the session link's surface and events, so the session controller can use either.
  */
-import {
-  type ClientMessage,
-  type InputMessage,
-  isErrorCode,
-  JPEG_STREAM_PATH,
-  readChannelEvent,
-  type Viewport,
-} from "../../../protocol/index.js";
+import { type ClientMessage, type InputMessage, JPEG_STREAM_PATH, readJpegServerText } from "../../../protocol/index.js";
 import type { SessionLinkEvents, WebSocketConstructor } from "./session-link.js";
 import { PING_INTERVAL_MS } from "./session-link.js";
 import type { Timers } from "./timers.js";
@@ -134,35 +127,30 @@ export class JpegLink {
   }
 
   private handleText(text: string): void {
-    let message: unknown;
-    try {
-      message = JSON.parse(text);
-    } catch {
-      return;
+    const message = readJpegServerText(text);
+    if (!message) return; // Unknown or malformed: a newer server's extension.
+    switch (message.type) {
+      case "joined":
+        this.events.viewport(message.viewport);
+        return this.events.ready();
+      case "pong":
+        return this.events.pong();
+      case "error":
+        // Not a signaling code: the same meaning as an input-error event.
+        if (message.code === "invalid_input") return this.events.inputError(message.message);
+        return this.events.serverError({ type: "error", code: message.code, message: message.message });
+      case "input-error":
+        return this.events.inputError(message.message);
+      case "viewport":
+        return this.events.viewport({ width: message.width, height: message.height });
+      case "focus":
+      case "select-open":
+      case "dialog":
+      case "page":
+      case "notice":
+      case "audio":
+        return this.events.pageEvent(message);
     }
-    const type = (message as { type?: unknown } | null)?.type;
-    if (type === "joined") {
-      const viewport = (message as { viewport?: Viewport }).viewport;
-      if (viewport && typeof viewport.width === "number" && typeof viewport.height === "number")
-        this.events.viewport({ width: viewport.width, height: viewport.height });
-      this.events.ready();
-      return;
-    }
-    if (type === "pong") return this.events.pong();
-    if (type === "error") {
-      const m = message as { code?: unknown; message?: unknown };
-      this.events.serverError({
-        type: "error",
-        code: isErrorCode(m.code) ? m.code : "internal",
-        message: String(m.message ?? "The server refused the connection."),
-      });
-      return;
-    }
-    const event = readChannelEvent(text);
-    if (!event) return; // Unknown: a newer server's extension.
-    if (event.type === "input-error") this.events.inputError(event.message);
-    else if (event.type === "viewport") this.events.viewport({ width: event.width, height: event.height });
-    else this.events.pageEvent(event);
   }
 
   private handleFrame(jpeg: Blob): void {

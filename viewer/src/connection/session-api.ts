@@ -32,6 +32,16 @@ export function sameSize(a: Viewport | null | undefined, b: Viewport | null | un
   return !!a && !!b && a.width === b.width && a.height === b.height;
 }
 
+/** The create body for a kiosk by id, else a URL, at the tablet's size when it has one yet. */
+export function createSessionBody(target: { kiosk?: string; url?: string }, size: Viewport | null): CreateSessionBody {
+  const body: CreateSessionBody = {};
+  if (target.kiosk) body.kiosk = target.kiosk;
+  else if (target.url) body.url = target.url;
+  const viewport = rendererViewport(size);
+  if (viewport) Object.assign(body, viewport);
+  return body;
+}
+
 export async function createSession(fetch: FetchFunction, url: string, body: CreateSessionBody): Promise<CreateResult> {
   let response: Response;
   try {
@@ -56,8 +66,16 @@ export async function createSession(fetch: FetchFunction, url: string, body: Cre
   }
 }
 
+/** `end()` waits at most this long for the DELETE, so a dead server never blocks the home button. */
+export const END_REQUEST_TIMEOUT_MS = 2_000;
+
 /** Deletes a session, giving up after `timeoutMs` so a dead server never blocks the user. */
-export async function deleteSession(fetch: FetchFunction, url: string, timers: LinkTimers, timeoutMs: number): Promise<void> {
+export async function deleteSession(
+  fetch: FetchFunction,
+  url: string,
+  timers: LinkTimers,
+  timeoutMs = END_REQUEST_TIMEOUT_MS,
+): Promise<void> {
   const request = fetch(url, { method: "DELETE", keepalive: true }).then(
     () => undefined,
     () => undefined,

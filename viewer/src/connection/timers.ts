@@ -12,3 +12,32 @@ export const browserTimers: Timers = {
   setInterval: (callback, ms) => globalThis.setInterval(callback, ms),
   clearInterval: (handle) => globalThis.clearInterval(handle as number),
 };
+
+/** At most one pending timeout: starting it again replaces the one waiting, so no callback outlives its purpose. */
+export class TimerSlot {
+  private handle: unknown;
+  private armed = false;
+
+  constructor(private readonly timers: Timers) {}
+
+  get pending(): boolean {
+    return this.armed;
+  }
+
+  start(ms: number, callback: () => void): void {
+    this.clear();
+    this.armed = true;
+    this.handle = this.timers.setTimeout(() => {
+      this.armed = false;
+      this.handle = undefined;
+      callback();
+    }, ms);
+  }
+
+  /** Safe to call when nothing is pending. */
+  clear(): void {
+    if (this.armed) this.timers.clearTimeout(this.handle);
+    this.armed = false;
+    this.handle = undefined;
+  }
+}
