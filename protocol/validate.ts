@@ -35,7 +35,8 @@ export function describe(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "an array";
   if (typeof value === "string") return value.length > 40 ? "a string" : JSON.stringify(value);
-  return typeof value === "object" ? "an object" : `${typeof value} ${String(value)}`;
+  // Not an object here: a number, boolean, bigint, symbol, function or undefined prints as itself.
+  return typeof value === "object" ? "an object" : `${typeof value} ${String(value as number | boolean | bigint | symbol | undefined)}`;
 }
 
 export type Obj = Record<string, unknown>;

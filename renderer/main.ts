@@ -214,7 +214,8 @@ async function main(): Promise<void> {
     pagesDir: fileURLToPath(new URL("./pages/", import.meta.url)),
     log,
   });
-  server.on("request", app.callback());
+  const handleRequest = app.callback();
+  server.on("request", (req, res) => void handleRequest(req, res));
   const signaling = new SignalingServer(server, sessions, log, metrics, {
     checkUpgrade: (req) => access.checkUpgrade(req),
     identify: (req) => access.identify(req),

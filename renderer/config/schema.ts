@@ -147,7 +147,7 @@ function readAllowPattern(value: unknown, path: string): string {
 
 const readTurnUrl = (v: unknown, p: string) =>
   readString(v, p, {
-    pattern: /^turns?:(\{host\}|[A-Za-z0-9.\-]+|\[[0-9a-fA-F:]+\])(:\d+)?(\?transport=(udp|tcp))?$/,
+    pattern: /^turns?:(\{host\}|[A-Za-z0-9.-]+|\[[0-9a-fA-F:]+\])(:\d+)?(\?transport=(udp|tcp))?$/,
     patternHint: "expected turn:HOST[:PORT][?transport=udp|tcp] ({host} stands for the address the tablet used)",
   });
 
@@ -169,7 +169,7 @@ function readTurn(turn: Obj): TurnConfig {
     ttlSeconds: optional(turn, "ttlSeconds", "turn", int(60, 7 * 24 * 3600)) ?? d.ttlSeconds,
     realm:
       optional(turn, "realm", "turn", (v, p) =>
-        readString(v, p, { minLength: 1, maxLength: 128, pattern: /^[A-Za-z0-9.\-]+$/, patternHint: "expected a domain-like name" }),
+        readString(v, p, { minLength: 1, maxLength: 128, pattern: /^[A-Za-z0-9.-]+$/, patternHint: "expected a domain-like name" }),
       ) ?? d.realm,
     port: optional(turn, "port", "turn", int(1, 65535)) ?? d.port,
     relayPorts,

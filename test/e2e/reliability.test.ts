@@ -177,9 +177,7 @@ test("200 create/join/close cycles leave no contexts, processes or descriptors b
   await watcher.close();
   for (const s of watched.sessions) await fetch(`${app.renderer.url}/api/session/${s.session_id}`, { method: "DELETE" });
   const cycle = async () => {
-    const created = (await (
-      await post("/api/session/create", JSON.stringify({ kiosk: "test-page" }))
-    ).json) as unknown as { session_id: string };
+    const created = (await post("/api/session/create", JSON.stringify({ kiosk: "test-page" }))).json as unknown as { session_id: string };
     const ws = new WebSocket(`ws://127.0.0.1:${app.renderer.port}/ws/signaling`);
     await new Promise((resolve) => ws.once("open", resolve));
     const offer = new Promise((resolve) => ws.on("message", (d) => JSON.parse(d.toString()).type === "offer" && resolve(null)));
