@@ -80,7 +80,7 @@ async function main(): Promise<void> {
   // Every request of every Chromium goes out through this proxy, which holds it to the URL policy.
   const egress = new EgressProxy({ log });
   await egress.start();
-  const chromium: ChromiumLaunch = { ...config.chromium, proxyPort: egress.port };
+  let chromium: ChromiumLaunch = { ...config.chromium, proxyPort: egress.port };
   // The browser's events reach the sessions once they exist; before that there is nothing to
   // restore or tell.
   let sessionsReady: SessionManager | null = null;
@@ -100,8 +100,10 @@ async function main(): Promise<void> {
       log,
     });
     browser = choice.browser;
-    // `auto` is decided here once; the sessions and /api/info see the capture in use.
+    // `auto` is decided here once; the sessions and /api/info see the capture in use, and sound
+    // sessions launch their own browsers as the shared one was.
     config.video.capture = choice.capture;
+    chromium = choice.launch;
   } catch (err) {
     await egress.close();
     if (err instanceof SandboxError || err instanceof CaptureChoiceError) {

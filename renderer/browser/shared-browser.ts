@@ -49,6 +49,11 @@ export interface ChromiumLaunch {
   sandbox: SandboxMode;
   /** The egress proxy's port on 127.0.0.1: every request of the browser goes through it. */
   proxyPort: number;
+  /**
+   * Pages draw only when their capture asks (video.capture: beginframe): for Debian's
+   * chromium-headless-shell; full Chromium ignores begin-frame control.
+   */
+  beginFrameControl?: boolean;
 }
 
 export interface SharedBrowserOptions extends ChromiumLaunch {
@@ -61,11 +66,6 @@ export interface SharedBrowserOptions extends ChromiumLaunch {
    * contexts of one Chromium cannot play into different sinks.
    */
   soundEnv?: Record<string, string>;
-  /**
-   * Pages draw only when their capture asks (video.capture: beginframe): for Debian's
-   * chromium-headless-shell; full Chromium ignores begin-frame control.
-   */
-  beginFrameControl?: boolean;
   /** Called when Chromium goes away without close(); the session layer reacts. */
   onCrash?: () => void;
   /** Told when the policy refused a document, so the session showing that frame can say so. */
@@ -255,7 +255,7 @@ export class SharedBrowser {
     } finally {
       clearTimeout(timer);
       // A page still being made when the time ran out is closed once it exists.
-      void probe.finally(() => (sessionPage)?.context.close().catch(() => {}));
+      void probe.finally(() => sessionPage?.context.close().catch(() => {}));
     }
   }
 

@@ -138,9 +138,7 @@ export class PageAttachment {
       });
       return this.beginFrame;
     }
-    if (captureMethod === "beginframe")
-      // Only the shared headless shell draws on begin-frame; a sound session has its own full Chromium.
-      log.info("this page's browser has no begin-frame control (a sound session's own Chromium): screencast capture");
+    if (captureMethod === "beginframe") log.warn("this page's browser has no begin-frame control: screencast capture");
     return captureMethod === "screenshot" ? new ScreenshotPoller(captureOptions) : new ScreencastCapture(captureOptions);
   }
 
