@@ -54,6 +54,8 @@ FROM ${NODE_IMAGE} AS runtime
 # apt-get upgrade: the base image may be weeks old; Debian's security updates (Chromium's
 #   above all) go in at every build (`docker compose build --pull` refreshes the base too).
 # chromium: driven by playwright-core through CDP (never a downloaded browser).
+# chromium-headless-shell: the same Chromium built for begin-frame capture (video.capture:
+#   beginframe, or auto), where the page draws only the frames the renderer asks for.
 # fonts-*: Latin metric-compatible fonts, CJK and colour emoji, so kiosk pages render text
 #   instead of empty boxes (the slim base image has almost no fonts).
 # pulseaudio, pulseaudio-utils: the appliance's own sound server for kiosks with `audio: true`
@@ -69,6 +71,7 @@ RUN apt-get update \
  && apt-get -y upgrade \
  && apt-get install -y --no-install-recommends \
       chromium \
+      chromium-headless-shell \
       fonts-liberation \
       fonts-noto-cjk \
       fonts-noto-color-emoji \

@@ -10,6 +10,7 @@ import { PulseServer } from "./audio/pulse-server.js";
 import { SharedBrowser, type ChromiumLaunch } from "./browser/shared-browser.js";
 import { EgressProxy } from "./browser/egress-proxy.js";
 import { SandboxError } from "./browser/launch.js";
+import { CaptureChoiceError, startCaptureBrowser } from "./browser/capture-choice.js";
 import { PageMemoryWatch } from "./browser/page-memory.js";
 import { ConfigError, loadConfig } from "./config/load.js";
 import { Access } from "./http/access.js";
@@ -79,21 +80,33 @@ async function main(): Promise<void> {
   // Every request of every Chromium goes out through this proxy, which holds it to the URL policy.
   const egress = new EgressProxy({ log });
   await egress.start();
-  const chromium: ChromiumLaunch = { ...config.chromium, proxyPort: egress.port };
+  let chromium: ChromiumLaunch = { ...config.chromium, proxyPort: egress.port };
   // The browser's events reach the sessions once they exist; before that there is nothing to
   // restore or tell.
   let sessionsReady: SessionManager | null = null;
-  const browser = new SharedBrowser({
-    ...chromium,
-    log,
-    onCrash: () => void sessionsReady?.recoverBrowser(),
-    onBlocked: (blocked) => sessionsReady?.notifyBlocked(blocked),
-  });
+  let browser: SharedBrowser;
   try {
-    await browser.start();
+    const choice = await startCaptureBrowser({
+      capture: config.video.capture,
+      chromium,
+      headlessShellPath: config.chromium.headlessShellPath,
+      makeBrowser: (launch) =>
+        new SharedBrowser({
+          ...launch,
+          log,
+          onCrash: () => void sessionsReady?.recoverBrowser(),
+          onBlocked: (blocked) => sessionsReady?.notifyBlocked(blocked),
+        }),
+      log,
+    });
+    browser = choice.browser;
+    // `auto` is decided here once; the sessions and /api/info see the capture in use, and sound
+    // sessions launch their own browsers as the shared one was.
+    config.video.capture = choice.capture;
+    chromium = choice.launch;
   } catch (err) {
     await egress.close();
-    if (err instanceof SandboxError) {
+    if (err instanceof SandboxError || err instanceof CaptureChoiceError) {
       process.stderr.write(`jiomosa: ${err.message}\n`);
       process.exit(1);
     }

@@ -23,6 +23,7 @@ export class Metrics {
   readonly chromiumRestarts: Counter;
   readonly pageCrashes: Counter;
   readonly pageMemoryReopens: Counter;
+  readonly captureStalls: Counter;
 
   constructor(source: MetricsSource) {
     const registers = [this.registry];
@@ -60,6 +61,11 @@ export class Metrics {
     this.httpErrors = new Counter({ name: "jiomosa_http_errors_total", help: "HTTP error replies", labelNames: ["status"], registers });
     this.chromiumRestarts = new Counter({ name: "jiomosa_chromium_restarts_total", help: "Chromium relaunches after it died", registers });
     this.pageCrashes = new Counter({ name: "jiomosa_page_crashes_total", help: "Pages reopened after their renderer crashed", registers });
+    this.captureStalls = new Counter({
+      name: "jiomosa_capture_stalls_total",
+      help: "Begin-frame calls that timed out (the capture re-attached, or the page was reopened)",
+      registers,
+    });
     this.pageMemoryReopens = new Counter({
       name: "jiomosa_page_memory_reopens_total",
       help: "Pages reopened because their JavaScript heap passed sessions.maxPageMemoryMB",

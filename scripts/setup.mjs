@@ -20,6 +20,8 @@ const purpose = process.argv[2] === "test" ? "test" : "start";
 const PACKAGES = {
   start: [
     ["chromium", "/usr/bin/chromium"],
+    // Begin-frame capture (video.capture: beginframe, or auto when it is there): same version as chromium.
+    ["chromium-headless-shell", "/usr/bin/chromium-headless-shell"],
     ["fonts-liberation", "/usr/share/fonts/truetype/liberation"],
     ["fonts-noto-cjk", "/usr/share/fonts/opentype/noto"],
     ["fonts-noto-color-emoji", "/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf"],

@@ -5,9 +5,10 @@
  * (a browser-wide navigation guard), gets an environment without secrets, and runs sandboxed
  * (see launch.ts).
  */
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { chromium, type Browser, type BrowserContext, type CDPSession, type Page } from "playwright-core";
 import type { Logger } from "../log.js";
 import { type BlockedDocument, NavigationGuard, type RequestPolicy } from "./navigation-guard.js";
+import { drawsOnBeginFrame, openPage, registerBeginFrameContext } from "./begin-frame-pages.js";
 import { inContainer, isSandboxFailure, type LaunchPlan, planLaunch, SandboxError, type SandboxMode } from "./launch.js";
 
 /** Switches that keep Chromium quiet on an offline LAN box and smooth for streaming. */
@@ -31,6 +32,13 @@ const BASE_ARGS = [
   "--force-webrtc-ip-handling-policy=disable_non_proxied_udp",
 ];
 
+/**
+ * Begin-frame capture: the page draws only when a begin-frame asks, and the call is refused
+ * without --run-all-compositor-stages-before-draw. A page of such a browser made without the
+ * target flag never draws at all (begin-frame-pages.ts makes them all with it).
+ */
+const BEGIN_FRAME_ARGS = ["--enable-begin-frame-control", "--run-all-compositor-stages-before-draw"];
+
 const LAUNCH_TIMEOUT_MS = 60_000;
 
 /** What every Chromium of the appliance is launched with. */
@@ -41,6 +49,11 @@ export interface ChromiumLaunch {
   sandbox: SandboxMode;
   /** The egress proxy's port on 127.0.0.1: every request of the browser goes through it. */
   proxyPort: number;
+  /**
+   * Pages draw only when their capture asks (video.capture: beginframe): for Debian's
+   * chromium-headless-shell; full Chromium ignores begin-frame control.
+   */
+  beginFrameControl?: boolean;
 }
 
 export interface SharedBrowserOptions extends ChromiumLaunch {
@@ -64,6 +77,11 @@ export interface SessionPage {
   page: Page;
 }
 
+/** Whether a session's page draws only on begin-frame (its capture must ask for every frame). */
+export function pageDrawsOnBeginFrame(sessionPage: SessionPage): boolean {
+  return drawsOnBeginFrame(sessionPage.page);
+}
+
 export interface PageOptions {
   viewport: { width: number; height: number };
   /** Mobile emulation: honours <meta name=viewport>, overlay scrollbars. Touch is always on. */
@@ -77,6 +95,10 @@ export class SharedBrowser {
   private guard: NavigationGuard | null = null;
   private policy: RequestPolicy;
   private warned = false;
+  /** The browser's own CDP session for creating begin-frame targets (begin-frame mode only). */
+  private control: CDPSession | null = null;
+  /** New contexts are made one at a time, so the one that appeared is the one just made. */
+  private contextQueue: Promise<unknown> = Promise.resolve();
   // Still assignable because a sound session's browser is wired after construction
   // (audio/session-audio.ts); everything else passes them as options.
   onCrash: (() => void) | null;
@@ -111,6 +133,7 @@ export class SharedBrowser {
       `--proxy-server=http://127.0.0.1:${proxyPort}`,
       // Chromium sends loopback directly unless told otherwise; the appliance lives there.
       "--proxy-bypass-list=<-loopback>",
+      ...(this.options.beginFrameControl ? BEGIN_FRAME_ARGS : []),
       ...this.options.args.filter((a) => a !== "--no-sandbox"),
     ];
     const started = Date.now();
@@ -148,7 +171,16 @@ export class SharedBrowser {
       this.onCrash?.();
     });
     await this.guardBrowser(browser);
-    this.log.info({ version: browser.version(), ms: Date.now() - started, sandbox: plan.sandbox }, "chromium started");
+    this.control = this.options.beginFrameControl ? await browser.newBrowserCDPSession() : null;
+    this.log.info(
+      {
+        version: browser.version(),
+        ms: Date.now() - started,
+        sandbox: plan.sandbox,
+        ...(this.options.beginFrameControl ? { executablePath: this.options.executablePath, beginFrameControl: true } : {}),
+      },
+      "chromium started",
+    );
   }
 
   private launch(plan: LaunchPlan, args: string[]): Promise<Browser> {
@@ -176,22 +208,80 @@ export class SharedBrowser {
 
   /** A fresh context (own cookies and storage) with one page at the given viewport. */
   async newPage(options: PageOptions): Promise<SessionPage> {
-    if (!this.browser) throw new Error("Chromium is not running");
-    const context = await this.browser.newContext({
+    const browser = this.browser;
+    if (!browser) throw new Error("Chromium is not running");
+    const contextOptions = {
       viewport: options.viewport,
       deviceScaleFactor: 1,
       // Tablets send real touch events; pages must see a touch device.
       hasTouch: true,
       isMobile: options.mobile,
       acceptDownloads: false,
-    });
+    };
+    const control = this.control;
+    const context = control ? await this.newBeginFrameContext(browser, control, contextOptions) : await browser.newContext(contextOptions);
     try {
-      const page = await context.newPage();
+      const page = await openPage(context);
       return { context, page };
     } catch (err) {
       await context.close().catch(() => {});
       throw err;
     }
+  }
+
+  /**
+   * Whether begin-frame capture works in this browser: a page under begin-frame control returns a
+   * screenshot within `timeoutMs`. null when it does, else why not.
+   */
+  async probeBeginFrame(timeoutMs: number): Promise<string | null> {
+    const deadline = Date.now() + timeoutMs;
+    let sessionPage: SessionPage | null = null;
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<string>((resolve) => (timer = setTimeout(() => resolve(`no frame within ${timeoutMs} ms`), timeoutMs)));
+    const probe = (async () => {
+      sessionPage = await this.newPage({ viewport: { width: 320, height: 240 }, mobile: false });
+      const cdp = await sessionPage.context.newCDPSession(sessionPage.page);
+      // The first frames of a new page may come without a picture.
+      while (Date.now() < deadline) {
+        const result = (await cdp.send("HeadlessExperimental.beginFrame", { screenshot: { format: "jpeg", quality: 50 } })) as {
+          screenshotData?: string;
+        };
+        if (result.screenshotData) return null;
+      }
+      return `no frame within ${timeoutMs} ms`;
+    })().catch((err: unknown) => String((err as Error).message ?? err).split("\n")[0]);
+    try {
+      return await Promise.race([probe, expired]);
+    } finally {
+      clearTimeout(timer);
+      // A page still being made when the time ran out is closed once it exists.
+      void probe.finally(() => sessionPage?.context.close().catch(() => {}));
+    }
+  }
+
+  /**
+   * A context whose pages are created under begin-frame control. Playwright does not expose a
+   * context's CDP id, so it is the one id the browser lists after the context was made and not
+   * before; contexts are made one at a time for that.
+   */
+  private newBeginFrameContext(
+    browser: Browser,
+    control: CDPSession,
+    contextOptions: Parameters<Browser["newContext"]>[0],
+  ): Promise<BrowserContext> {
+    const made = this.contextQueue.then(async () => {
+      const before = new Set((await control.send("Target.getBrowserContexts")).browserContextIds);
+      const context = await browser.newContext(contextOptions);
+      const fresh = (await control.send("Target.getBrowserContexts")).browserContextIds.filter((id) => !before.has(id));
+      if (fresh.length !== 1) {
+        await context.close().catch(() => {});
+        throw new Error(`could not tell the new browser context apart (${fresh.length} new)`);
+      }
+      registerBeginFrameContext(context, control, fresh[0]);
+      return context;
+    });
+    this.contextQueue = made.catch(() => {});
+    return made;
   }
 
   async close(): Promise<void> {

@@ -15,3 +15,8 @@ export interface FrameCapture {
   resize(viewport: { width: number; height: number }): Promise<void>;
   close(): Promise<void>;
 }
+
+/** Turns a JPEG into a frame; the real one is libjpeg-turbo off the event loop. */
+export interface FrameDecoder {
+  decode(jpegData: Buffer): Promise<I420Frame>;
+}

@@ -2,6 +2,8 @@
  * Default values, each documented once here; the types live in schema.ts and the shipped
  * config/kiosk.yaml shows every key with a comment.
  */
+import type { CaptureSetting } from "./schema.js";
+
 export const DEFAULTS = {
   /** Shown in the launcher and the page title. */
   name: "Jiomosa",
@@ -35,10 +37,14 @@ export const DEFAULTS = {
     /** JPEG quality of the captured frames (1-100) before they are re-encoded to VP8. */
     jpegQuality: 80,
     /**
-     * screencast: Chromium sends frames when the page changes (fast, nearly free when static).
-     * screenshot: poll screenshots like the original design; only for comparison.
+     * beginframe: the page draws only the frames we ask for (Debian's chromium-headless-shell with
+     * begin-frame control): frames at maxFps while the page moves, one at once after a tap, a cheap
+     * probe while it stands still. screencast: Chromium sends frames when the page changes and
+     * renders up to 60 a second whatever we use. auto: beginframe when the headless shell is
+     * installed and passes a probe at start, else screencast. screenshot: poll screenshots like
+     * the original design; only for comparison.
      */
-    capture: "screencast" as "screencast" | "screenshot",
+    capture: "screencast" as CaptureSetting,
   },
   sessions: {
     /** Concurrent sessions (each is a browser page and a video encoder per viewer). */
@@ -113,6 +119,8 @@ export const DEFAULTS = {
   chromium: {
     /** Debian's package; never a downloaded browser. */
     executablePath: "/usr/bin/chromium",
+    /** Debian's chromium-headless-shell: the browser of `video.capture: beginframe` (and `auto`). */
+    headlessShellPath: "/usr/bin/chromium-headless-shell",
     /** Extra command-line switches, appended to the built-in offline-safe set. */
     args: [] as string[],
     /**

@@ -1,13 +1,14 @@
 /**
- * Loading the one YAML file: path from JIOMOSA_CONFIG; PORT, JIOMOSA_PIN and JIOMOSA_ADMIN_TOKEN
- * override their keys and are validated like them.
+ * Loading the one YAML file: path from JIOMOSA_CONFIG; PORT, JIOMOSA_PIN, JIOMOSA_ADMIN_TOKEN and
+ * JIOMOSA_CAPTURE (video.capture, to try a capture without editing the file) override their keys
+ * and are validated like them.
  */
 import { readFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { parseDocument } from "yaml";
-import { ValidationError } from "../../protocol/index.js";
+import { readEnum, ValidationError } from "../../protocol/index.js";
 import { DEFAULT_CONFIG_PATH } from "./defaults.js";
-import { type Config, readAdminToken, readConfig, readPin } from "./schema.js";
+import { CAPTURE_METHODS, type Config, readAdminToken, readConfig, readPin } from "./schema.js";
 
 export class ConfigError extends Error {
   constructor(
@@ -60,6 +61,7 @@ export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<
   try {
     if (env.JIOMOSA_PIN) config.auth.pin = readPin(env.JIOMOSA_PIN, "JIOMOSA_PIN");
     if (env.JIOMOSA_ADMIN_TOKEN) config.auth.adminToken = readAdminToken(env.JIOMOSA_ADMIN_TOKEN, "JIOMOSA_ADMIN_TOKEN");
+    if (env.JIOMOSA_CAPTURE) config.video.capture = readEnum(env.JIOMOSA_CAPTURE, "JIOMOSA_CAPTURE", ["auto", ...CAPTURE_METHODS] as const);
   } catch (err) {
     if (err instanceof ValidationError) throw new ConfigError(file, [err.message]);
     throw err;

@@ -31,13 +31,19 @@ export interface KioskConfig {
   audio?: boolean;
 }
 
+/** How a session's picture is captured (see DEFAULTS.video.capture). */
+export const CAPTURE_METHODS = ["beginframe", "screencast", "screenshot"] as const;
+export type CaptureMethod = (typeof CAPTURE_METHODS)[number];
+/** What the config may say: a method, or `auto` (decided once at start by probing the browser). */
+export type CaptureSetting = "auto" | CaptureMethod;
+
 export interface Config {
   name: string;
   listen: { host: string; port: number; hosts: string[]; maxSocketsPerClient: number };
   kiosks: KioskConfig[];
   allow: string[];
   viewport: { width: number; height: number; mobile: boolean };
-  video: { maxFps: number; maxBitrateKbps: number; jpegQuality: number; capture: "screencast" | "screenshot" };
+  video: { maxFps: number; maxBitrateKbps: number; jpegQuality: number; capture: CaptureSetting };
   sessions: {
     max: number;
     idleTimeoutSeconds: number;
@@ -53,7 +59,7 @@ export interface Config {
   auth: { pin: string; adminToken: string; tokenTtlSeconds: number; tokenFile: string };
   allowedOrigins: string[];
   allowCustomUrls: boolean;
-  chromium: { executablePath: string; args: string[]; sandbox: "auto" | "required" | "off" };
+  chromium: { executablePath: string; headlessShellPath: string; args: string[]; sandbox: "auto" | "required" | "off" };
   audio: { default: boolean };
 }
 
@@ -227,7 +233,7 @@ export function readConfig(doc: unknown): Config {
     "maxPageMemoryMB",
     "maxPerClient",
   ]);
-  const chromium = section(root, "chromium", ["executablePath", "args", "sandbox"]);
+  const chromium = section(root, "chromium", ["executablePath", "headlessShellPath", "args", "sandbox"]);
   const turn = section(root, "turn", TURN_KEYS);
   const ui = section(root, "ui", ["navigationBar"]);
   const auth = section(root, "auth", ["pin", "adminToken", "tokenTtlSeconds", "tokenFile"]);
@@ -263,7 +269,7 @@ export function readConfig(doc: unknown): Config {
       maxBitrateKbps: optional(video, "maxBitrateKbps", "video", int(100, 50_000)) ?? DEFAULTS.video.maxBitrateKbps,
       jpegQuality: optional(video, "jpegQuality", "video", int(1, 100)) ?? DEFAULTS.video.jpegQuality,
       capture:
-        optional(video, "capture", "video", (v, p) => readEnum(v, p, ["screencast", "screenshot"] as const)) ?? DEFAULTS.video.capture,
+        optional(video, "capture", "video", (v, p) => readEnum(v, p, ["auto", ...CAPTURE_METHODS] as const)) ?? DEFAULTS.video.capture,
     },
     sessions: {
       max: optional(sessions, "max", "sessions", int(1, 64)) ?? DEFAULTS.sessions.max,
@@ -290,6 +296,9 @@ export function readConfig(doc: unknown): Config {
     chromium: {
       executablePath:
         optional(chromium, "executablePath", "chromium", (v, p) => readString(v, p, { minLength: 1 })) ?? DEFAULTS.chromium.executablePath,
+      headlessShellPath:
+        optional(chromium, "headlessShellPath", "chromium", (v, p) => readString(v, p, { minLength: 1 })) ??
+        DEFAULTS.chromium.headlessShellPath,
       args:
         optional(chromium, "args", "chromium", (v, p) =>
           readArray(v, p, (a, ap) => readString(a, ap, { pattern: /^--/, patternHint: "expected a switch starting with --" })),

@@ -54,7 +54,13 @@ export interface AppOptions {
 }
 
 /** What `/api/info` calls each `video.capture` mode. */
-const CAPTURE_NAMES: Record<Config["video"]["capture"], string> = { screencast: "cdp-screencast", screenshot: "screenshot-polling" };
+// `auto` is decided at start (main.ts), so /api/info never names it; listed for the type only.
+const CAPTURE_NAMES: Record<Config["video"]["capture"], string> = {
+  auto: "auto",
+  beginframe: "cdp-begin-frame",
+  screencast: "cdp-screencast",
+  screenshot: "screenshot-polling",
+};
 
 function errorReply(code: string, message: string): ErrorReply {
   return { error: { code, message }, detail: message };

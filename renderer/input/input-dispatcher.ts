@@ -31,6 +31,8 @@ export class InputDispatcher {
     private readonly cdp: CDPSession,
     viewport: { width: number; height: number },
     private readonly log: Logger,
+    /** Told when an event goes to the page and when the page has taken it (a capture may want a frame). */
+    private readonly onDispatch?: () => void,
   ) {
     this.viewport = viewport;
   }
@@ -146,9 +148,13 @@ export class InputDispatcher {
     params: Record<string, unknown>,
   ): void {
     // playwright-core's CDPSession.send is typed per method; the params here are built to match.
-    (this.cdp.send as (m: string, p: unknown) => Promise<unknown>)(method, params).catch((err: unknown) => {
-      if (!this.closed) this.log.warn({ err: String(err), method }, "input dispatch failed");
-    });
+    this.onDispatch?.();
+    (this.cdp.send as (m: string, p: unknown) => Promise<unknown>)(method, params).then(
+      () => this.onDispatch?.(),
+      (err: unknown) => {
+        if (!this.closed) this.log.warn({ err: String(err), method }, "input dispatch failed");
+      },
+    );
   }
 
   close(): void {

@@ -6,7 +6,10 @@
  */
 import type { BrowserContext, CDPSession, Page } from "playwright-core";
 import type { ChannelEvent, Viewport } from "../../protocol/index.js";
+import { drawsOnBeginFrame } from "../browser/begin-frame-pages.js";
 import type { FrameCapture } from "../capture/frame-capture.js";
+import type { CaptureSetting } from "../config/schema.js";
+import { BeginFrameCapture } from "../capture/begin-frame.js";
 import { ScreencastCapture } from "../capture/screencast.js";
 import { ScreenshotPoller } from "../capture/screenshot-poller.js";
 import { InputDispatcher } from "../input/input-dispatcher.js";
@@ -26,7 +29,8 @@ export interface PageAttachmentOptions {
   maxFps: number;
   /** See ScreencastOptions.tailProbeMs. */
   tailProbeMs?: number;
-  captureMethod: "screencast" | "screenshot";
+  /** The configured capture; a page that draws only on begin-frame always gets the begin-frame capture. */
+  captureMethod: CaptureSetting;
   homeUrl: string;
   checkUrl: (url: string) => Promise<string | null>;
   log: Logger;
@@ -36,7 +40,7 @@ export interface PageAttachmentOptions {
   onJpeg: (jpeg: string) => void;
   /** The main frame committed an http(s) URL. */
   onNavigated: (url: string) => void;
-  /** The page's renderer process died. */
+  /** The page's renderer process died, or its begin-frame capture keeps stalling. */
   onCrash: () => void;
 }
 
@@ -53,6 +57,8 @@ export class PageAttachment {
   private dispatcher: InputDispatcher | null = null;
   private pageBridge: PageBridge | null = null;
   private frameCapture: FrameCapture | null = null;
+  /** The same capture when it is the begin-frame one: input pokes its frame clock. */
+  private beginFrame: BeginFrameCapture | null = null;
   /** CDP target id of the page (its main frame's id): which blocked documents were this session's. */
   private targetId: string | null = null;
   private closed = false;
@@ -89,7 +95,8 @@ export class PageAttachment {
     const inputCdp = await context.newCDPSession(page);
     this.cdpSessions = [captureCdp, inputCdp];
     this.inputCdp = inputCdp;
-    this.dispatcher = new InputDispatcher(inputCdp, this.options.viewport, log);
+    // Begin-frame capture: input asks for a frame at once, when sent and again when the page has it.
+    this.dispatcher = new InputDispatcher(inputCdp, this.options.viewport, log, () => this.beginFrame?.poke());
     this.pageBridge = new PageBridge({
       context,
       page,
@@ -113,9 +120,26 @@ export class PageAttachment {
       onFrame: this.options.onFrame,
       onJpeg: this.options.onJpeg,
     };
-    this.frameCapture =
-      this.options.captureMethod === "screenshot" ? new ScreenshotPoller(captureOptions) : new ScreencastCapture(captureOptions);
+    this.frameCapture = this.makeCapture(captureOptions);
     await this.frameCapture.start();
+  }
+
+  private makeCapture(captureOptions: ConstructorParameters<typeof ScreencastCapture>[0]): FrameCapture {
+    const { context, page, captureMethod, log } = this.options;
+    if (drawsOnBeginFrame(page)) {
+      this.beginFrame = new BeginFrameCapture({
+        ...captureOptions,
+        reattach: async () => {
+          const cdp = await context.newCDPSession(page);
+          this.cdpSessions.push(cdp);
+          return cdp;
+        },
+        onStalled: () => this.options.onCrash(),
+      });
+      return this.beginFrame;
+    }
+    if (captureMethod === "beginframe") log.warn("this page's browser has no begin-frame control: screencast capture");
+    return captureMethod === "screenshot" ? new ScreenshotPoller(captureOptions) : new ScreencastCapture(captureOptions);
   }
 
   /** Whether a document refused in frame `frameId` was this page. */

@@ -1,5 +1,6 @@
 /** What a session is made with, and the size rule its viewport follows. */
 import { MAX_VIEWPORT, MIN_VIEWPORT, type Viewport } from "../../protocol/index.js";
+import type { CaptureSetting } from "../config/schema.js";
 import type { SessionAudio } from "./session-audio.js";
 import type { SessionPage } from "../browser/shared-browser.js";
 import type { Logger } from "../log.js";
@@ -16,8 +17,8 @@ export interface SessionOptions {
   maxFps: number;
   /** See ScreencastOptions.tailProbeMs. */
   tailProbeMs?: number;
-  /** screencast (frames on damage) or screenshot (the original design's polling, for comparison). */
-  captureMethod: "screencast" | "screenshot";
+  /** video.capture (see its default); the page attachment picks the capture from it and the page. */
+  captureMethod: CaptureSetting;
   idleTimeoutMs: number;
   /** The kiosk's URL: home of the navigation bar and target of the idle reset. */
   homeUrl: string;

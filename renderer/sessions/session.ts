@@ -7,6 +7,7 @@ import type { BrowserContext, Page } from "playwright-core";
 import type { ChannelEvent, InputMessage, SessionSummary, Viewport } from "../../protocol/index.js";
 import type { SessionAudio } from "./session-audio.js";
 import type { SessionPage } from "../browser/shared-browser.js";
+import { openPage } from "../browser/begin-frame-pages.js";
 import type { CaptureStats } from "../capture/frame-capture.js";
 import { AppError } from "../errors.js";
 import { CrashLoopBackoff, REOPEN_NOTICES, type ReopenNotice } from "./crash-loop.js";
@@ -144,7 +145,7 @@ export class Session {
       await this.crashLoop.wait();
       if (this.closed) return;
       const context = this.context;
-      await this.rebuild(async () => ({ context, page: await context.newPage() }), REOPEN_NOTICES[cause]);
+      await this.rebuild(async () => ({ context, page: await openPage(context) }), REOPEN_NOTICES[cause]);
       await crashed.close().catch(() => {});
     } catch (err) {
       this.log.error({ err: String(err), cause }, "could not reopen the page");

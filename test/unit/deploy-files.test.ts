@@ -255,11 +255,12 @@ test("Dockerfile: the build stage runs npm ci, then npm run build, then npm prun
   assert.ok(prune > compile, "`npm prune --omit=dev` must follow `npm run build`");
 });
 
-test("Dockerfile: the runtime stage installs chromium, Latin/CJK/emoji fonts, PulseAudio, an init and CA certificates", () => {
+test("Dockerfile: the runtime stage installs chromium and its headless shell, Latin/CJK/emoji fonts, PulseAudio, an init and CA certificates", () => {
   const { runtime } = dockerfile();
   const packages = aptPackages(runtime);
   for (const required of [
     "chromium",
+    "chromium-headless-shell",
     "fonts-liberation",
     "fonts-noto-cjk",
     "fonts-noto-color-emoji",

@@ -199,4 +199,17 @@ describe("screencast pacing", () => {
       { name: "A", at: SETTLE_REPUSH_MS },
     ]);
   });
+
+  it("holds the settle re-push and the tail probe to 1/maxFps after a push, at a low maxFps too", async () => {
+    const { clock, cdp, pushed } = setUp(5, 60); // 200 ms apart at most: the settle (120 ms) and probe (60 ms) come too soon.
+    cdp.frame("A");
+    await settle();
+    clock.advance(1000);
+    const times = pushed.map((p) => p.at);
+    for (let i = 1; i < times.length; i++) assert.ok(times[i]! - times[i - 1]! >= 200, `pushes at ${times.join(", ")} ms`);
+    assert.deepEqual(pushed.slice(0, 2), [
+      { name: "A", at: 0 },
+      { name: "A", at: 200 },
+    ]);
+  });
 });
