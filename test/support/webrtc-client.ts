@@ -237,7 +237,7 @@ export async function runWebRtcClient(opts: WebRtcRunOptions): Promise<WebRtcRun
   const seconds = (performance.now() - joinAt) / 1000;
   const close = () => {
     ws.close();
-    (pc as RTCPeerConnection | null)?.close();
+    pc?.close();
   };
   if (opts.keepOpen) (window as unknown as { __benchCall: unknown }).__benchCall = { video, dc, close };
   else close();
