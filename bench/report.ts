@@ -29,3 +29,9 @@ export function writeResults(name: string, data: unknown): string {
   writeFileSync(file, JSON.stringify(data, null, 2));
   return file;
 }
+
+/** The comma list after `--name=` on the command line (`--chromium-args=--a,--b`), or none. */
+export function listArg(name: string): string[] {
+  const prefix = `--${name}=`;
+  return (process.argv.find((a) => a.startsWith(prefix))?.slice(prefix.length) ?? "").split(",").filter(Boolean);
+}

@@ -23,15 +23,20 @@ import { FixtureServer } from "../test/support/fixture-server.js";
 import { REPO_ROOT } from "../test/support/paths.js";
 import { startRenderer } from "../test/support/renderer-process.js";
 import { startTestTurn, type TestTurn, turnSection } from "../test/support/turn.js";
-import { runWebRtcClient, type WebRtcRunOptions, type WebRtcRunResult } from "../test/support/webrtc-client.js";
-import { closeSession, framesDuring, openStream } from "../test/support/stream-client.js";
+import type { WebRtcRunOptions } from "../test/support/webrtc-client.js";
+import { closeSession } from "../test/support/stream-client.js";
 import { runCanvasClient } from "./baselines/jpeg-websocket-client.js";
 import { runFallbackClient } from "./fallback-client.js";
 import { ownCpuGroup } from "./cpu-group.js";
 import { type ContainerRenderer, startContainerRenderer } from "./docker.js";
+import { runCaptureBench } from "./capture/capture-bench.js";
+import { type ConcurrencyStep, measureConcurrency, sessionsHeld } from "./concurrency.js";
 import { runLinkBench } from "./link/link-bench.js";
 import { cpuDuring, treeUsage } from "./process-usage.js";
-import { arg, machine as describeMachine, timestamp, writeResults } from "./report.js";
+import { benchRendererConfig } from "./renderer-config.js";
+import { measureStaticSettled, type StaticSettled } from "./static-settled.js";
+import { deliveredShare, type Run, runWebRtcOnce } from "./webrtc-run.js";
+import { arg, listArg, machine as describeMachine, timestamp, writeResults } from "./report.js";
 import { median, percentile, round } from "./stats.js";
 
 const TAPS = arg("taps", 30);
@@ -44,19 +49,12 @@ const JPEG_QUALITY = arg("jpeg-quality", 80);
 const RELAY = process.argv.includes("--relay");
 const FALLBACK_ONLY = process.argv.includes("--fallback-only");
 const DOCKER = process.argv.includes("--docker");
-const CHROMIUM_ARGS = (process.argv.find((a) => a.startsWith("--chromium-args="))?.slice("--chromium-args=".length) ?? "")
-  .split(",")
-  .filter(Boolean);
+const CHROMIUM_ARGS = listArg("chromium-args");
 const VIEWPORT = { width: 1280, height: 720 };
 
 interface Scenario {
   name: string;
   options: Partial<WebRtcRunOptions>;
-}
-
-interface Run extends WebRtcRunResult {
-  /** CPU of the renderer and its Chromium over the whole run (100 % = one core). */
-  rendererCpuPercent: number;
 }
 
 async function runScenario(
@@ -75,14 +73,7 @@ async function runScenario(
     marker: { x: 80, y: 80 },
     tapAt: { x: 640, y: 360 },
   };
-  const once = async (options: WebRtcRunOptions) => {
-    const page = await client.newPage();
-    await page.goto(`${rendererUrl}/health`);
-    const { result, cpuPercent } = await cpuDuring(rendererPid, () => page.evaluate(runWebRtcClient, options));
-    await page.close();
-    await closeSession(rendererUrl, result.sessionId);
-    return { ...result, rendererCpuPercent: cpuPercent };
-  };
+  const once = (options: WebRtcRunOptions) => runWebRtcOnce(client, rendererUrl, rendererPid, options);
   // A warm-up call so first-use costs (codec init, a fresh renderer process) are not counted.
   if (warmUp) await once({ ...base, ...scenario.options, fpsSeconds: 1, taps: 1 });
   const runs: Run[] = [];
@@ -95,13 +86,6 @@ async function runScenario(
     );
   }
   return runs;
-}
-
-/** Frames the client decoded ÷ frames Chromium's screencast produced in the same session. */
-function deliveredShare(run: Run): number {
-  const captured = (run.server as { capture?: { captured?: number } }).capture?.captured;
-  const decoded = run.client.framesDecoded;
-  return captured && decoded !== undefined ? decoded / captured : NaN;
 }
 
 function summarize(name: string, runs: Run[]) {
@@ -219,66 +203,22 @@ async function runFallbackScenario(client: Browser, rendererUrl: string, rendere
   return runs;
 }
 
-/** A static page once settled: what a kiosk showing a dashboard costs between changes. */
-async function measureStatic(
-  client: Browser,
-  rendererUrl: string,
-  rendererPid: number,
-): Promise<{ cpuPercent: number; kbitPerSecond: number }> {
-  const page = await client.newPage();
-  const id = await openStream(page, rendererUrl, "static");
-  await new Promise((r) => setTimeout(r, 4000));
-  const sent = async () => {
-    const stats = (await (await fetch(`${rendererUrl}/api/session/${id}/stats`)).json()) as { peers: { bytesSent?: number }[] };
-    return stats.peers[0]?.bytesSent ?? 0;
-  };
-  const bytesBefore = await sent();
-  const { cpuPercent, seconds } = await cpuDuring(rendererPid, () => new Promise((r) => setTimeout(r, 10_000)));
-  const kbitPerSecond = round((((await sent()) - bytesBefore) * 8) / 1000 / seconds);
-  await page.close();
-  await closeSession(rendererUrl, id);
-  return { cpuPercent, kbitPerSecond };
-}
-
-/** Adds animated sessions one by one; each count measures every session's decoded fps at once. */
-async function measureConcurrency(client: Browser, rendererUrl: string, rendererPid: number) {
-  const pages = [];
-  const ids: string[] = [];
-  const out: { sessions: number; fps: number[]; pssMiB: number }[] = [];
-  try {
-    for (let n = 1; n <= MAX_CONCURRENT; n++) {
-      const page = await client.newPage();
-      pages.push(page);
-      ids.push(await openStream(page, rendererUrl, "animated"));
-      await new Promise((r) => setTimeout(r, 3000));
-      const fps = (await Promise.all(pages.map((p) => framesDuring(p, 5000)))).map((frames) => frames / 5);
-      out.push({ sessions: n, fps, pssMiB: treeUsage(rendererPid).pssMiB });
-      process.stderr.write(`concurrency ${n}: ${fps.map((f) => round(f)).join(", ")} fps\n`);
-      if (Math.min(...fps) < 20) break;
-    }
-  } finally {
-    for (const p of pages) await p.close().catch(() => {});
-    for (const id of ids) await closeSession(rendererUrl, id).catch(() => {});
-  }
-  return out;
-}
-
 async function main(): Promise<void> {
   const fixtures = new FixtureServer();
   await fixtures.start();
   let turn: TestTurn | null = null;
   if (RELAY) turn = await startTestTurn();
-  const rendererConfig = (capture: "screencast" | "screenshot", withTurn: boolean, port = 0) => `
-listen: { host: 127.0.0.1, port: ${port} }
-kiosks:
-  - { id: animated, title: Animated, url: "${fixtures.origin}/animated.html" }
-  - { id: static, title: Static, url: "${fixtures.origin}/static.html" }
-viewport: { width: ${VIEWPORT.width}, height: ${VIEWPORT.height} }
-video: { maxFps: ${MAX_FPS}, maxBitrateKbps: 2500, jpegQuality: ${JPEG_QUALITY}, capture: ${capture} }
-sessions: { max: 8, idleTimeoutSeconds: 60 }
-${turn && withTurn ? turnSection(turn) : "turn: { enabled: false }"}
-chromium: { args: ${JSON.stringify(CHROMIUM_ARGS)} }
-`;
+  const rendererConfig = (capture: "screencast" | "screenshot", withTurn: boolean, port = 0) =>
+    benchRendererConfig({
+      fixturesOrigin: fixtures.origin,
+      capture,
+      viewport: VIEWPORT,
+      maxFps: MAX_FPS,
+      jpegQuality: JPEG_QUALITY,
+      chromiumArgs: CHROMIUM_ARGS,
+      turnSection: turn && withTurn ? turnSection(turn) : undefined,
+      port,
+    });
   const renderer = await startRenderer(rendererConfig("screencast", true), { LOG_LEVEL: "warn" });
   let container: ContainerRenderer | null = null;
   if (DOCKER) {
@@ -296,8 +236,8 @@ chromium: { args: ${JSON.stringify(CHROMIUM_ARGS)} }
   if (turn) scenarios.push({ name: "ours, relay · animated", options: { iceTransportPolicy: "relay", turnTransport: "udp" } });
   const results: { name: string; runs: Run[] }[] = [];
   const rendererPid = renderer.child.pid!;
-  let staticPage: { cpuPercent: number; kbitPerSecond: number } | null = null;
-  const concurrency: { sessions: number; fps: number[]; pssMiB: number }[] = [];
+  let staticPage: StaticSettled | null = null;
+  const concurrency: ConcurrencyStep[] = [];
   let idlePssMiB = 0;
   try {
     if (!FALLBACK_ONLY) {
@@ -322,7 +262,7 @@ chromium: { args: ${JSON.stringify(CHROMIUM_ARGS)} }
         results.push({ name: `ours, WS fallback · ${kiosk}`, runs: await runFallbackScenario(client, renderer.url, rendererPid, kiosk) });
       }
     }
-    if (!FALLBACK_ONLY) staticPage = await measureStatic(client, renderer.url, rendererPid);
+    if (!FALLBACK_ONLY) staticPage = await measureStaticSettled(client, renderer.url, rendererPid);
     if (BASELINES && !FALLBACK_ONLY && !DOCKER) {
       // Baseline (a): the original design's capture, screenshot polling, into the same WebRTC path.
       const polling = await startRenderer(rendererConfig("screenshot", false), { LOG_LEVEL: "warn" });
@@ -342,7 +282,7 @@ chromium: { args: ${JSON.stringify(CHROMIUM_ARGS)} }
       }
     }
     idlePssMiB = treeUsage(rendererPid).pssMiB;
-    if (!FALLBACK_ONLY && !DOCKER) concurrency.push(...(await measureConcurrency(client, renderer.url, rendererPid)));
+    if (!FALLBACK_ONLY && !DOCKER) concurrency.push(...(await measureConcurrency(client, renderer.url, rendererPid, MAX_CONCURRENT)));
   } finally {
     await client.close();
     nativeGroup?.close();
@@ -385,11 +325,10 @@ chromium: { args: ${JSON.stringify(CHROMIUM_ARGS)} }
     ["this ÷ ours: CPU", ...summaries.map((s) => `${round(s.rendererCpuPercent / oursOn(s.scenario).rendererCpuPercent, 2)}×`)],
     ["this ÷ ours: bits on the wire", ...summaries.map((s) => `${round(s.kbitPerSecond / oursOn(s.scenario).kbitPerSecond, 2)}×`)],
   ];
-  const held = concurrency.filter((c) => Math.min(...c.fps) >= 20).map((c) => c.sessions);
   const perSession = concurrency.map((c) => (c.pssMiB - idlePssMiB) / c.sessions);
   const extra = [
     `static page, settled: renderer + Chromium CPU ${staticPage?.cpuPercent} %, video ${staticPage?.kbitPerSecond} kbit/s`,
-    `concurrent animated sessions holding ≥ 20 fps each: ${held.length ? Math.max(...held) : 0} ` +
+    `concurrent animated sessions holding ≥ 20 fps each: ${sessionsHeld(concurrency)} ` +
       `(per count: ${concurrency.map((c) => `${c.sessions}→[${c.fps.map((f) => round(f)).join(",")}]`).join(" ")})`,
     `memory per animated session (renderer + Chromium PSS): ${round(median(perSession))} MiB (idle tree ${idlePssMiB} MiB)`,
   ];
@@ -412,7 +351,13 @@ chromium: { args: ${JSON.stringify(CHROMIUM_ARGS)} }
 }
 
 const linkAt = process.argv.indexOf("--link");
-(linkAt >= 0 ? runLinkBench(process.argv[linkAt + 1] ?? "") : main()).then(
+const captureAt = process.argv.indexOf("--capture");
+(linkAt >= 0
+  ? runLinkBench(process.argv[linkAt + 1] ?? "")
+  : captureAt >= 0
+    ? runCaptureBench(process.argv[captureAt + 1] ?? "")
+    : main()
+).then(
   () => process.exit(0),
   (err: unknown) => {
     process.stderr.write(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);

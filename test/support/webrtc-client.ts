@@ -26,6 +26,11 @@ export interface WebRtcRunOptions {
    * tail-flush.ts); default 3, 0 for the client without them.
    */
   tailFlushes?: number;
+  /**
+   * Leave the call open for a later script in the same page: `window.__benchCall` holds the
+   * video, the DataChannel and a `close()` that ends the call.
+   */
+  keepOpen?: boolean;
 }
 
 export interface WebRtcRunResult {
@@ -138,10 +143,14 @@ export async function runWebRtcClient(opts: WebRtcRunOptions): Promise<WebRtcRun
     new Promise<{ now: number; presented: number }>((resolve) =>
       video.requestVideoFrameCallback((now, meta) => resolve({ now, presented: meta.presentedFrames })),
     );
-  const a = await framesNow();
-  await new Promise((r) => setTimeout(r, opts.fpsSeconds * 1000));
-  const b = await framesNow();
-  const fps = ((b.presented - a.presented) * 1000) / (b.now - a.now);
+  // fpsSeconds 0: no frame-rate window (a static page may present nothing for a second).
+  let fps = NaN;
+  if (opts.fpsSeconds > 0) {
+    const a = await framesNow();
+    await new Promise((r) => setTimeout(r, opts.fpsSeconds * 1000));
+    const b = await framesNow();
+    fps = ((b.presented - a.presented) * 1000) / (b.now - a.now);
+  }
 
   // Tap latency: DataChannel send → first decoded frame whose marker pixel changed.
   const canvas = document.createElement("canvas");
@@ -226,8 +235,12 @@ export async function runWebRtcClient(opts: WebRtcRunOptions): Promise<WebRtcRun
   });
   const server = await fetch(`/api/session/${created.session_id}/stats`).then((r) => r.json());
   const seconds = (performance.now() - joinAt) / 1000;
-  ws.close();
-  (pc as RTCPeerConnection | null)?.close();
+  const close = () => {
+    ws.close();
+    pc?.close();
+  };
+  if (opts.keepOpen) (window as unknown as { __benchCall: unknown }).__benchCall = { video, dc, close };
+  else close();
   return {
     sessionId: created.session_id,
     createMs,
