@@ -16,8 +16,6 @@ export const API_PATHS = {
   adminTokensRevoke: "/api/admin/tokens/revoke",
 } as const;
 
-export type ApiPathName = keyof typeof API_PATHS;
-
 /** `/api/session/{id}`, with the id escaped. */
 export function sessionPath(sessionId: string): string {
   return API_PATHS.session.replace(":id", encodeURIComponent(sessionId));
@@ -25,8 +23,4 @@ export function sessionPath(sessionId: string): string {
 
 export function sessionLoadPath(sessionId: string): string {
   return API_PATHS.sessionLoad.replace(":id", encodeURIComponent(sessionId));
-}
-
-export function sessionStatsPath(sessionId: string): string {
-  return API_PATHS.sessionStats.replace(":id", encodeURIComponent(sessionId));
 }

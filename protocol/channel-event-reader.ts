@@ -95,7 +95,7 @@ const eventReaders: { [K in ChannelEvent["type"]]: (o: Obj) => Extract<ChannelEv
   }),
 };
 
-export const CHANNEL_EVENT_TYPES = Object.keys(eventReaders) as ChannelEvent["type"][];
+const CHANNEL_EVENT_TYPES = Object.keys(eventReaders) as ChannelEvent["type"][];
 
 /** One DataChannel text message as a checked event, or null for anything else. */
 export function readChannelEvent(data: unknown): ChannelEvent | null {

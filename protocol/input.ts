@@ -24,14 +24,14 @@ export const INPUT_CHANNEL_LABEL = "input";
 /** Largest input message accepted, in bytes of JSON text. */
 export const MAX_INPUT_MESSAGE_BYTES = 16 * 1024;
 /** Longest text inserted by one `text` message. */
-export const MAX_TEXT_LENGTH = 4096;
+const MAX_TEXT_LENGTH = 4096;
 /** Coordinates far outside any plausible viewport are rejected rather than clamped. */
 const MAX_COORDINATE = 100_000;
 const MAX_SCROLL_DELTA = 100_000;
 
 export type MouseButton = "left" | "middle" | "right";
 export type Modifier = "Alt" | "Control" | "Meta" | "Shift";
-export const MODIFIERS: readonly Modifier[] = ["Alt", "Control", "Meta", "Shift"];
+const MODIFIERS: readonly Modifier[] = ["Alt", "Control", "Meta", "Shift"];
 
 export interface ClickInput {
   type: "click";
@@ -259,7 +259,7 @@ const inputReaders: { [K in InputType]: (o: Obj) => Extract<InputMessage, { type
   flush: () => ({ type: "flush" }),
 };
 
-export const INPUT_TYPES = Object.keys(inputReaders) as InputType[];
+const INPUT_TYPES = Object.keys(inputReaders) as InputType[];
 
 /** Validates one parsed input message; throws ValidationError with the path of the problem. */
 export function readInputMessage(value: unknown): InputMessage {

@@ -54,7 +54,7 @@ const readers: { [K in JpegClientMessageType]: (o: Obj) => Extract<JpegClientMes
   },
 };
 
-export const JPEG_CLIENT_MESSAGE_TYPES = Object.keys(readers) as JpegClientMessageType[];
+const JPEG_CLIENT_MESSAGE_TYPES = Object.keys(readers) as JpegClientMessageType[];
 
 /** Parses and validates one client message; throws ValidationError with the path of the problem. */
 export function parseJpegClientMessage(text: string): JpegClientMessage {

@@ -71,7 +71,7 @@ const serverReaders: { [K in ServerMessageType]: (o: Obj) => Extract<ServerMessa
   }),
 };
 
-export const SERVER_MESSAGE_TYPES = Object.keys(serverReaders) as ServerMessageType[];
+const SERVER_MESSAGE_TYPES = Object.keys(serverReaders) as ServerMessageType[];
 
 /** Reads one signaling message from the renderer; throws ValidationError (with a path) for anything else. */
 export function readServerMessage(value: unknown): ServerMessage {

@@ -130,9 +130,9 @@ const clientReaders: { [K in ClientMessageType]: (o: Obj) => Extract<ClientMessa
   ping: () => ({ type: "ping" }),
 };
 
-export const CLIENT_MESSAGE_TYPES = Object.keys(clientReaders) as ClientMessageType[];
+const CLIENT_MESSAGE_TYPES = Object.keys(clientReaders) as ClientMessageType[];
 
-export function readClientMessage(value: unknown): ClientMessage {
+function readClientMessage(value: unknown): ClientMessage {
   const o = readObject(value, "message");
   const type = required(o, "type", "", (v, p) => readEnum(v, p, CLIENT_MESSAGE_TYPES));
   return clientReaders[type](o);

@@ -14,29 +14,19 @@ export class ValidationError extends Error {
   }
 }
 
-export type Result<T> = { ok: true; value: T } | { ok: false; error: string };
-
-/** Runs a throwing reader and turns a ValidationError into a Result; other errors propagate. */
-export function attempt<T>(read: () => T): Result<T> {
-  try {
-    return { ok: true, value: read() };
-  } catch (err) {
-    if (err instanceof ValidationError) return { ok: false, error: err.message };
-    throw err;
-  }
-}
-
 export function join(path: string, key: string | number): string {
   if (typeof key === "number") return `${path}[${key}]`;
   return path ? `${path}.${key}` : key;
 }
 
-export function describe(value: unknown): string {
+function describe(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "an array";
   if (typeof value === "string") return value.length > 40 ? "a string" : JSON.stringify(value);
-  // Not an object here: a number, boolean, bigint, symbol, function or undefined prints as itself.
-  return typeof value === "object" ? "an object" : `${typeof value} ${String(value as number | boolean | bigint | symbol | undefined)}`;
+  if (typeof value === "object") return "an object";
+  if (typeof value === "function") return "a function";
+  const scalar = value as number | boolean | bigint | symbol | undefined;
+  return `${typeof value} ${String(scalar)}`;
 }
 
 export type Obj = Record<string, unknown>;

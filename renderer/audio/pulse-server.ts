@@ -16,8 +16,8 @@ import { SupervisedProcess } from "../process/supervised-process.js";
 
 const run = promisify(execFile);
 
-export const PULSEAUDIO_PATH = "/usr/bin/pulseaudio";
-export const PACTL_PATH = "/usr/bin/pactl";
+const PULSEAUDIO_PATH = "/usr/bin/pulseaudio";
+const PACTL_PATH = "/usr/bin/pactl";
 /** What the capture asks for and WebRTC's audio path takes without resampling. */
 export const SAMPLE_RATE = 48_000;
 export const CHANNELS = 1;
@@ -30,7 +30,7 @@ const STOP_TIMEOUT_MS = 3_000;
 const PACTL_TIMEOUT_MS = 5_000;
 
 /** Debian's packages: the daemon, and pactl/parec from the utilities. */
-export const INSTALL_HINT =
+const INSTALL_HINT =
   "install Debian's pulseaudio and pulseaudio-utils (apt-get install pulseaudio pulseaudio-utils; `npm start` does it as root)";
 
 export interface PulseServerOptions {

@@ -10,9 +10,9 @@ import type { Logger } from "../log.js";
 import type { AudioData } from "../media/frames.js";
 import { CHANNELS, SAMPLE_RATE } from "./pulse-server.js";
 
-export const PAREC_PATH = "/usr/bin/parec";
+const PAREC_PATH = "/usr/bin/parec";
 /** Samples per channel in one 10 ms frame. */
-export const FRAME_SAMPLES = SAMPLE_RATE / 100;
+const FRAME_SAMPLES = SAMPLE_RATE / 100;
 const FRAME_BYTES = FRAME_SAMPLES * CHANNELS * 2;
 /** parec's buffer: small enough to add little latency, large enough not to wake 1000×/s. */
 const CAPTURE_LATENCY_MS = 10;

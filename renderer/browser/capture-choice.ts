@@ -15,7 +15,7 @@ import type { Logger } from "../log.js";
 import type { ChromiumLaunch, SharedBrowser } from "./shared-browser.js";
 
 /** A probe page must return a frame this soon (a begin-frame normally takes ≈ 20 ms). */
-export const BEGIN_FRAME_PROBE_TIMEOUT_MS = 10_000;
+const BEGIN_FRAME_PROBE_TIMEOUT_MS = 10_000;
 
 export class CaptureChoiceError extends Error {}
 

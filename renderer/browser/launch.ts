@@ -41,7 +41,7 @@ const ENV_ALLOWED = [
   /^FONTCONFIG_[A-Z_]+$/,
 ];
 
-export function chromiumEnv(source: NodeJS.ProcessEnv, extra: Record<string, string> = {}): Record<string, string> {
+function chromiumEnv(source: NodeJS.ProcessEnv, extra: Record<string, string> = {}): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(source)) {
     if (value !== undefined && ENV_ALLOWED.some((re) => re.test(key))) env[key] = value;

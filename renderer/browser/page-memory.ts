@@ -45,7 +45,7 @@ function descendants(root: number): number[] {
 }
 
 /** Resident memory that is the process's own (not mapped files), in bytes, or null. */
-export function ownMemoryBytes(pid: number): number | null {
+function ownMemoryBytes(pid: number): number | null {
   const status = readProc(pid, "status");
   if (!status) return null;
   const field = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+)`, "m").exec(status)?.[1] ?? NaN);

@@ -8,7 +8,7 @@
 import { chromium, type Browser, type BrowserContext, type CDPSession, type Page } from "playwright-core";
 import type { Logger } from "../log.js";
 import { type BlockedDocument, NavigationGuard, type RequestPolicy } from "./navigation-guard.js";
-import { drawsOnBeginFrame, openPage, registerBeginFrameContext } from "./begin-frame-pages.js";
+import { openPage, registerBeginFrameContext } from "./begin-frame-pages.js";
 import { inContainer, isSandboxFailure, type LaunchPlan, planLaunch, SandboxError, type SandboxMode } from "./launch.js";
 
 /** Switches that keep Chromium quiet on an offline LAN box and smooth for streaming. */
@@ -75,11 +75,6 @@ export interface SharedBrowserOptions extends ChromiumLaunch {
 export interface SessionPage {
   context: BrowserContext;
   page: Page;
-}
-
-/** Whether a session's page draws only on begin-frame (its capture must ask for every frame). */
-export function pageDrawsOnBeginFrame(sessionPage: SessionPage): boolean {
-  return drawsOnBeginFrame(sessionPage.page);
 }
 
 export interface PageOptions {

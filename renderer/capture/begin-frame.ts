@@ -43,7 +43,7 @@ export interface BeginFrameTiming {
   maxStalls: number;
 }
 
-export const DEFAULT_BEGIN_FRAME_TIMING: BeginFrameTiming = {
+const DEFAULT_BEGIN_FRAME_TIMING: BeginFrameTiming = {
   activeHoldMs: 500,
   idleProbeMs: 100,
   callTimeoutMs: 2_000,

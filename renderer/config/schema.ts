@@ -104,7 +104,7 @@ function section(root: Obj, key: string, known: readonly string[]): Obj {
 
 const int = (min: number, max: number) => (v: unknown, p: string) => readNumber(v, p, { min, max, integer: true });
 
-export function readHttpUrl(value: unknown, path: string): string {
+function readHttpUrl(value: unknown, path: string): string {
   const text = readString(value, path, { minLength: 1, maxLength: 2048 });
   let url: URL;
   try {

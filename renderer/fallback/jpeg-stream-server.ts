@@ -30,7 +30,7 @@ import type { Client } from "../sessions/session-owners.js";
 import { INPUT_RATE_PER_SECOND } from "../webrtc/peer.js";
 
 /** Protocol-level pings find sockets whose tablet vanished without closing. */
-export const JPEG_HEARTBEAT_INTERVAL_MS = 20_000;
+const JPEG_HEARTBEAT_INTERVAL_MS = 20_000;
 /** Room for the input rate of a WebRTC peer plus the acks and pings of this path. */
 const MESSAGES_PER_SECOND = INPUT_RATE_PER_SECOND + 60;
 const MESSAGE_BURST = 2 * MESSAGES_PER_SECOND;

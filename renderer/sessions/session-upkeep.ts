@@ -18,7 +18,7 @@ export interface UpkeepTimers {
 }
 
 /** Node's timers, unref'd: a session's upkeep never keeps the process alive on its own. */
-export const nodeTimers: UpkeepTimers = {
+const nodeTimers: UpkeepTimers = {
   setTimeout: (run, ms) => setTimeout(run, ms).unref(),
   clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
   setInterval: (run, ms) => setInterval(run, ms).unref(),

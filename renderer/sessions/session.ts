@@ -24,7 +24,7 @@ import type { Peer } from "../webrtc/peer.js";
 export type { SessionOptions };
 
 /** How long a navigation may take to commit before the request fails. */
-export const NAVIGATION_TIMEOUT_MS = 20_000;
+const NAVIGATION_TIMEOUT_MS = 20_000;
 
 export class Session {
   readonly id: string;

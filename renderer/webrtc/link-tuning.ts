@@ -63,7 +63,10 @@ export function parseLinkTuning(text: string | undefined): LinkTuning {
       if (!Number.isInteger(ms) || ms < 0 || ms > 1000)
         throw new Error(`${LINK_TUNING_ENV}: tail-probe takes off or 0–1000 (ms), got "${value}"`);
       tuning.tailProbeMs = ms;
-    } else throw new Error(`${LINK_TUNING_ENV}: unknown key "${key}" (known: keyframe-answer, fec, screencast, tail-probe, queue-guard, min-bitrate)`);
+    } else
+      throw new Error(
+        `${LINK_TUNING_ENV}: unknown key "${key}" (known: keyframe-answer, fec, screencast, tail-probe, queue-guard, min-bitrate)`,
+      );
   }
   return tuning;
 }

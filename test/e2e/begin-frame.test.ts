@@ -56,7 +56,7 @@ function send(page: Page, message: unknown): Promise<void> {
 
 async function probeStream(page: Page): Promise<void> {
   const video = await page.evaluateHandle(() => (window as unknown as { __stream: { video: HTMLVideoElement } }).__stream.video);
-  await installProbe(page, video.asElement()!);
+  await installProbe(page, video.asElement());
 }
 
 /** Joins an existing session the way openStream joins a new one (the same window state). */

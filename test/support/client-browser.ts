@@ -1,7 +1,7 @@
 /** The tablet side in tests: a second, real Chromium (Debian's) driven by playwright-core. */
 import { type Browser, chromium } from "playwright-core";
 
-export const CLIENT_CHROMIUM_ARGS = [
+const CLIENT_CHROMIUM_ARGS = [
   "--disable-background-networking",
   "--disable-component-update",
   "--disable-sync",

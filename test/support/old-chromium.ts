@@ -39,7 +39,7 @@ const STOP_TIMEOUT_MS = 5_000;
 const PROFILE_REMOVE_RETRIES = 20;
 const PROFILE_REMOVE_RETRY_MS = 100;
 
-export const OLD_CHROMIUM_CACHE =
+const OLD_CHROMIUM_CACHE =
   process.env.JIOMOSA_OLD_CHROMIUM_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "jiomosa", "old-chromium");
 
 /** Path of the unpacked Chromium `version`, fetching and unpacking it on first use. */

@@ -50,7 +50,7 @@ export async function openStream(page: Page, rendererUrl: string, kiosk: string)
   }, kiosk);
 }
 
-export async function frames(page: Page): Promise<number> {
+async function frames(page: Page): Promise<number> {
   return page.evaluate(() => (window as unknown as { __stream: { frames: number } }).__stream.frames);
 }
 

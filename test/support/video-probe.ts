@@ -43,7 +43,7 @@ export async function waitForFrames(page: Page, count: number, timeoutMs = 30_00
 }
 
 /** RGB of the decoded video at page point (x, y) of the stream (video pixels, not CSS pixels of the client). */
-export async function samplePixel(page: Page, x: number, y: number): Promise<[number, number, number]> {
+async function samplePixel(page: Page, x: number, y: number): Promise<[number, number, number]> {
   return page.evaluate(
     ([px, py]) => {
       const { video, canvas } = (window as unknown as { __probe: { video: HTMLVideoElement; canvas: HTMLCanvasElement } }).__probe;

@@ -46,7 +46,15 @@ describe("link tuning", () => {
   });
 
   it("puts the bitrate floor on each VP8 payload type of an answer, with or without an fmtp line", () => {
-    const answer = ["m=video 9 UDP/TLS/RTP/SAVPF 96 98 97", "a=rtpmap:96 VP8/90000", "a=rtpmap:98 VP8/90000", "a=fmtp:98 x-google-min-bitrate=50;foo=1", "a=rtpmap:97 rtx/90000", "a=fmtp:97 apt=96", ""].join("\r\n");
+    const answer = [
+      "m=video 9 UDP/TLS/RTP/SAVPF 96 98 97",
+      "a=rtpmap:96 VP8/90000",
+      "a=rtpmap:98 VP8/90000",
+      "a=fmtp:98 x-google-min-bitrate=50;foo=1",
+      "a=rtpmap:97 rtx/90000",
+      "a=fmtp:97 apt=96",
+      "",
+    ].join("\r\n");
     const floored = withBitrateFloor(answer, 600).split("\r\n");
     assert.deepEqual(floored, [
       "m=video 9 UDP/TLS/RTP/SAVPF 96 98 97",

@@ -206,7 +206,7 @@ describe("screencast pacing", () => {
     await settle();
     clock.advance(1000);
     const times = pushed.map((p) => p.at);
-    for (let i = 1; i < times.length; i++) assert.ok(times[i]! - times[i - 1]! >= 200, `pushes at ${times.join(", ")} ms`);
+    for (let i = 1; i < times.length; i++) assert.ok(times[i] - times[i - 1] >= 200, `pushes at ${times.join(", ")} ms`);
     assert.deepEqual(pushed.slice(0, 2), [
       { name: "A", at: 0 },
       { name: "A", at: 200 },

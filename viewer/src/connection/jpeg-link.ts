@@ -6,12 +6,10 @@
  * Every frame is acknowledged once drawn (or skipped for a newer one), which paces the server.
  * It offers the session link's surface and events, so the session controller can use either.
  */
-import { type ClientMessage, type InputMessage, JPEG_STREAM_PATH, readJpegServerText } from "../../../protocol/index.js";
+import { type ClientMessage, type InputMessage, readJpegServerText } from "../../../protocol/index.js";
 import type { SessionLinkEvents, WebSocketConstructor } from "./session-link.js";
 import { PING_INTERVAL_MS } from "./session-link.js";
 import type { Timers } from "./timers.js";
-
-export { JPEG_STREAM_PATH };
 
 /** The canvas and image decoding the link draws with; the page's own by default. */
 export interface JpegCanvas {
@@ -21,7 +19,7 @@ export interface JpegCanvas {
   decode(jpeg: Blob): Promise<CanvasImageSource & { width: number; height: number }>;
 }
 
-export const browserCanvas: JpegCanvas = {
+const browserCanvas: JpegCanvas = {
   createCanvas: () => document.createElement("canvas"),
   decode: (jpeg) => createImageBitmap(jpeg),
 };

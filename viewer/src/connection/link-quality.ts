@@ -12,7 +12,7 @@ export const LINK_POLL_MS = 1000;
 /** The hint stays this long after the last sign of trouble, so it does not flicker. */
 export const LINK_CALM_MS = 5000;
 /** Packets lost between two reads above this share: weak, even before the picture froze. */
-export const WEAK_LOSS_SHARE = 0.05;
+const WEAK_LOSS_SHARE = 0.05;
 /** No frame decoded for this long while connected: the picture is stuck. */
 export const STALL_MS = 2500;
 
@@ -24,7 +24,7 @@ export interface VideoReceiveSample {
 }
 
 /** The video receiver's counters from a stats report, or null when there is no video yet. */
-export function readVideoSample(report: RTCStatsReport): VideoReceiveSample | null {
+function readVideoSample(report: RTCStatsReport): VideoReceiveSample | null {
   let sample: VideoReceiveSample | null = null;
   report.forEach((stat: Record<string, unknown>) => {
     if (stat.type !== "inbound-rtp" || stat.kind !== "video") return;
@@ -40,7 +40,7 @@ export function readVideoSample(report: RTCStatsReport): VideoReceiveSample | nu
 }
 
 /** The judgement on a series of samples; pure, so it is tested with a clock of the test's own. */
-export class LinkQuality {
+class LinkQuality {
   private last: VideoReceiveSample | null = null;
   private lastFrameAt = 0;
   private troubleAt = -Infinity;

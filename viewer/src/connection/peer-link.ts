@@ -16,7 +16,7 @@ import { TailFlush } from "./tail-flush.js";
 /** ICE "disconnected" often recovers by itself (a Wi-Fi roam); only a longer outage is a failure. */
 export const DISCONNECTED_GRACE_MS = 5_000;
 /** Pointer and touch moves are dropped, not queued, while the input channel is this far behind. */
-export const MAX_BUFFERED_INPUT_BYTES = 64 * 1024;
+const MAX_BUFFERED_INPUT_BYTES = 64 * 1024;
 
 const FLUSH = JSON.stringify({ type: "flush" } satisfies InputMessage);
 

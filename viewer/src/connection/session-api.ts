@@ -67,7 +67,7 @@ export async function createSession(fetch: FetchFunction, url: string, body: Cre
 }
 
 /** `end()` waits at most this long for the DELETE, so a dead server never blocks the home button. */
-export const END_REQUEST_TIMEOUT_MS = 2_000;
+const END_REQUEST_TIMEOUT_MS = 2_000;
 
 /** Deletes a session, giving up after `timeoutMs` so a dead server never blocks the user. */
 export async function deleteSession(

@@ -25,16 +25,16 @@ import { FALLBACK_MESSAGE, type Transport } from "./transport.js";
 import { TransportFallback } from "./transport-fallback.js";
 import { WakeCheck } from "./wake-check.js";
 
-export { DISCONNECTED_GRACE_MS, MAX_BUFFERED_INPUT_BYTES, type PeerConnectionConstructor } from "./peer-link.js";
+export { DISCONNECTED_GRACE_MS, type PeerConnectionConstructor } from "./peer-link.js";
 export { PING_INTERVAL_MS, type WebSocketConstructor } from "./session-link.js";
-export { END_REQUEST_TIMEOUT_MS, type FetchFunction } from "./session-api.js";
+export { type FetchFunction } from "./session-api.js";
 export type { KeyValueStore, UiSettings } from "./session-memory.js";
 export type { NetworkEnvironment } from "./network-watch.js";
 export type { Timers } from "./timers.js";
 export { FALLBACK_MESSAGE, type Transport, WEBRTC_CONNECT_TIMEOUT_MS } from "./transport.js";
 export type { SessionControllerOptions, SessionTarget } from "./session-controller-options.js";
 export { WAKE_CHECK_TIMEOUT_MS } from "./wake-check.js";
-export { MAX_SESSION_RECREATES, RECONNECT_BASE_DELAY_MS, RECONNECT_MAX_DELAY_MS, type SessionStatus } from "./reconnect-policy.js";
+export { RECONNECT_BASE_DELAY_MS, RECONNECT_MAX_DELAY_MS, type SessionStatus } from "./reconnect-policy.js";
 
 /** What the overlay says while the tablet has no network. */
 export const OFFLINE_MESSAGE = "No network — waiting for Wi-Fi";

@@ -6,9 +6,9 @@
  */
 
 /** Key prefix of a remembered session id; the kiosk id (or the URL) follows. */
-export const SESSION_KEY_PREFIX = "jiomosa.session.";
+const SESSION_KEY_PREFIX = "jiomosa.session.";
 /** Key of the last `ui` settings the appliance sent. */
-export const UI_KEY = "jiomosa.ui";
+const UI_KEY = "jiomosa.ui";
 
 /** The part of `Storage` used here, so tests can pass a Map-backed fake. */
 export interface KeyValueStore {
