@@ -10,7 +10,7 @@ export default tseslint.config(
   {
     languageOptions: {
       parserOptions: {
-        project: ["./tsconfig.test.json", "./viewer/tsconfig.json"],
+        project: ["./tsconfig.json", "./tsconfig.test.json", "./viewer/tsconfig.json"],
         tsconfigRootDir: import.meta.dirname,
       },
     },

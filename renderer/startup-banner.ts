@@ -54,7 +54,8 @@ export function tabletUrls(listenHost: string, port: number, addresses: string[]
 
 /** The banner text; its first line is what scripts (and the tests) look for. */
 export async function startupBanner(version: string, urls: string[]): Promise<string> {
-  const [first, ...others] = urls;
+  // urlsOf gives at least one URL (loopback when the box has no other address).
+  const [first = "http://127.0.0.1/", ...others] = urls;
   const lines = [`Jiomosa ${version} is up: open ${first} on a tablet`];
   if (first.startsWith("http://127.0.0.1:")) lines.push("  (no LAN address found on this box: tablets cannot reach it yet)");
   if (others.length > 0) lines.push(`  also reachable at ${others.join(", ")}`);

@@ -112,7 +112,7 @@ export class SinkCapture {
     const now = Date.now();
     let loud = false;
     for (let i = 0; i < samples.length; i++) {
-      const s = samples[i];
+      const s = samples[i]!;
       if (s > SOUND_THRESHOLD || s < -SOUND_THRESHOLD) {
         loud = true;
         break;

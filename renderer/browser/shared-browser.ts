@@ -244,7 +244,7 @@ export class SharedBrowser {
         if (result.screenshotData) return null;
       }
       return `no frame within ${timeoutMs} ms`;
-    })().catch((err: unknown) => String((err as Error).message ?? err).split("\n")[0]);
+    })().catch((err: unknown) => String((err as Error).message ?? err).split("\n")[0] ?? "failed");
     try {
       return await Promise.race([probe, expired]);
     } finally {
@@ -272,7 +272,7 @@ export class SharedBrowser {
         await context.close().catch(() => {});
         throw new Error(`could not tell the new browser context apart (${fresh.length} new)`);
       }
-      registerBeginFrameContext(context, control, fresh[0]);
+      registerBeginFrameContext(context, control, fresh[0]!);
       return context;
     });
     this.contextQueue = made.catch(() => {});

@@ -42,7 +42,7 @@ export class JpegDecoder {
     let i = 2;
     while (i + 9 < data.length) {
       if (data[i] !== 0xff) return null;
-      const marker = data[i + 1];
+      const marker = data[i + 1]!; // i + 9 < length
       const length = data.readUInt16BE(i + 2);
       // SOF0..SOF15 except DHT (C4), JPG (C8) and DAC (CC).
       if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {

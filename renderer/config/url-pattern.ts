@@ -69,20 +69,21 @@ function parseHost(host: string, source: string): { regexp: RegExp | null; named
 export function parseUrlPattern(source: string): UrlPattern {
   const match = PATTERN.exec(source);
   if (!match) throw new UrlPatternError(`expected an http(s) URL pattern such as http://10.0.0.5:9000/*, got ${JSON.stringify(source)}`);
-  const scheme = match[1].toLowerCase();
-  const authority = match[2];
-  const rest = match[3];
+  // Mandatory groups of PATTERN: always there when it matched.
+  const scheme = match[1]!.toLowerCase();
+  const authority = match[2]!;
+  const rest = match[3]!;
   if (authority.includes("@")) throw new UrlPatternError(`${JSON.stringify(source)}: patterns may not carry credentials`);
   const portMatch = /^(\[[^\]]*\]|[^:]*)(?::(\d{1,5}|\*))?$/.exec(authority);
   if (!portMatch) throw new UrlPatternError(`${JSON.stringify(source)}: ${JSON.stringify(authority)} is not host[:port]`);
-  const host = parseHost(portMatch[1], source);
+  const host = parseHost(portMatch[1]!, source);
   const portText = portMatch[2];
   const port = portText === undefined ? null : portText === "*" ? "*" : Number(portText);
   if (typeof port === "number" && (port < 1 || port > 65535))
     throw new UrlPatternError(`${JSON.stringify(source)}: port ${port} is out of range`);
   if (rest !== "" && !rest.startsWith("/")) throw new UrlPatternError(`${JSON.stringify(source)}: the path must start with /`);
   const withQuery = rest.includes("?");
-  const pathRegExp = rest === "" ? null : new RegExp(`^${globPart(rest.split("#")[0], ".*")}$`);
+  const pathRegExp = rest === "" ? null : new RegExp(`^${globPart(rest.split("#")[0] ?? "", ".*")}$`);
 
   const schemeMatches = (protocol: string) => (scheme === "*" ? protocol === "http:" || protocol === "https:" : protocol === `${scheme}:`);
   const portMatches = (url: URL, actual: number) => {

@@ -72,7 +72,7 @@ export class Access {
   isAdmin(authorization: string | undefined): boolean {
     if (!this.options.adminToken) return false;
     const match = /^Bearer (.+)$/.exec(authorization ?? "");
-    return !!match && safeEqual(match[1], this.options.adminToken);
+    return !!match && safeEqual(match[1]!, this.options.adminToken);
   }
 
   /** A tablet holding a valid login token (or an admin, or no PIN configured). */

@@ -263,7 +263,7 @@ export function createApp(options: AppOptions): { app: Koa; router: Router } {
   });
 
   routes.post(API_PATHS.sessionLoad, "tablet", async (ctx) => {
-    const id = ctx.params.id;
+    const id = ctx.params.id!;
     sessions.getFor(id, client(ctx)); // an unknown session is a 404 before the body is read
     const raw = await readJsonBody(ctx);
     const body = validated(() => readLoadBody(raw));
@@ -294,15 +294,15 @@ export function createApp(options: AppOptions): { app: Koa; router: Router } {
   });
 
   routes.get(API_PATHS.session, "tablet", (ctx) => {
-    ctx.body = { success: true, session: sessions.getFor(ctx.params.id, client(ctx)).summary() };
+    ctx.body = { success: true, session: sessions.getFor(ctx.params.id!, client(ctx)).summary() };
   });
 
   routes.get(API_PATHS.sessionStats, "tablet", async (ctx) => {
-    ctx.body = { success: true, session_id: ctx.params.id, ...(await sessions.getFor(ctx.params.id, client(ctx)).stats()) };
+    ctx.body = { success: true, session_id: ctx.params.id!, ...(await sessions.getFor(ctx.params.id!, client(ctx)).stats()) };
   });
 
   routes.delete(API_PATHS.session, "tablet", async (ctx) => {
-    const id = ctx.params.id;
+    const id = ctx.params.id!;
     if (!(await sessions.closeFor(id, client(ctx)))) throw new AppError("session_not_found", `no session ${JSON.stringify(id)}`);
     ctx.body = { success: true, session_id: id, message: "Session closed" };
   });

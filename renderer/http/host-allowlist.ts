@@ -17,7 +17,7 @@ export function hostOf(header: string | undefined): string | null {
   const match = /^(?:\[([0-9a-fA-F:.]+)\]|([A-Za-z0-9.-]+))(?::\d{1,5})?$/.exec(header.trim());
   if (!match) return null;
   if (match[1] !== undefined) return isIP(match[1]) === 6 ? match[1].toLowerCase() : null;
-  const name = match[2].toLowerCase().replace(/\.$/, "");
+  const name = match[2]!.toLowerCase().replace(/\.$/, "");
   return name === "" || name.startsWith(".") || name.includes("..") ? null : name;
 }
 
@@ -58,7 +58,7 @@ export class HostAllowlist {
     this.readAt = this.now();
     const found = new Set<string>();
     for (const list of Object.values(networkInterfaces())) {
-      for (const a of list ?? []) found.add(a.address.toLowerCase().split("%")[0]);
+      for (const a of list ?? []) found.add(a.address.toLowerCase().split("%")[0] ?? "");
     }
     this.addresses = found;
   }

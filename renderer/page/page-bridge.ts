@@ -145,7 +145,7 @@ export class PageBridge {
     const localId = id.slice(id.indexOf("-") + 1);
     // Runs in the page; the renderer has no DOM types, so the page's global is reached untyped.
     await frame
-      .evaluate(([fn, sid, idx]) => (globalThis as unknown as Record<string, (a: string, b: number[] | null) => boolean>)[fn](sid, idx), [
+      .evaluate(([fn, sid, idx]) => (globalThis as unknown as Record<string, (a: string, b: number[] | null) => boolean>)[fn]!(sid, idx), [
         ANSWER_SELECT_FUNCTION,
         localId,
         indexes,

@@ -75,11 +75,11 @@ export function canonical(address: string): string {
     .replace(/%.*$/, "")
     .toLowerCase();
   const dotted = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(bare);
-  if (dotted) return dotted[1];
+  if (dotted) return dotted[1]!;
   const hex = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(bare);
   if (hex) {
-    const high = parseInt(hex[1], 16);
-    const low = parseInt(hex[2], 16);
+    const high = parseInt(hex[1]!, 16);
+    const low = parseInt(hex[2]!, 16);
     return `${high >> 8}.${high & 255}.${low >> 8}.${low & 255}`;
   }
   return bare;

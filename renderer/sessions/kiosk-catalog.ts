@@ -51,7 +51,8 @@ export class KioskCatalog {
       return { url: kiosk.url, kioskId: kiosk.id, wantsAudio: kiosk.audio === true, custom: false };
     }
     if (body.url !== undefined) return { url: body.url, wantsAudio: this.config.audio.default, custom: true };
-    const first = this.kiosks[0];
+    // The config refuses an empty kiosk list.
+    const first = this.kiosks[0]!;
     return { url: first.url, kioskId: first.id, wantsAudio: first.audio === true, custom: false };
   }
 }

@@ -139,10 +139,12 @@ export class UrlPolicy {
     }
     const local = classes.findIndex((c) => c !== "public");
     if (local >= 0 && !this.named.some((p) => p.names(hostname, port))) {
-      const what = hostname === addresses[local].address ? hostname : `${hostname} (${addresses[local].address})`;
+      const at = addresses[local]!.address;
+      const what = hostname === at ? hostname : `${hostname} (${at})`;
       return { refused: `${what} is a private or local address that no kiosk or allow pattern names` };
     }
-    return { address: addresses[0].address, family: addresses[0].family };
+    const [first] = addresses as [ResolvedAddress, ...ResolvedAddress[]];
+    return { address: first.address, family: first.family };
   }
 
   private lookup(hostname: string): Promise<ResolvedAddress[]> {
@@ -174,5 +176,6 @@ function normalizeHost(host: string): string | null {
 
 function pick(addresses: ResolvedAddress[], classes: AddressClass[], wanted: AddressClass): Destination {
   const index = Math.max(classes.indexOf(wanted), 0);
-  return { address: addresses[index].address, family: addresses[index].family };
+  const chosen = addresses[index]!;
+  return { address: chosen.address, family: chosen.family };
 }

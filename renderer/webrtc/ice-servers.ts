@@ -22,7 +22,7 @@ export function mintTurnCredential(secret: string, ttlSeconds: number, name: str
 export function hostFromHeader(header: string | undefined): string | null {
   if (!header) return null;
   const match = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(:\d+)?$/.exec(header.trim());
-  return match ? match[1] : null;
+  return match?.[1] ?? null;
 }
 
 export interface IceServerSource {

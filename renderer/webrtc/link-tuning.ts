@@ -77,16 +77,16 @@ export function stripFec(sdp: string): string {
   const fecTypes = new Set<string>();
   for (const line of lines) {
     const m = /^a=rtpmap:(\d+) (red|ulpfec)\/90000$/.exec(line);
-    if (m) fecTypes.add(m[1]);
+    if (m) fecTypes.add(m[1]!);
   }
   // RTX for RED: `a=fmtp:124 apt=125` where 125 is RED.
   for (const line of lines) {
     const m = /^a=fmtp:(\d+) apt=(\d+)$/.exec(line);
-    if (m && fecTypes.has(m[2])) fecTypes.add(m[1]);
+    if (m && fecTypes.has(m[2]!)) fecTypes.add(m[1]!);
   }
   if (fecTypes.size === 0) return sdp;
   return lines
-    .filter((line) => !/^a=(rtpmap|fmtp|rtcp-fb):(\d+)[ ]/.test(line) || !fecTypes.has(/^a=\w+(?:-\w+)?:(\d+)/.exec(line)![1]))
+    .filter((line) => !/^a=(rtpmap|fmtp|rtcp-fb):(\d+)[ ]/.test(line) || !fecTypes.has(/^a=\w+(?:-\w+)?:(\d+)/.exec(line)![1]!))
     .map((line) =>
       line.startsWith("m=video ")
         ? line
